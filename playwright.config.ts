@@ -1,0 +1,47 @@
+// Two browser projects over the same journeys: WebGPU through SwiftShader (the real WebGPU provider,
+// on the CPU) and WASM only. Both use Debian's Chromium: Playwright never downloads a browser here.
+import { defineConfig } from '@playwright/test';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const quietChromium = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const swiftShaderWebGpu = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+const port = 4173;
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 300_000,
+  expect: { timeout: 120_000 },
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: { baseURL: `http://127.0.0.1:${port}`, trace: 'retain-on-failure' },
+  webServer: {
+    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
+    timeout: 180_000,
+    reuseExistingServer: !process.env.CI,
+  },
+  projects: [
+    {
+      name: 'webgpu',
+      use: { provider: 'webgpu', launchOptions: { executablePath: chromium, args: [...quietChromium, ...swiftShaderWebGpu] } },
+    },
+    {
+      name: 'wasm',
+      use: { provider: 'wasm', launchOptions: { executablePath: chromium, args: quietChromium } },
+    },
+  ],
+});

@@ -1,0 +1,83 @@
+// The one interface every front end talks to: the React studio (through a Web Worker, see
+// src/worker), the CLI and the benchmarks (in-process in Node). Requests are plain data so they can
+// cross postMessage; progress arrives through callbacks and cancellation through an AbortSignal.
+import type { ModelSetManifest } from './manifest';
+import type { ExecutionInfo } from './runtime-contract';
+import type { RgbaImage } from './image';
+
+export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
+export type SolverName = 'euler' | 'heun';
+
+export interface LoadModelSetRequest {
+  /** URL of manifest.json (browser) or the model-set directory (Node). */
+  readonly source: string;
+  readonly provider: ProviderPreference;
+}
+
+export interface LoadedModelSet {
+  readonly manifest: ModelSetManifest;
+  readonly execution: ExecutionInfo;
+}
+
+export interface LoadProgressEvent {
+  readonly kind: 'load';
+  readonly file: string;
+  readonly stage: 'download' | 'verify' | 'session';
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+}
+
+export interface GenerateRequest {
+  readonly classId: number;
+  readonly seed: number;
+  readonly steps: number;
+  readonly sampler: SolverName;
+  readonly shift: number;
+  readonly guidanceScale: number;
+  /** Reference schedule string: constant, late, linear, early-<x>, cfg_star-<k>-<r>, or "none". */
+  readonly guidanceSchedule: string;
+  readonly batch: number;
+  /** Decode a clean-image preview every k steps; 0 turns previews off. */
+  readonly previewEvery: number;
+}
+
+export interface StepProgressEvent {
+  readonly kind: 'step';
+  readonly step: number;
+  readonly steps: number;
+  readonly t: number;
+  readonly elapsedMs: number;
+  /** Decoded clean-image estimates, one per batch item, when this step was previewed. */
+  readonly previews?: readonly RgbaImage[];
+}
+
+export interface GenerateResult {
+  readonly images: readonly RgbaImage[];
+  /** Final standardised latent tokens [B, N, C] (the DiT's space), row-major. */
+  readonly latentTokens: Float32Array;
+  readonly latentDims: readonly number[];
+  readonly execution: ExecutionInfo;
+  readonly timings: { readonly samplingMs: number; readonly decodeMs: number; readonly totalMs: number };
+}
+
+export interface ReconstructRequest {
+  readonly image: RgbaImage;
+}
+
+export interface ReconstructResult {
+  /** The model-resolution input (resized and centre-cropped). */
+  readonly input: RgbaImage;
+  readonly reconstruction: RgbaImage;
+  readonly timings: { readonly encodeMs: number; readonly decodeMs: number };
+}
+
+export interface CallOptions<P> {
+  readonly onProgress?: (event: P) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface StudioEngine {
+  loadModelSet(request: LoadModelSetRequest, options?: CallOptions<LoadProgressEvent>): Promise<LoadedModelSet>;
+  generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult>;
+  reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult>;
+}

@@ -1,0 +1,50 @@
+// The only module that imports onnxruntime-node: the CLI's and the parity harness's runtime. Latents
+// are CPU tensors, so the binding is a thin wrapper around Float32Arrays.
+import * as ort from 'onnxruntime-node';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ModelSetManifest } from '../engine/manifest';
+import type { ModelSetRuntime } from '../engine/runtime-contract';
+import { cpuTensor, type CpuTensor } from '../engine/tensor';
+import { cpuTensorBinding, loadModelSet, type LoadProgress } from './session-set';
+
+const cpuBinding = cpuTensorBinding(
+  ort,
+  { provider: 'cpu', adapter: 'onnxruntime-node CPU', reason: 'the CLI runs on the CPU' },
+  () => ({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' }),
+);
+
+/** Loads the model set whose manifest.json lies in `directory`. */
+export function loadModelSetFromDirectory(
+  directory: string,
+  manifest: ModelSetManifest,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<ModelSetRuntime<CpuTensor>> {
+  const readFromDisk = async (file: string) => new Uint8Array(await readFile(path.join(directory, file)));
+  return loadModelSet(ort, cpuBinding, { manifest, readFile: readFromDisk, ...(onProgress ? { onProgress } : {}) });
+}
+
+/** Runs one ONNX file on named float32/int64 inputs (export checks and parity). */
+export async function runOnnxFile(
+  modelPath: string,
+  inputs: Record<string, { data: Float32Array | BigInt64Array; dims: readonly number[] }>,
+): Promise<Record<string, CpuTensor>> {
+  const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, value] of Object.entries(inputs)) {
+      feeds[name] =
+        value.data instanceof BigInt64Array
+          ? new ort.Tensor('int64', value.data, value.dims)
+          : new ort.Tensor('float32', value.data, value.dims);
+    }
+    const result = await session.run(feeds);
+    const outputs: Record<string, CpuTensor> = {};
+    for (const [name, tensor] of Object.entries(result)) {
+      outputs[name] = cpuTensor(tensor.data as Float32Array, tensor.dims);
+    }
+    return outputs;
+  } finally {
+    await session.release();
+  }
+}

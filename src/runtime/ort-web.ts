@@ -1,0 +1,151 @@
+// The only module that imports onnxruntime-web. Chooses the execution provider from a table
+// (WebGPU, then WASM), reports what ran and why, and keeps DiT outputs on the GPU (`gpu-buffer`) so the
+// sampler's state never leaves the device between steps.
+import * as ort from 'onnxruntime-web/webgpu';
+import type { ModelSetManifest } from '../engine/manifest';
+import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
+import type { CpuTensor } from '../engine/tensor';
+import { cpuTensorBinding, loadModelSet, type LoadProgress, type ModelFileReader, type TensorBinding } from './session-set';
+import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
+
+export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
+export type WebLatent = GpuLatent | CpuTensor;
+
+/** What the browser's WebGPU adapter offers; read before choosing a provider or an fp16 variant. */
+export interface AdapterCapabilities {
+  readonly webgpu: boolean;
+  readonly description: string;
+  readonly shaderF16: boolean;
+  readonly maxBufferSize: number;
+  readonly maxStorageBufferBindingSize: number;
+  /** Why WebGPU is unavailable, when it is. */
+  readonly unavailableReason?: string;
+}
+
+let adapterPromise: Promise<GPUAdapter | null> | undefined;
+
+function requestAdapter(): Promise<GPUAdapter | null> {
+  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return Promise.resolve(null);
+  adapterPromise ??= navigator.gpu.requestAdapter().catch(() => null);
+  return adapterPromise;
+}
+
+function describeAdapter(adapter: GPUAdapter): string {
+  const info = adapter.info;
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((part) => part);
+  return parts.length ? parts.join(' / ') : 'unnamed WebGPU adapter';
+}
+
+export async function readAdapterCapabilities(): Promise<AdapterCapabilities> {
+  const adapter = await requestAdapter();
+  if (!adapter) {
+    const reason =
+      typeof navigator !== 'undefined' && 'gpu' in navigator
+        ? 'navigator.gpu.requestAdapter() returned no adapter'
+        : 'this browser has no WebGPU (navigator.gpu is missing)';
+    return {
+      webgpu: false,
+      description: 'none',
+      shaderF16: false,
+      maxBufferSize: 0,
+      maxStorageBufferBindingSize: 0,
+      unavailableReason: reason,
+    };
+  }
+  return {
+    webgpu: true,
+    description: describeAdapter(adapter),
+    shaderF16: adapter.features.has('shader-f16'),
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+  };
+}
+
+function configureWasm(): void {
+  // Multi-threaded WASM needs cross-origin isolation (COOP/COEP headers); otherwise one thread.
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
+  ort.env.wasm.numThreads = isolated ? Math.min(cores, 8) : 1;
+}
+
+const wasmBinding = (reason: string): TensorBinding<CpuTensor> =>
+  cpuTensorBinding(
+    ort,
+    { provider: 'wasm', adapter: `WebAssembly, ${ort.env.wasm.numThreads ?? 1} thread(s)`, reason },
+    () => ({ executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
+  );
+
+function webGpuBinding(adapter: GPUAdapter, reason: string): TensorBinding<WebLatent> {
+  let math: WebGpuLatentMath | undefined;
+  // ORT creates its GPUDevice with the first WebGPU session; our kernels must use that same device.
+  const gpuMath = (): WebGpuLatentMath => {
+    if (!math) throw new Error('WebGPU device is not ready before the first session is created');
+    return math;
+  };
+  const asGpu = (latent: WebLatent): GpuLatent => {
+    if (!('buffer' in latent)) throw new TypeError('expected a GPU latent');
+    return latent;
+  };
+  const execution: ExecutionInfo = { provider: 'webgpu', adapter: describeAdapter(adapter), reason };
+  return {
+    execution,
+    math: {
+      linearCombination: (terms) => gpuMath().linearCombination(terms.map(([c, x]) => [c, asGpu(x)] as const)),
+      release: (latent) => ('buffer' in latent ? latent.release() : undefined),
+    },
+    sessionOptions: (role) => ({
+      executionProviders: ['webgpu'],
+      graphOptimizationLevel: 'all',
+      ...(role === 'dit' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+    }),
+    upload: async (tensor) => {
+      math ??= new WebGpuLatentMath(await ort.env.webgpu.device);
+      return math.upload(tensor);
+    },
+    download: async (latent) => ('buffer' in latent ? gpuMath().download(latent) : latent),
+    asOrtTensor: (latent) => {
+      const gpu = asGpu(latent);
+      return ort.Tensor.fromGpuBuffer(gpu.buffer, { dataType: 'float32', dims: gpu.dims });
+    },
+    fromOrtTensor: (tensor) => ({
+      buffer: tensor.gpuBuffer as GPUBuffer,
+      dims: tensor.dims,
+      release: () => tensor.dispose(),
+    }),
+    dispose: () => {},
+  };
+}
+
+export interface WebLoadOptions {
+  readonly manifest: ModelSetManifest;
+  readonly readFile: ModelFileReader;
+  readonly preference: ProviderPreference;
+  readonly onProgress?: (progress: LoadProgress) => void;
+}
+
+/**
+ * Loads a model set on the preferred provider. 'auto' tries WebGPU and falls back to WASM, saying why;
+ * an explicit 'webgpu' fails loudly instead of falling back.
+ */
+export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSetRuntime<WebLatent>> {
+  configureWasm();
+  const load = { manifest: options.manifest, readFile: options.readFile, onProgress: options.onProgress };
+  if (options.preference === 'wasm') {
+    return loadModelSet<WebLatent>(ort, wasmBinding('WASM was selected'), load);
+  }
+  const adapter = await requestAdapter();
+  if (!adapter) {
+    const { unavailableReason } = await readAdapterCapabilities();
+    if (options.preference === 'webgpu') throw new Error(`WebGPU was selected but ${unavailableReason}`);
+    return loadModelSet<WebLatent>(ort, wasmBinding(`fell back to WASM: ${unavailableReason}`), load);
+  }
+  ort.env.webgpu.adapter = adapter;
+  const reason = options.preference === 'webgpu' ? 'WebGPU was selected' : 'WebGPU adapter available';
+  try {
+    return await loadModelSet(ort, webGpuBinding(adapter, reason), load);
+  } catch (error) {
+    if (options.preference === 'webgpu') throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    return loadModelSet<WebLatent>(ort, wasmBinding(`fell back to WASM: WebGPU failed (${why})`), load);
+  }
+}

@@ -1,0 +1,11 @@
+// The studio's one zustand store, composed from slices; components read it through selectors.
+import { create } from 'zustand';
+import { createGenerationSlice, type GenerationSlice } from './generation-slice';
+import { createModelSlice, type ModelSlice } from './model-slice';
+
+export type StudioState = ModelSlice & GenerationSlice;
+
+export const useStudio = create<StudioState>()((...args) => ({
+  ...createModelSlice(...args),
+  ...createGenerationSlice(...args),
+}));

@@ -1,0 +1,50 @@
+// Worker side of the protocol: dispatches calls to a StudioEngine, forwards progress, maps errors to
+// their serialisable form and turns 'cancel' messages into AbortSignals.
+import { serializeError } from '../engine/errors';
+import type { StudioEngine } from '../engine/studio-engine';
+import type { EngineMethod, WorkerRequest, WorkerResponse } from './protocol';
+
+interface MessagePort {
+  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRequest>) => void): void;
+}
+
+/** Buffers of images and latents are transferred, not copied. */
+function transferablesOf(value: unknown, found: Set<ArrayBuffer> = new Set()): Set<ArrayBuffer> {
+  if (ArrayBuffer.isView(value)) {
+    if (value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+  } else if (Array.isArray(value)) {
+    for (const item of value) transferablesOf(item, found);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) transferablesOf(item, found);
+  }
+  return found;
+}
+
+export function serveEngine(engine: StudioEngine, port: MessagePort): void {
+  const running = new Map<number, AbortController>();
+  const send = (response: WorkerResponse) => port.postMessage(response, [...transferablesOf(response)]);
+
+  port.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message.type === 'cancel') {
+      running.get(message.id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    running.set(message.id, controller);
+    const options = {
+      signal: controller.signal,
+      onProgress: (progress: unknown) =>
+        send({ id: message.id, type: 'progress', event: progress as WorkerResponse & never }),
+    };
+    const method = engine[message.method as EngineMethod].bind(engine) as (
+      request: unknown,
+      opts: typeof options,
+    ) => Promise<unknown>;
+    method(message.request, options)
+      .then((result) => send({ id: message.id, type: 'result', result: result as never }))
+      .catch((error: unknown) => send({ id: message.id, type: 'error', error: serializeError(error) }))
+      .finally(() => running.delete(message.id));
+  });
+}
