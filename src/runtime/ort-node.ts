@@ -3,7 +3,9 @@
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelSetManifest } from '../engine/manifest';
+import { ManifestError } from '../engine/errors';
+import { parseJson, parseManifest, type ModelSetManifest } from '../engine/manifest';
+import type { RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { cpuTensor, type CpuTensor } from '../engine/tensor';
 import { cpuTensorBinding, loadModelSet, type LoadProgress } from './session-set';
@@ -48,3 +50,19 @@ export async function runOnnxFile(
     await session.release();
   }
 }
+
+/** RuntimeLoader for EngineService: `source` is a model-set directory holding manifest.json. */
+export const loadNodeRuntime: RuntimeLoader = async (request, onProgress) => {
+  const manifestPath = path.join(request.source, 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch (error) {
+    throw new ManifestError(`${manifestPath}: cannot read the manifest (${(error as Error).message})`);
+  }
+  const manifest = parseManifest(parseJson(text, manifestPath), manifestPath);
+  const runtime = await loadModelSetFromDirectory(request.source, manifest, (p) =>
+    onProgress?.({ kind: 'load', file: p.file, stage: p.stage, loadedBytes: p.loadedBytes, totalBytes: p.totalBytes }),
+  );
+  return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
+};

@@ -1,0 +1,63 @@
+// StudioEngine implementation shared by the worker (browser) and the CLI (Node): holds the loaded model
+// set and runs the pipelines on it. The runtime comes from an injected loader, so this file never
+// touches ONNX Runtime.
+import type { ModelSetManifest } from './manifest';
+import { generateImages, reconstructImage } from './pipeline';
+import type { ModelSetRuntime } from './runtime-contract';
+import type {
+  CallOptions,
+  GenerateRequest,
+  GenerateResult,
+  LoadedModelSet,
+  LoadModelSetRequest,
+  LoadProgressEvent,
+  ReconstructRequest,
+  ReconstructResult,
+  StepProgressEvent,
+  StudioEngine,
+} from './studio-engine';
+import { RuntimeFailureError } from './errors';
+
+export interface LoadedRuntime {
+  readonly manifest: ModelSetManifest;
+  readonly runtime: ModelSetRuntime<unknown>;
+}
+
+export type RuntimeLoader = (
+  request: LoadModelSetRequest,
+  onProgress?: (event: LoadProgressEvent) => void,
+) => Promise<LoadedRuntime>;
+
+export class EngineService implements StudioEngine {
+  private loaded: LoadedRuntime | null = null;
+
+  constructor(private readonly loadRuntime: RuntimeLoader) {}
+
+  async loadModelSet(request: LoadModelSetRequest, options?: CallOptions<LoadProgressEvent>): Promise<LoadedModelSet> {
+    const next = await this.loadRuntime(request, options?.onProgress);
+    await this.dispose();
+    this.loaded = next;
+    return { manifest: next.manifest, execution: next.runtime.execution };
+  }
+
+  generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult> {
+    const { runtime, manifest } = this.current();
+    return generateImages(runtime, manifest, request, options);
+  }
+
+  reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult> {
+    const { runtime, manifest } = this.current();
+    return reconstructImage(runtime, manifest, request, options);
+  }
+
+  async dispose(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = null;
+    await loaded?.runtime.dispose();
+  }
+
+  private current(): LoadedRuntime {
+    if (!this.loaded) throw new RuntimeFailureError('no model set is loaded');
+    return this.loaded;
+  }
+}
