@@ -26,29 +26,38 @@ export function loadModelSetFromDirectory(
   return loadModelSet(ort, cpuBinding, { manifest, readFile: readFromDisk, ...(onProgress ? { onProgress } : {}) });
 }
 
-/** Runs one ONNX file on named float32/int64 inputs (export checks and parity). */
-export async function runOnnxFile(
-  modelPath: string,
-  inputs: Record<string, { data: Float32Array | BigInt64Array; dims: readonly number[] }>,
-): Promise<Record<string, CpuTensor>> {
+export type NamedInputs = Record<string, { data: Float32Array | BigInt64Array; dims: readonly number[] }>;
+
+/** One ONNX file opened for repeated runs on named float32/int64 inputs (export checks, parity). */
+export interface OnnxFileSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(inputs: NamedInputs): Promise<Record<string, CpuTensor>>;
+  release(): Promise<void>;
+}
+
+export async function openOnnxFile(modelPath: string): Promise<OnnxFileSession> {
   const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
-  try {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, value] of Object.entries(inputs)) {
-      feeds[name] =
-        value.data instanceof BigInt64Array
-          ? new ort.Tensor('int64', value.data, value.dims)
-          : new ort.Tensor('float32', value.data, value.dims);
-    }
-    const result = await session.run(feeds);
-    const outputs: Record<string, CpuTensor> = {};
-    for (const [name, tensor] of Object.entries(result)) {
-      outputs[name] = cpuTensor(tensor.data as Float32Array, tensor.dims);
-    }
-    return outputs;
-  } finally {
-    await session.release();
-  }
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    async run(inputs) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, value] of Object.entries(inputs)) {
+        feeds[name] =
+          value.data instanceof BigInt64Array
+            ? new ort.Tensor('int64', value.data, value.dims)
+            : new ort.Tensor('float32', value.data, value.dims);
+      }
+      const result = await session.run(feeds);
+      const outputs: Record<string, CpuTensor> = {};
+      for (const [name, tensor] of Object.entries(result)) {
+        outputs[name] = cpuTensor(tensor.data as Float32Array, tensor.dims);
+      }
+      return outputs;
+    },
+    release: () => session.release(),
+  };
 }
 
 /** RuntimeLoader for EngineService: `source` is a model-set directory holding manifest.json. */
