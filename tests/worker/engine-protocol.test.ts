@@ -1,0 +1,77 @@
+// The worker protocol end to end over a MessageChannel: results, progress, typed errors, cancellation.
+import { describe, expect, it } from 'vitest';
+import { SvgStudioError } from '../../src/engine/errors';
+import type { GenerateRequest, StudioEngine } from '../../src/engine/studio-engine';
+import { WorkerEngineClient } from '../../src/worker/engine-client';
+import { serveEngine } from '../../src/worker/engine-server';
+
+const request: GenerateRequest = {
+  classId: 1, seed: 2, steps: 3, sampler: 'euler', shift: 0.15, guidanceScale: 4, guidanceSchedule: 'constant', batch: 1, previewEvery: 0,
+};
+
+function connect(engine: StudioEngine): WorkerEngineClient {
+  const channel = new MessageChannel();
+  serveEngine(engine, channel.port1 as never);
+  channel.port1.start();
+  channel.port2.start();
+  return new WorkerEngineClient(channel.port2 as unknown as Worker);
+}
+
+const fakeEngine = (overrides: Partial<StudioEngine>): StudioEngine => ({
+  loadModelSet: () => Promise.reject(new Error('not used')),
+  generate: () => Promise.reject(new Error('not used')),
+  reconstruct: () => Promise.reject(new Error('not used')),
+  ...overrides,
+});
+
+describe('engine worker protocol', () => {
+  it('forwards progress events and the result', async () => {
+    const client = connect(
+      fakeEngine({
+        async generate(req, options) {
+          for (let step = 1; step <= req.steps; step++) options?.onProgress?.({ kind: 'step', step, steps: req.steps, t: step / req.steps, elapsedMs: step });
+          return {
+            images: [{ width: 1, height: 1, data: new Uint8ClampedArray([1, 2, 3, 255]) }],
+            latentTokens: new Float32Array([0.5]),
+            latentDims: [1, 1, 1],
+            execution: { provider: 'cpu', adapter: 'fake', reason: 'test' },
+            timings: { samplingMs: 1, decodeMs: 1, totalMs: 2 },
+          };
+        },
+      }),
+    );
+    const steps: number[] = [];
+    const result = await client.generate(request, { onProgress: (e) => steps.push(e.step) });
+    expect(steps).toEqual([1, 2, 3]);
+    expect(Array.from(result.latentTokens)).toEqual([0.5]);
+    expect(Array.from(result.images[0]!.data)).toEqual([1, 2, 3, 255]);
+  });
+
+  it('rebuilds named errors with their code', async () => {
+    const client = connect(fakeEngine({ generate: () => Promise.reject(new SvgStudioError('invalid-setting', 'steps must be 1..1000')) }));
+    const error = await client.generate(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SvgStudioError);
+    expect((error as SvgStudioError).code).toBe('invalid-setting');
+    expect((error as Error).message).toBe('steps must be 1..1000');
+  });
+
+  it('turns an abort into a cancel message that reaches the engine', async () => {
+    let sawAbort = false;
+    const client = connect(
+      fakeEngine({
+        generate: (_req, options) =>
+          new Promise((_resolve, reject) => {
+            options?.signal?.addEventListener('abort', () => {
+              sawAbort = true;
+              reject(new SvgStudioError('cancelled', 'generation cancelled'));
+            });
+          }),
+      }),
+    );
+    const controller = new AbortController();
+    const pending = client.generate(request, { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+    expect(sawAbort).toBe(true);
+  });
+});
