@@ -20,7 +20,7 @@ const swiftShaderWebGpu = [
 ];
 const port = 4173;
 
-export default defineConfig({
+export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
   testDir: 'e2e',
   timeout: 300_000,
   expect: { timeout: 120_000 },
