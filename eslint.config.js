@@ -10,11 +10,13 @@ export default tseslint.config(
   {
     files: ['**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+  },
+  {
+    // React rules for the UI only (Playwright fixtures also call a function named `use`).
+    files: ['src/**/*.tsx', 'src/store/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     // The engine is framework-free and runtime-free: it must not import React, the DOM-bound code or ORT.
