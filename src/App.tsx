@@ -2,11 +2,13 @@
 import { useEffect } from 'react';
 import { GeneratePanel } from './features/generate/GeneratePanel';
 import { ResultView } from './features/generate/ResultView';
+import { useStudioShortcuts } from './features/generate/useStudioShortcuts';
 import { ModelBar } from './features/models/ModelBar';
 import { useStudio } from './store';
 
 export function App() {
   const loadCatalogue = useStudio((s) => s.loadCatalogue);
+  useStudioShortcuts();
   useEffect(() => {
     void loadCatalogue();
   }, [loadCatalogue]);
