@@ -1,0 +1,232 @@
+"""Export one PyTorch network to ONNX and prove the file computes what PyTorch computes.
+
+Why this file: every graph the studio loads goes through `export_network`: opset 17, float32, a dynamic
+batch axis named "batch" and every other axis fixed, constant-folded tables, no control-flow nodes,
+`onnx.checker`, then a run in ONNX Runtime (Node, via `src/cli/ort-run.ts`, since Python has no
+onnxruntime here) compared with PyTorch at the example batch and at other batch sizes. Graphs over 2 GB
+keep their weights in one external-data file next to the .onnx.
+"""
+import hashlib
+import json
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from torch import Tensor, nn
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ORT_RUN = ("npx", "tsx", "src/cli/ort-run.ts")
+OPSET = 17
+PROTOBUF_LIMIT = 2**31 - 1
+GRAPH_HEADROOM = 64 << 20  # room for the graph itself next to the weights in one protobuf
+FORBIDDEN_OPS = frozenset({"If", "Loop", "Scan"})
+_ONNX_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
+
+
+class ExportCheckError(RuntimeError):
+    """The exported graph is invalid or disagrees with PyTorch beyond the tolerance."""
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    bytes: int  # the .onnx plus its external-data file, if any
+    sha256: str  # of the .onnx file
+    parameters: int
+    inputs: list[dict]  # [{"name", "dtype", "shape": ["batch", 3, 64, 64]}]
+    outputs: list[dict]
+    ops: dict[str, int]  # node count per op type
+    export_seconds: float
+    external_data: str | None = None  # file name of the weights when the graph is over 2 GB
+    tolerance: float = 1e-4
+    max_abs_error: dict[int, float] = field(default_factory=dict)  # batch size -> max |ORT - PyTorch|
+    check_seconds: float = 0.0
+
+    def summary(self) -> str:
+        shapes = lambda ios: ", ".join(f"{io['name']} {io['dtype']}{io['shape']}" for io in ios)
+        if self.max_abs_error:
+            check = ", ".join(f"batch {b}: {e:.3g}" for b, e in sorted(self.max_abs_error.items()))
+            check = f"max abs error vs PyTorch ({check}; tolerance {self.tolerance:g}) in {self.check_seconds:.1f} s"
+        else:
+            check = "ONNX Runtime check skipped"
+        external = f" + external data {self.external_data}" if self.external_data else ""
+        return "\n".join(
+            [
+                f"{self.path}{external}: {self.bytes / 2**20:.2f} MiB, {self.parameters:,} parameters, "
+                f"exported in {self.export_seconds:.1f} s",
+                f"  inputs:  {shapes(self.inputs)}",
+                f"  outputs: {shapes(self.outputs)}",
+                f"  {sum(self.ops.values())} nodes: "
+                + ", ".join(f"{op} {n}" for op, n in sorted(self.ops.items(), key=lambda kv: -kv[1])),
+                f"  {check}",
+            ]
+        )
+
+
+def ort_run_available(repo_root: Path = REPO_ROOT) -> bool:
+    """Whether the Node runner and its TypeScript loader are present in the checkout."""
+    return (repo_root / ORT_RUN[-1]).is_file() and (repo_root / "node_modules" / ".bin" / "tsx").exists()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 24), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _io_description(values) -> list[dict]:
+    out = []
+    for value in values:
+        tensor_type = value.type.tensor_type
+        shape = [d.dim_param if d.dim_param else d.dim_value for d in tensor_type.shape.dim]
+        out.append({"name": value.name, "dtype": _ONNX_DTYPES[tensor_type.elem_type], "shape": shape})
+    return out
+
+
+def _save(proto: onnx.ModelProto, out_path: Path, external: bool) -> str | None:
+    """Write the model; weights go to `<name>.data` when the protobuf would exceed 2 GB."""
+    data_file = out_path.with_name(out_path.name + ".data")
+    data_file.unlink(missing_ok=True)
+    if not external:
+        onnx.save_model(proto, str(out_path))
+        return None
+    onnx.save_model(proto, str(out_path), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=data_file.name, size_threshold=1024)
+    return data_file.name
+
+
+def _outputs(model: nn.Module, inputs: Sequence[Tensor]) -> tuple[Tensor, ...]:
+    out = model(*inputs)
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+
+def _declare_output_shapes(proto: onnx.ModelProto, outputs: Sequence[Tensor],
+                           dynamic_axes: Mapping[str, Mapping[int, str]]) -> None:
+    """Declare each graph output with PyTorch's shape, named dynamic axes kept symbolic.
+
+    torch 1.13 loses static sizes after any Reshape with -1 on a dynamic batch and writes placeholder
+    names for them; its partial value_info is dropped too (onnx shape inference redoes it at the check).
+    """
+    del proto.graph.value_info[:]
+    for value, tensor in zip(proto.graph.output, outputs):
+        dims = value.type.tensor_type.shape.dim
+        del dims[:]
+        for axis, size in enumerate(tensor.shape):
+            dim = dims.add()
+            if axis in dynamic_axes.get(value.name, {}):
+                dim.dim_param = dynamic_axes[value.name][axis]
+            else:
+                dim.dim_value = size
+
+
+def _cycle_batch(inputs: Sequence[Tensor], batch: int) -> tuple[Tensor, ...]:
+    """The example inputs re-indexed to another batch size (rows repeated cyclically)."""
+    rows = torch.arange(batch) % inputs[0].shape[0]
+    return tuple(x[rows] for x in inputs)
+
+
+def run_with_ort(model_path: Path, inputs: Mapping[str, Tensor], output_names: Sequence[str],
+                 repo_root: Path = REPO_ROOT) -> dict[str, np.ndarray]:
+    """Run an ONNX file in onnxruntime-node through `ort-run.ts` (inputs and outputs as .npy files)."""
+    with tempfile.TemporaryDirectory(prefix="svg-ort-") as tmp:
+        tmp_dir = Path(tmp)
+        job = {"model": str(model_path.resolve()), "inputs": {}, "outputs": {}}
+        for name, value in inputs.items():
+            array = value.numpy()
+            array = array.astype(np.int64 if array.dtype.kind in "iu" else np.float32)
+            job["inputs"][name] = str(tmp_dir / f"in_{name}.npy")
+            np.save(job["inputs"][name], np.ascontiguousarray(array))
+        for name in output_names:
+            job["outputs"][name] = str(tmp_dir / f"out_{name}.npy")
+        job_path = tmp_dir / "job.json"
+        job_path.write_text(json.dumps(job))
+        result = subprocess.run([*ORT_RUN, str(job_path)], cwd=repo_root, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ExportCheckError(f"ort-run failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+        return {name: np.load(job["outputs"][name]) for name in output_names}
+
+
+@torch.no_grad()
+def export_network(
+    model: nn.Module,
+    example_inputs: Sequence[Tensor],
+    input_names: Sequence[str],
+    output_names: Sequence[str],
+    dynamic_axes: Mapping[str, Mapping[int, str]],
+    out_path: str | Path,
+    *,
+    tolerance: float = 1e-4,
+    check_with_ort: bool = True,
+    check_batches: Sequence[int] = (1, 3),
+    repo_root: Path = REPO_ROOT,
+) -> ExportReport:
+    """Export `model` (eval, fp32, opset 17), check the graph, and compare ONNX Runtime with PyTorch.
+
+    The comparison runs at the example batch and at each size in `check_batches` (which proves the batch
+    axis is dynamic); raises ExportCheckError when any output differs by more than `tolerance`.
+    """
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    model = model.eval()
+    example_inputs = tuple(example_inputs)
+    expected = _outputs(model, example_inputs)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".export-") as tmp:
+        traced_path = Path(tmp) / "model.onnx"  # torch may scatter >2 GB weights next to it
+        torch.onnx.export(
+            model, example_inputs, str(traced_path), opset_version=OPSET, do_constant_folding=True,
+            input_names=list(input_names), output_names=list(output_names),
+            dynamic_axes={k: dict(v) for k, v in dynamic_axes.items()},
+        )
+        proto = onnx.load(str(traced_path))
+        _declare_output_shapes(proto, expected, dynamic_axes)
+        weight_bytes = sum(len(t.raw_data) for t in proto.graph.initializer)
+        external_data = _save(proto, out_path, external=weight_bytes > PROTOBUF_LIMIT - GRAPH_HEADROOM)
+    export_seconds = time.perf_counter() - start
+
+    # strict shape inference: the declared output shapes must follow from the graph (adds value_info)
+    onnx.checker.check_model(str(out_path), full_check=True)
+    ops = dict(Counter(node.op_type for node in proto.graph.node))
+    if FORBIDDEN_OPS & ops.keys():
+        raise ExportCheckError(f"{out_path}: control-flow nodes {sorted(FORBIDDEN_OPS & ops.keys())}")
+    size = out_path.stat().st_size + (out_path.with_name(external_data).stat().st_size if external_data else 0)
+    report = ExportReport(
+        path=out_path,
+        bytes=size,
+        sha256=sha256_file(out_path),
+        parameters=sum(p.numel() for p in model.parameters()),
+        inputs=_io_description(proto.graph.input),
+        outputs=_io_description(proto.graph.output),
+        ops=ops,
+        export_seconds=export_seconds,
+        external_data=external_data,
+        tolerance=tolerance,
+    )
+    del proto
+    if check_with_ort:
+        start = time.perf_counter()
+        for batch in [example_inputs[0].shape[0], *check_batches]:
+            inputs = _cycle_batch(example_inputs, batch)
+            want_outputs = expected if batch == example_inputs[0].shape[0] else _outputs(model, inputs)
+            got = run_with_ort(out_path, dict(zip(input_names, inputs)), output_names, repo_root)
+            errors = []
+            for name, want in zip(output_names, want_outputs):
+                if got[name].shape != tuple(want.shape):
+                    raise ExportCheckError(f"{out_path}: {name} has shape {got[name].shape} in ONNX Runtime, "
+                                           f"{tuple(want.shape)} in PyTorch (batch {batch})")
+                errors.append(float(np.abs(got[name] - want.numpy()).max()))
+            report.max_abs_error[batch] = max(errors)
+        report.check_seconds = time.perf_counter() - start
+        worst = max(report.max_abs_error.values())
+        if not worst <= tolerance:
+            raise ExportCheckError(f"ONNX Runtime differs from PyTorch by {worst:.3g} > {tolerance:g}\n{report.summary()}")
+    return report

@@ -1,0 +1,109 @@
+"""The four SVG networks as export roles: module, config, graph file and the ONNX I/O contract.
+
+Why this file: the CLIs, the model-set builder and the tests all need the same mapping from a role
+("dino", "residual", "decoder", "dit") to its config parsing, example inputs and graph names, which the
+TypeScript runtime relies on (dino_encoder.onnx: pixels -> patch_tokens; residual_encoder.onnx:
+pixels -> residual; decoder.onnx: latent -> image; dit.onnx: x, t, y -> velocity).
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+
+from svg_models.decoder import Decoder, DecoderConfig
+from svg_models.dinov3 import DinoV3, DinoV3Config
+from svg_models.dit import DiT, DiTConfig
+from svg_models.residual_vit import ResidualViT, ResidualViTConfig
+
+from .export import ExportReport, export_network
+
+MODEL_SET_SCHEMA = "svg-studio/model-set"
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    manifest_key: str  # key under manifest.json "networks"
+    file: str
+    config_cls: type
+    model_cls: type
+    input_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+
+
+NETWORKS = {
+    "dino": NetworkSpec("dinoEncoder", "dino_encoder.onnx", DinoV3Config, DinoV3, ("pixels",), ("patch_tokens",)),
+    "residual": NetworkSpec(
+        "residualEncoder", "residual_encoder.onnx", ResidualViTConfig, ResidualViT, ("pixels",), ("residual",)
+    ),
+    "decoder": NetworkSpec("decoder", "decoder.onnx", DecoderConfig, Decoder, ("latent",), ("image",)),
+    "dit": NetworkSpec("dit", "dit.onnx", DiTConfig, DiT, ("x", "t", "y"), ("velocity",)),
+}
+
+
+class VelocityOnly(nn.Module):
+    """The DiT graph the studio runs: only the velocity half of the learned-sigma output."""
+
+    def __init__(self, dit: DiT):
+        super().__init__()
+        self.dit = dit
+
+    def forward(self, x: Tensor, t: Tensor, y: Tensor) -> Tensor:  # [B, N, C], [B], [B] -> [B, N, C]
+        return self.dit.velocity(x, t, y)
+
+
+def config_from_json(role: str, data: dict):
+    """A network config from a fixture *_state_dict_config.json, one of our manifest `config` entries,
+    or a whole model-set manifest.json (the role's entry is taken)."""
+    spec = NETWORKS[role]
+    if data.get("schema") == MODEL_SET_SCHEMA:
+        data = data["networks"][spec.manifest_key]["config"]
+    if "builder" in data:
+        return spec.config_cls.from_fixture_config(data)
+    return spec.config_cls.from_dict(data)
+
+
+def build_network(role: str, config, state_dict: dict[str, Tensor] | None = None) -> nn.Module:
+    """The module in eval mode; with `state_dict`, loaded strictly."""
+    model = NETWORKS[role].model_cls(config)
+    if state_dict is not None:
+        model.load_state_dict(state_dict, strict=True)
+    return model.eval()
+
+
+def example_inputs(role: str, model: nn.Module, batch: int, seed: int, image_size: int | None = None) -> tuple[Tensor, ...]:
+    """Seeded inputs of the shapes the graph is exported for. `image_size` is needed only for DINO, which
+    accepts any multiple of its patch size (the other networks fix their sizes in their configs)."""
+    gen = torch.Generator().manual_seed(seed)
+    cfg = model.config
+    if role == "dino":
+        if image_size is None or image_size % cfg.patch_size:
+            raise ValueError(f"DINO export needs an image size that is a multiple of {cfg.patch_size}")
+        return (torch.randn(batch, cfg.in_chans, image_size, image_size, generator=gen),)
+    if role == "residual":
+        return (torch.randn(batch, 3, cfg.image_size, cfg.image_size, generator=gen),)
+    if role == "decoder":
+        return (torch.randn(batch, cfg.z_channels, cfg.latent_size, cfg.latent_size, generator=gen),)
+    labels = cfg.num_classes + (cfg.null_class is not None)  # the null label is exported too
+    return (
+        torch.randn(batch, cfg.num_tokens, cfg.in_channels, generator=gen),
+        torch.rand(batch, generator=gen),
+        torch.randint(0, labels, (batch,), generator=gen),
+    )
+
+
+def export_role(role: str, model: nn.Module, out_path: str | Path, *, image_size: int | None = None,
+                batch: int = 2, seed: int = 0, **check_options) -> ExportReport:
+    """Export one SVG network under its graph contract (batch axis "batch" on every input and output)."""
+    spec = NETWORKS[role]
+    module = VelocityOnly(model) if role == "dit" else model
+    names = spec.input_names + spec.output_names
+    return export_network(
+        module,
+        example_inputs(role, model, batch, seed, image_size),
+        spec.input_names,
+        spec.output_names,
+        {name: {0: "batch"} for name in names},
+        out_path,
+        **check_options,
+    )
