@@ -1,0 +1,63 @@
+// Named errors of the engine. Each carries a stable `code` so the worker protocol can serialise it and
+// the UI can map it to a message; `serializeError`/`deserializeError` are the two ends of that trip.
+
+export type ErrorCode =
+  | 'manifest-invalid'
+  | 'integrity'
+  | 'model-fetch'
+  | 'model-io-mismatch'
+  | 'unknown-class'
+  | 'invalid-setting'
+  | 'cancelled'
+  | 'image-decode'
+  | 'npy'
+  | 'usage'
+  | 'runtime';
+
+export class SvgStudioError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+const define = (code: ErrorCode) =>
+  class extends SvgStudioError {
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(code, message, options);
+    }
+  };
+
+export class ManifestError extends define('manifest-invalid') {}
+export class IntegrityError extends define('integrity') {}
+export class ModelFetchError extends define('model-fetch') {}
+export class ModelIoMismatchError extends define('model-io-mismatch') {}
+export class UnknownClassError extends define('unknown-class') {}
+export class InvalidSettingError extends define('invalid-setting') {}
+export class SamplingCancelledError extends define('cancelled') {}
+export class ImageDecodeError extends define('image-decode') {}
+export class NpyFormatError extends define('npy') {}
+export class RuntimeFailureError extends define('runtime') {}
+
+export interface SerializedError {
+  readonly code: string;
+  readonly name: string;
+  readonly message: string;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof SvgStudioError) return { code: error.code, name: error.name, message: error.message };
+  if (error instanceof Error) return { code: 'runtime', name: error.name, message: error.message };
+  return { code: 'runtime', name: 'Error', message: String(error) };
+}
+
+/** Rebuilds an SvgStudioError (same code, name and message) on the receiving side. */
+export function deserializeError(serialized: SerializedError): SvgStudioError {
+  const error = new SvgStudioError(serialized.code as ErrorCode, serialized.message);
+  error.name = serialized.name;
+  return error;
+}
