@@ -11,6 +11,7 @@ import json
 import subprocess
 import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -182,11 +183,16 @@ def export_network(
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=out_path.parent, prefix=".export-") as tmp:
         traced_path = Path(tmp) / "model.onnx"  # torch may scatter >2 GB weights next to it
-        torch.onnx.export(
-            model, example_inputs, str(traced_path), opset_version=OPSET, do_constant_folding=True,
-            input_names=list(input_names), output_names=list(output_names),
-            dynamic_axes={k: dict(v) for k, v in dynamic_axes.items()},
-        )
+        with warnings.catch_warnings():
+            # expected and harmless here: constants read during tracing (shapes, RoPE tables), torch's
+            # own shape-inference gaps (output shapes are declared below), unfoldable constant Slices
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx")
+            torch.onnx.export(
+                model, example_inputs, str(traced_path), opset_version=OPSET, do_constant_folding=True,
+                input_names=list(input_names), output_names=list(output_names),
+                dynamic_axes={k: dict(v) for k, v in dynamic_axes.items()},
+            )
         proto = onnx.load(str(traced_path))
         _declare_output_shapes(proto, expected, dynamic_axes)
         weight_bytes = sum(len(t.raw_data) for t in proto.graph.initializer)

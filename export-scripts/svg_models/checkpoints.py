@@ -7,13 +7,15 @@ SVG autoencoder Lightning .ckpt (`state_dict` with `encoder.*` = DINOv3, `extra_
 pickle objects from packages that are not installed here (hyper-parameters); those are read as inert
 placeholders since only the tensors matter.
 """
-import pickle
+import importlib.abc
+import importlib.util
+import sys
 import types
 from collections.abc import Mapping
 from pathlib import Path
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 StateDict = dict[str, Tensor]
 
@@ -36,22 +38,43 @@ class _Placeholder(dict):
         pass
 
 
-class _LenientUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
-        try:
-            return super().find_class(module, name)
-        except (ImportError, AttributeError):
-            return _Placeholder
+class _StandInModule(types.ModuleType):
+    __path__: list = []  # a package, so submodules resolve too
+
+    def __getattr__(self, name: str):
+        return _Placeholder
 
 
-_lenient_pickle = types.ModuleType("svg_lenient_pickle")
-_lenient_pickle.Unpickler = _LenientUnpickler
-_lenient_pickle.load = lambda file, **kwargs: _LenientUnpickler(file, **kwargs).load()
+class _StandInFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Last on sys.meta_path: only modules no real finder knows get an inert stand-in."""
+
+    def __init__(self):
+        self.created: list[str] = []
+
+    def find_spec(self, name, path, target=None):
+        self.created.append(name)
+        return importlib.util.spec_from_loader(name, self, is_package=True)
+
+    def create_module(self, spec):
+        return _StandInModule(spec.name)
+
+    def exec_module(self, module):
+        pass
 
 
 def read_checkpoint(path: str | Path) -> object:
-    """torch.load on the CPU, tolerating pickled objects from absent packages (e.g. pytorch_lightning)."""
-    return torch.load(path, map_location="cpu", pickle_module=_lenient_pickle)
+    """torch.load on the CPU, tolerating pickled objects from absent packages (e.g. pytorch_lightning).
+
+    (torch 1.13.0 ignores torch.load's pickle_module, hence an import hook rather than a custom unpickler.)
+    """
+    finder = _StandInFinder()
+    sys.meta_path.append(finder)
+    try:
+        return torch.load(path, map_location="cpu")
+    finally:
+        sys.meta_path.remove(finder)
+        for name in finder.created:
+            sys.modules.pop(name, None)
 
 
 def _tensors(obj: object, what: str) -> StateDict:
@@ -96,7 +119,10 @@ def dit_state_dict(checkpoint: object) -> StateDict:
     return plain_state_dict(checkpoint)
 
 
-def load_weights(model: nn.Module, state_dict: Mapping[str, Tensor]) -> nn.Module:
-    """Strict load (every key must match, as the official builders require) and switch to eval."""
-    model.load_state_dict(state_dict, strict=True)
-    return model.eval()
+def network_state_dict(role: str, checkpoint: object) -> StateDict:
+    """One network's weights ("dino", "residual", "decoder" or "dit") from any of the containers above."""
+    if isinstance(checkpoint, Mapping) and "state_dict" in checkpoint:
+        if role not in AUTOENCODER_PREFIXES:
+            raise ValueError(f"an autoencoder checkpoint holds no {role!r} network")
+        return autoencoder_state_dicts(checkpoint)[role]
+    return dit_state_dict(checkpoint) if role == "dit" else plain_state_dict(checkpoint)

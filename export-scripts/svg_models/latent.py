@@ -22,3 +22,12 @@ def assemble_latent(patch_tokens: Tensor, residual: Tensor, grid: tuple[int, int
     h = patch_tokens.transpose(1, 2)  # [B, D, N]
     latent = torch.cat([h, match_distribution(h, residual, eps)], dim=1)  # [B, D+R, N]
     return latent.reshape(latent.shape[0], latent.shape[1], *grid)
+
+
+@torch.no_grad()
+def measure_latent_stats(patch_tokens: Tensor, residual: Tensor, grid: tuple[int, int],
+                         eps: float = 1e-6) -> tuple[Tensor, Tensor]:
+    """Per-channel mean and std [C] of the latents of one batch (aligned together, as in training)."""
+    latent = assemble_latent(patch_tokens, residual, grid, eps)  # [B, C, rows, cols]
+    per_channel = latent.transpose(0, 1).reshape(latent.shape[1], -1)  # [C, B*rows*cols]
+    return per_channel.mean(dim=1), per_channel.std(dim=1)

@@ -1,0 +1,111 @@
+"""Model-set folders: manifest.json schema, integrity, consistency checks, and the committed random-tiny set."""
+import dataclasses
+import hashlib
+import json
+
+import pytest
+
+import make_random_set
+from conftest import REPO_ROOT
+from svg_export.model_set import ModelSetInfo, SamplerDefaults, SvgNetworks, write_model_set
+from svg_export.networks import NETWORKS, config_from_json
+
+COMMITTED = REPO_ROOT / "public" / "models" / "random-tiny"
+TOP_LEVEL = ["schema", "schemaVersion", "id", "name", "description", "randomWeights", "license", "attribution",
+             "image", "latent", "classes", "sampler", "networks", "createdBy"]
+
+
+def tiny_info(networks: SvgNetworks, **changes) -> ModelSetInfo:
+    channels = networks.dit.config.in_channels
+    info = ModelSetInfo(
+        id="test-set", name="Test set", description="d", random_weights=True, license="Apache-2.0", attribution="a",
+        resolution=make_random_set.RESOLUTION, class_names=make_random_set.CLASS_NAMES,
+        latent_mean=(0.0,) * channels, latent_std=(1.0,) * channels, sampler=SamplerDefaults(steps=8),
+        created_by="tests",
+    )
+    return dataclasses.replace(info, **changes)
+
+
+@pytest.fixture(scope="module")
+def tiny_set(tmp_path_factory, ort_options):
+    networks = SvgNetworks.build(make_random_set.CONFIGS, seed=3)
+    out = tmp_path_factory.mktemp("set")
+    manifest = write_model_set(networks, tiny_info(networks), out, log=lambda _: None, **ort_options)
+    return networks, out, manifest
+
+
+def check_manifest(manifest: dict, folder) -> None:
+    assert list(manifest) == TOP_LEVEL
+    assert (manifest["schema"], manifest["schemaVersion"]) == ("svg-studio/model-set", 1)
+    image, latent, classes = manifest["image"], manifest["latent"], manifest["classes"]
+    grid = image["resolution"] // image["patchSize"]
+    assert latent["grid"] == [grid, grid]
+    assert latent["channels"] == latent["dinoChannels"] + latent["residualChannels"]
+    assert len(latent["mean"]) == len(latent["std"]) == latent["channels"] and min(latent["std"]) > 0
+    assert classes["count"] == len(classes["names"]) == classes["nullId"]
+    assert set(manifest["sampler"]) == {"steps", "sampler", "shift", "guidanceScale", "guidanceSchedule"}
+    batch, size, tokens, channels = "batch", image["resolution"], grid * grid, latent["channels"]
+    io = {
+        "dinoEncoder": ([("pixels", "float32", [batch, 3, size, size])],
+                        [("patch_tokens", "float32", [batch, tokens, latent["dinoChannels"]])]),
+        "residualEncoder": ([("pixels", "float32", [batch, 3, size, size])],
+                            [("residual", "float32", [batch, latent["residualChannels"], tokens])]),
+        "decoder": ([("latent", "float32", [batch, channels, grid, grid])], [("image", "float32", [batch, 3, size, size])]),
+        "dit": ([("x", "float32", [batch, tokens, channels]), ("t", "float32", [batch]), ("y", "int64", [batch])],
+                [("velocity", "float32", [batch, tokens, channels])]),
+    }
+    assert list(manifest["networks"]) == list(io)
+    for key, (inputs, outputs) in io.items():
+        entry = manifest["networks"][key]
+        assert [(v["name"], v["dtype"], v["shape"]) for v in entry["inputs"]] == inputs
+        assert [(v["name"], v["dtype"], v["shape"]) for v in entry["outputs"]] == outputs
+        data = (folder / entry["file"]).read_bytes()
+        assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["parameters"] > 0
+
+
+def test_written_manifest(tiny_set):
+    networks, folder, manifest = tiny_set
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8")) == manifest
+    check_manifest(manifest, folder)
+    for role, spec in NETWORKS.items():
+        assert manifest["networks"][spec.manifest_key]["file"] == spec.file
+        assert config_from_json(role, manifest) == getattr(networks, role).config
+    assert manifest["classes"]["names"] == list(make_random_set.CLASS_NAMES)
+
+
+def test_committed_random_tiny_is_consistent_and_current():
+    """public/models/random-tiny is intact and is what make_random_set.py builds now."""
+    manifest = json.loads((COMMITTED / "manifest.json").read_text(encoding="utf-8"))
+    check_manifest(manifest, COMMITTED)
+    assert manifest["randomWeights"] is True and manifest["id"] == "random-tiny"
+    assert sum(entry["bytes"] for entry in manifest["networks"].values()) < 10 * 2**20
+    networks, info = make_random_set.build(make_random_set.DEFAULT_SEED)
+    for role in NETWORKS:
+        assert config_from_json(role, manifest) == getattr(networks, role).config
+    assert manifest["sampler"] == info.sampler.to_manifest()
+    assert (manifest["name"], manifest["classes"]["names"]) == (info.name, list(info.class_names))
+    # the statistics come from the seeded encoders, so they also pin the committed weights' seed
+    assert manifest["latent"]["mean"] == pytest.approx(info.latent_mean, abs=1e-6)
+    assert manifest["latent"]["std"] == pytest.approx(info.latent_std, abs=1e-6)
+
+
+def test_mismatched_sets_are_rejected(tiny_set, tmp_path):
+    networks = tiny_set[0]
+    with pytest.raises(ValueError, match="class names"):
+        write_model_set(networks, tiny_info(networks, class_names=("a", "b")), tmp_path)
+    with pytest.raises(ValueError, match="resolution"):
+        write_model_set(networks, tiny_info(networks, resolution=72), tmp_path)
+    with pytest.raises(ValueError, match="latent statistics"):
+        write_model_set(networks, tiny_info(networks, latent_std=(1.0,)), tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_sampler_schedules():
+    for schedule in ("constant", "late", "linear", "early-0.5", "cfg_star-1-0", "cfg_star-2-0.5"):
+        assert SamplerDefaults(guidance_schedule=schedule).to_manifest()["guidanceSchedule"] == schedule
+    for schedule in ("Constant", "early", "cfg_star-1", "late-0.5"):
+        with pytest.raises(ValueError):
+            SamplerDefaults(guidance_schedule=schedule)
+    with pytest.raises(ValueError):
+        SamplerDefaults(sampler="dpm")
