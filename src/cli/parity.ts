@@ -76,6 +76,8 @@ function leadingChannels(tensor: CpuTensor, channels: number): Float32Array {
 
 function exportNetwork(fixtures: Fixtures, stem: FixtureNetwork, workDir: string): string {
   const out = path.join(workDir, `${stem}.onnx`);
+  // DINOv3 accepts any image size but an export fixes it (RoPE tables are constants): use the fixture's.
+  const imageSize = stem === 'dinov3' && fixtures.has('image.npy') ? ['--image-size', String(fixtures.npy('image.npy').shape[2])] : [];
   execFileSync(
     PYTHON,
     [
@@ -84,6 +86,7 @@ function exportNetwork(fixtures: Fixtures, stem: FixtureNetwork, workDir: string
       '--config', path.join(fixtures.dir, `${stem}_state_dict_config.json`),
       '--weights', path.join(fixtures.dir, `${stem}_state_dict.pt`),
       '--out', out,
+      ...imageSize,
       '--no-ort-check',
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
