@@ -1,8 +1,32 @@
 // Vite config for the studio. Cross-origin isolation headers let onnxruntime-web use multi-threaded
-// WASM (SharedArrayBuffer); onnxruntime-web's own .wasm/.mjs files are served from /ort/ (copied by
-// scripts/copy-ort-assets.mjs) so nothing is fetched from a CDN.
-import { defineConfig } from 'vite';
+// WASM (SharedArrayBuffer). onnxruntime-web's WASM runtime files are copied to public/ort/ and loaded
+// from there (env.wasm.wasmPaths): its thread workers must load ORT's own glue script, not our bundled
+// engine worker, and nothing may come from a CDN.
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+
+function copyOrtRuntime(): Plugin {
+  return {
+    name: 'svg-studio:copy-ort-runtime',
+    config() {
+      mkdirSync('public/ort', { recursive: true });
+      for (const file of ORT_RUNTIME_FILES) {
+        const from = `node_modules/onnxruntime-web/dist/${file}`;
+        const to = `public/ort/${file}`;
+        let stale = true;
+        try {
+          stale = statSync(to).size !== statSync(from).size;
+        } catch {
+          stale = true;
+        }
+        if (stale) copyFileSync(from, to);
+      }
+    },
+  };
+}
 
 const crossOriginIsolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -10,7 +34,7 @@ const crossOriginIsolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [copyOrtRuntime(), react()],
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },

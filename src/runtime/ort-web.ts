@@ -62,6 +62,8 @@ export async function readAdapterCapabilities(): Promise<AdapterCapabilities> {
 }
 
 function configureWasm(): void {
+  // ORT's runtime files are served from <base>/ort/ (see vite.config.ts), never from a CDN.
+  ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.origin).href;
   // Multi-threaded WASM needs cross-origin isolation (COOP/COEP headers); otherwise one thread.
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;

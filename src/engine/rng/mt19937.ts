@@ -1,25 +1,32 @@
-// 32-bit Mersenne Twister, seeded the way PyTorch's CPU generator seeds it (torch.manual_seed keeps
-// the low 32 bits of the seed), so our noise starts from the same stream as the official sampler.
+// The 32-bit Mersenne Twister exactly as PyTorch's CPU generator runs it (at::mt19937): seeded with the
+// low 32 bits of the 64-bit torch.manual_seed value, Knuth's initialisation multiplier 1812433253.
+// Every random number PyTorch draws on the CPU starts here.
+
 const N = 624;
 const M = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
 
 export class Mt19937 {
   private readonly state = new Uint32Array(N);
-  private index = N;
+  private next = 0;
+  private left = 1;
 
-  constructor(seed: number | bigint) {
-    this.state[0] = Number(BigInt(seed) & 0xffffffffn);
-    for (let i = 1; i < N; i++) {
-      const prev = (this.state[i - 1] as number) ^ ((this.state[i - 1] as number) >>> 30);
-      // 1812433253 * prev + i in uint32 arithmetic (split to stay exact in doubles).
-      this.state[i] = (((((prev & 0xffff0000) >>> 16) * 1812433253) << 16) + (prev & 0x0000ffff) * 1812433253 + i) >>> 0;
+  /** `seed` is any integer; like PyTorch, only seed mod 2^32 is used. */
+  constructor(seed: number) {
+    const state = this.state;
+    state[0] = seed >>> 0; // ToUint32 is the integer modulo 2^32, for negative and > 2^32 seeds too
+    for (let j = 1; j < N; j++) {
+      const prev = state[j - 1] as number;
+      state[j] = Math.imul(1812433253, prev ^ (prev >>> 30)) + j;
     }
   }
 
-  /** Next tempered 32-bit output. */
+  /** The next tempered 32-bit output, as an unsigned number. */
   nextUint32(): number {
-    if (this.index >= N) this.twist();
-    let y = this.state[this.index++] as number;
+    if (--this.left === 0) this.regenerate();
+    let y = this.state[this.next++] as number;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
@@ -27,14 +34,14 @@ export class Mt19937 {
     return y >>> 0;
   }
 
-  private twist(): void {
+  private regenerate(): void {
     const s = this.state;
-    for (let i = 0; i < N; i++) {
-      const y = ((s[i] as number) & 0x80000000) | ((s[(i + 1) % N] as number) & 0x7fffffff);
-      let next = (s[(i + M) % N] as number) ^ (y >>> 1);
-      if (y & 1) next ^= 0x9908b0df;
-      s[i] = next >>> 0;
-    }
-    this.index = 0;
+    const twist = (u: number, v: number) => (((u & UPPER_MASK) | (v & LOWER_MASK)) >>> 1) ^ (v & 1 ? MATRIX_A : 0);
+    let k = 0;
+    for (; k < N - M; k++) s[k] = (s[k + M] as number) ^ twist(s[k] as number, s[k + 1] as number);
+    for (; k < N - 1; k++) s[k] = (s[k + M - N] as number) ^ twist(s[k] as number, s[k + 1] as number);
+    s[N - 1] = (s[M - 1] as number) ^ twist(s[N - 1] as number, s[0] as number);
+    this.left = N;
+    this.next = 0;
   }
 }

@@ -1,93 +1,86 @@
-// torch.manual_seed(s); torch.randn(shape) on the CPU, reproduced. PyTorch has two paths (see
-// aten/src/ATen/native/cpu/DistributionTemplates.h):
-//  - fewer than 16 values: one double-precision Box–Muller draw per value from two 53-bit uniforms,
-//    caching the spare (r·sin θ) for the next value — the cache survives between randn calls;
-//  - 16 or more: fill every position with a 24-bit float uniform, then transform blocks of 16 in float32
-//    (u1 = 1 − d[j], u2 = d[j+8]); when n % 16 ≠ 0 the last 16 positions are refilled and redone.
-// The float path's log/sin/cos depend on the CPU kernel: 'generic' (libm logf/cosf/sinf, emulated here
-// with double functions rounded to float32: ≤ 1 ulp off in ~1% of values) is what we implement.
+// torch.randn on the CPU, reproduced: the official SVG sampler draws its initial noise with
+// torch.manual_seed(seed); torch.randn(n, tokens, channels), so the same seed gives the same image here
+// as in PyTorch. Both of PyTorch's code paths are implemented (see the fixtures README, section 7):
+//  - fewer than 16 values: double-precision Box-Muller per value, with the spare sine value cached in
+//    the generator (the cache survives between calls and is cleared by manualSeed);
+//  - 16 or more: all values filled with float uniforms first, then transformed in blocks of 16 in
+//    float32 (normal-fill.ts); a ragged tail re-draws and re-transforms the last 16 positions.
+import { InvalidSettingError } from '../errors';
 import { Mt19937 } from './mt19937';
-
-const TWO_POW_32 = 4294967296;
-const TWO_POW_53 = 9007199254740992;
-const FLOAT_UNIFORM_DIVISOR = 1 / 16777216; // 2^-24
-const f32 = Math.fround;
-
-export type RandnKernel = 'generic' | 'avx2';
+import { normalFill16 } from './normal-fill';
+import type { CpuKernel } from '../float32';
 
 export interface TorchGeneratorOptions {
-  /** Only the float32 path differs by kernel; both are served by the generic emulation (≤ 2.1e-6 apart). */
-  readonly kernel?: RandnKernel;
+  /** The float32 kernel for draws of 16 or more values; default 'avx2' (bit-exact). */
+  readonly kernel?: CpuKernel;
 }
 
+const FLOAT_DIVISOR = 2 ** -24;
+const DOUBLE_DIVISOR = 2 ** -53;
+const HIGH_WORD = 2 ** 32;
+
+/** The CPU generator of PyTorch (CPUGeneratorImpl) restricted to what randn needs. */
 export class TorchGenerator {
-  private engine: Mt19937;
-  private cachedNormal: number | null = null;
+  readonly kernel: CpuKernel;
+  private engine!: Mt19937;
+  private spareNormal: number | null = null;
 
-  constructor(seed: number | bigint, _options: TorchGeneratorOptions = {}) {
-    this.engine = new Mt19937(seed);
+  constructor(seed: number, options: TorchGeneratorOptions = {}) {
+    this.kernel = options.kernel ?? 'avx2';
+    this.manualSeed(seed);
   }
 
-  manualSeed(seed: number | bigint): void {
+  /** torch.manual_seed: re-seeds the engine and drops the cached spare normal. */
+  manualSeed(seed: number): void {
+    if (!Number.isSafeInteger(seed)) throw new InvalidSettingError(`seed must be an integer, got ${seed}`);
     this.engine = new Mt19937(seed);
-    this.cachedNormal = null;
+    this.spareNormal = null;
   }
 
-  /** Standard normal float32 values for a tensor of this shape, row-major. */
+  /** torch.randn(...shape) in float32, row-major. */
   randn(shape: readonly number[]): Float32Array {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const out = new Float32Array(size);
-    if (size >= 16) this.fillFloatPath(out);
-    else for (let i = 0; i < size; i++) out[i] = this.doubleNormal();
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) throw new InvalidSettingError(`randn: bad shape [${shape.join(', ')}]`);
+    }
+    const n = shape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(n);
+    if (n < 16) {
+      for (let i = 0; i < n; i++) out[i] = this.doubleNormal();
+      return out;
+    }
+    for (let i = 0; i < n; i++) out[i] = this.floatUniform();
+    for (let i = 0; i + 16 <= n; i += 16) normalFill16(out, i, this.kernel);
+    if (n % 16 !== 0) {
+      for (let i = n - 16; i < n; i++) out[i] = this.floatUniform();
+      normalFill16(out, n - 16, this.kernel);
+    }
     return out;
   }
 
-  /** 53-bit uniform in [0, 1) from two outputs, the first as the high word (at::uniform_real_distribution<double>). */
-  private uniformDouble(): number {
-    const high = this.engine.nextUint32();
+  /** uniform_real_distribution<float>(0, 1): the low 24 bits of one output. */
+  private floatUniform(): number {
+    return (this.engine.nextUint32() & 0xffffff) * FLOAT_DIVISOR;
+  }
+
+  /** uniform_real_distribution<double>(0, 1): the low 53 bits of random64() = (first << 32) | second. */
+  private doubleUniform(): number {
+    const high = this.engine.nextUint32() & 0x1fffff; // bits 32..52
     const low = this.engine.nextUint32();
-    return ((high & 0x1fffff) * TWO_POW_32 + low) / TWO_POW_53;
+    return (high * HIGH_WORD + low) * DOUBLE_DIVISOR;
   }
 
-  /** at::normal_distribution<double>: Box–Muller with a cached spare value. */
+  /** normal_distribution<double>: Box-Muller returning r cos(theta) and caching r sin(theta). */
   private doubleNormal(): number {
-    if (this.cachedNormal !== null) {
-      const cached = this.cachedNormal;
-      this.cachedNormal = null;
-      return cached;
+    if (this.spareNormal !== null) {
+      const spare = this.spareNormal;
+      this.spareNormal = null;
+      return spare;
     }
-    const u1 = this.uniformDouble();
-    const u2 = this.uniformDouble();
-    const r = Math.sqrt(-2 * Math.log1p(-u2));
+    const u1 = this.doubleUniform();
+    const u2 = this.doubleUniform();
+    const r = Math.sqrt(-2 * Math.log(1 - u2));
     const theta = 2 * Math.PI * u1;
-    this.cachedNormal = r * Math.sin(theta);
+    this.spareNormal = r * Math.sin(theta);
     return r * Math.cos(theta);
-  }
-
-  private uniformFloat(): number {
-    return (this.engine.nextUint32() & 0xffffff) * FLOAT_UNIFORM_DIVISOR;
-  }
-
-  private fillFloatPath(data: Float32Array): void {
-    const size = data.length;
-    for (let i = 0; i < size; i++) data[i] = this.uniformFloat();
-    for (let i = 0; i + 16 <= size; i += 16) transform16(data, i);
-    if (size % 16 !== 0) {
-      const start = size - 16;
-      for (let i = 0; i < 16; i++) data[start + i] = this.uniformFloat();
-      transform16(data, start);
-    }
-  }
-}
-
-/** normal_fill_16 in float32: radius = sqrt(−2 logf(u1)), θ = float(2π·u2) computed in double. */
-function transform16(data: Float32Array, offset: number): void {
-  for (let j = 0; j < 8; j++) {
-    const u1 = f32(1 - (data[offset + j] as number));
-    const u2 = data[offset + j + 8] as number;
-    const radius = f32(Math.sqrt(f32(-2 * f32(Math.log(u1)))));
-    const theta = f32(2 * Math.PI * u2);
-    data[offset + j] = f32(radius * f32(Math.cos(theta)));
-    data[offset + j + 8] = f32(radius * f32(Math.sin(theta)));
   }
 }
