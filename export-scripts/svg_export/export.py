@@ -38,14 +38,14 @@ class ExportCheckError(RuntimeError):
 @dataclass
 class ExportReport:
     path: Path
-    bytes: int  # the .onnx plus its external-data file, if any
-    sha256: str  # of the .onnx file
+    bytes: int  # of the .onnx file
+    sha256: str
     parameters: int
     inputs: list[dict]  # [{"name", "dtype", "shape": ["batch", 3, 64, 64]}]
     outputs: list[dict]
     ops: dict[str, int]  # node count per op type
     export_seconds: float
-    external_data: str | None = None  # file name of the weights when the graph is over 2 GB
+    external_data: dict | None = None  # {"file", "bytes", "sha256"} of the weights of a graph over 2 GB
     tolerance: float = 1e-4
     max_abs_error: dict[int, float] = field(default_factory=dict)  # batch size -> max |ORT - PyTorch|
     check_seconds: float = 0.0
@@ -57,10 +57,11 @@ class ExportReport:
             check = f"max abs error vs PyTorch ({check}; tolerance {self.tolerance:g}) in {self.check_seconds:.1f} s"
         else:
             check = "ONNX Runtime check skipped"
-        external = f" + external data {self.external_data}" if self.external_data else ""
+        size = self.bytes + (self.external_data["bytes"] if self.external_data else 0)
+        external = f" + external data {self.external_data['file']}" if self.external_data else ""
         return "\n".join(
             [
-                f"{self.path}{external}: {self.bytes / 2**20:.2f} MiB, {self.parameters:,} parameters, "
+                f"{self.path}{external}: {size / 2**20:.2f} MiB, {self.parameters:,} parameters, "
                 f"exported in {self.export_seconds:.1f} s",
                 f"  inputs:  {shapes(self.inputs)}",
                 f"  outputs: {shapes(self.outputs)}",
@@ -168,10 +169,13 @@ def export_network(
     tolerance: float = 1e-4,
     check_with_ort: bool = True,
     check_batches: Sequence[int] = (1, 3),
+    external_data: bool | None = None,
     repo_root: Path = REPO_ROOT,
 ) -> ExportReport:
     """Export `model` (eval, fp32, opset 17), check the graph, and compare ONNX Runtime with PyTorch.
 
+    Weights go to an external-data file when `external_data` is true, or (None) when the graph would
+    exceed protobuf's 2 GB.
     The comparison runs at the example batch and at each size in `check_batches` (which proves the batch
     axis is dynamic); raises ExportCheckError when any output differs by more than `tolerance`.
     """
@@ -195,8 +199,9 @@ def export_network(
             )
         proto = onnx.load(str(traced_path))
         _declare_output_shapes(proto, expected, dynamic_axes)
-        weight_bytes = sum(len(t.raw_data) for t in proto.graph.initializer)
-        external_data = _save(proto, out_path, external=weight_bytes > PROTOBUF_LIMIT - GRAPH_HEADROOM)
+        if external_data is None:
+            external_data = sum(len(t.raw_data) for t in proto.graph.initializer) > PROTOBUF_LIMIT - GRAPH_HEADROOM
+        data_file = _save(proto, out_path, external_data)
     export_seconds = time.perf_counter() - start
 
     # strict shape inference: the declared output shapes must follow from the graph (adds value_info)
@@ -204,17 +209,20 @@ def export_network(
     ops = dict(Counter(node.op_type for node in proto.graph.node))
     if FORBIDDEN_OPS & ops.keys():
         raise ExportCheckError(f"{out_path}: control-flow nodes {sorted(FORBIDDEN_OPS & ops.keys())}")
-    size = out_path.stat().st_size + (out_path.with_name(external_data).stat().st_size if external_data else 0)
+    weights = None
+    if data_file:
+        data_path = out_path.with_name(data_file)
+        weights = {"file": data_file, "bytes": data_path.stat().st_size, "sha256": sha256_file(data_path)}
     report = ExportReport(
         path=out_path,
-        bytes=size,
+        bytes=out_path.stat().st_size,
         sha256=sha256_file(out_path),
         parameters=sum(p.numel() for p in model.parameters()),
         inputs=_io_description(proto.graph.input),
         outputs=_io_description(proto.graph.output),
         ops=ops,
         export_seconds=export_seconds,
-        external_data=external_data,
+        external_data=weights,
         tolerance=tolerance,
     )
     del proto

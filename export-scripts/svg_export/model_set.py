@@ -149,7 +149,8 @@ def _network_entry(report: ExportReport, config: dict) -> dict:
         "inputs": report.inputs,
         "outputs": report.outputs,
         "config": config,
-        # only graphs over 2 GB: their weights, which must be passed to ONNX Runtime as external data
+        # only graphs over 2 GB: {"file", "bytes", "sha256"} of the weights file that ONNX Runtime must be
+        # given as external data (session option externalData, path = file)
         **({"externalData": report.external_data} if report.external_data else {}),
     }
 

@@ -30,3 +30,13 @@ def test_fixture_network_exports(fx, role, tmp_path, ort_options):
     if ort_options["check_with_ort"]:
         assert sorted(report.max_abs_error) == [1, 2, 3]
         assert max(report.max_abs_error.values()) <= 1e-4
+
+
+def test_external_data_layout(fx, tmp_path, ort_options):
+    """The layout used for graphs over 2 GB (forced here on a small one): weights in <file>.data."""
+    report = export_role("dit", fx.network("dit"), tmp_path / "dit.onnx", external_data=True, check_batches=(),
+                         **ort_options)
+    data = tmp_path / "dit.onnx.data"
+    assert report.external_data["file"] == data.name and report.external_data["bytes"] == data.stat().st_size
+    assert report.bytes == (tmp_path / "dit.onnx").stat().st_size < data.stat().st_size
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dit.onnx", "dit.onnx.data"]
