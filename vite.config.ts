@@ -2,7 +2,7 @@
 // WASM (SharedArrayBuffer). onnxruntime-web's WASM runtime files are copied to public/ort/ and loaded
 // from there (env.wasm.wasmPaths): its thread workers must load ORT's own glue script, not our bundled
 // engine worker, and nothing may come from a CDN.
-import { copyFileSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -16,13 +16,7 @@ function copyOrtRuntime(): Plugin {
       for (const file of ORT_RUNTIME_FILES) {
         const from = `node_modules/onnxruntime-web/dist/${file}`;
         const to = `public/ort/${file}`;
-        let stale = true;
-        try {
-          stale = statSync(to).size !== statSync(from).size;
-        } catch {
-          stale = true;
-        }
-        if (stale) copyFileSync(from, to);
+        if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyFileSync(from, to);
       }
     },
   };
