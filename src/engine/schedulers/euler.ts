@@ -1,4 +1,4 @@
-// Euler: z_{i+1} = z_i + dt · v(z_i, t_i).
+// Euler's rule for the rectified flow: z_{i+1} = z_i + dt v(z_i, t_i) (reference euler_step).
 import { stepSize, type FlowSolver } from './solver';
 
 export const eulerSolver: FlowSolver = {
@@ -6,10 +6,11 @@ export const eulerSolver: FlowSolver = {
   evaluationsPerStep: 1,
   async step({ z, t, tNext, velocity, math }) {
     const v = await velocity(z, t);
-    const next = await math.linearCombination([
-      [1, z],
-      [stepSize(t, tNext), v],
-    ]);
-    return { z: next, velocity: v };
+    try {
+      return { z: await math.linearCombination([[1, z], [stepSize(t, tNext), v]]), velocity: v };
+    } catch (error) {
+      math.release(v);
+      throw error;
+    }
   },
 };

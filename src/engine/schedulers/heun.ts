@@ -1,5 +1,7 @@
-// Heun (on every step, the last one included, as the reference does):
-// z~ = z + dt · v(z, t_i);  z_{i+1} = z + dt/2 · (v(z, t_i) + v(z~, t_{i+1})).
+// Heun's rule (reference heun_step, used on every step including the last, which ends at t = 1):
+//   z~      = z_i + dt v(z_i, t_i)
+//   z_{i+1} = z_i + (dt / 2) (v(z_i, t_i) + v(z~, t_{i+1}))
+// in the reference's float32 order: the sum of the two velocities first, then scaled by float32(dt / 2).
 import { stepSize, type FlowSolver } from './solver';
 
 export const heunSolver: FlowSolver = {
@@ -7,27 +9,21 @@ export const heunSolver: FlowSolver = {
   evaluationsPerStep: 2,
   async step({ z, t, tNext, velocity, math }) {
     const dt = stepSize(t, tNext);
-    const v1 = await velocity(z, t);
-    const predicted = await math.linearCombination([
-      [1, z],
-      [dt, v1],
-    ]);
-    let v2: Awaited<ReturnType<typeof velocity>>;
+    const v = await velocity(z, t);
+    const intermediates: (typeof v)[] = [];
     try {
-      v2 = await velocity(predicted, tNext);
+      const predictor = await math.linearCombination([[1, z], [dt, v]]);
+      intermediates.push(predictor);
+      const vNext = await velocity(predictor, tNext);
+      intermediates.push(vNext);
+      const sum = await math.linearCombination([[1, v], [1, vNext]]);
+      intermediates.push(sum);
+      return { z: await math.linearCombination([[1, z], [Math.fround(dt * 0.5), sum]]), velocity: v };
     } catch (error) {
-      math.release(v1);
+      math.release(v);
       throw error;
     } finally {
-      math.release(predicted);
+      for (const handle of intermediates) math.release(handle);
     }
-    const half = Math.fround(dt / 2);
-    const next = await math.linearCombination([
-      [1, z],
-      [half, v1],
-      [half, v2],
-    ]);
-    math.release(v2);
-    return { z: next, velocity: v1 };
   },
 };

@@ -1,107 +1,124 @@
-// The rectified-flow sampling loop of the reference code (RectifiedFlow.sample), with the model as a
-// function. Guidance evaluates the conditional then the unconditional (null-label) velocity in separate
-// calls, as the reference does; previews and cancellation happen between steps.
-import { SamplingCancelledError } from '../errors';
+// The rectified-flow sampling loop of the reference (RectifiedFlow.sample): time grid, guided velocity
+// (conditional call, then unconditional call with the null label, as separate model calls), one solver
+// step per grid interval, progress callbacks with optional clean-image estimates, cancellation between
+// model calls. Pure: the model is a function and all arithmetic goes through LatentMath, so the loop
+// knows nothing about runtimes or devices.
+import { InvalidSettingError, SamplingCancelledError } from '../errors';
+import type { CpuKernel } from '../float32';
 import type { LatentMath } from '../tensor';
 import { eulerSolver } from './euler';
-import { guidanceWeights, type Guidance } from './guidance';
+import { guidanceCoefficients, type GuidanceSchedule } from './guidance';
 import { heunSolver } from './heun';
-import type { FlowSolver } from './solver';
+import type { FlowSolver, VelocityField } from './solver';
 import { timeGrid } from './time-grid';
 
-export const SOLVERS: Record<FlowSolver['name'], FlowSolver> = { euler: eulerSolver, heun: heunSolver };
+export const SOLVERS: Readonly<Record<FlowSolver['name'], FlowSolver>> = { euler: eulerSolver, heun: heunSolver };
 
-/** Velocity of the model for latents z [B,N,C] at time t with one label per batch item. */
-export type VelocityModel<T> = (z: T, t: number, labels: readonly number[]) => Promise<T>;
+/** The network: standardised latent tokens z [B, N, C], time t, labels [B] → velocity [B, N, C] (new handle). */
+export type FlowModel<T> = (z: T, t: number, labels: Int32Array) => Promise<T>;
 
-export interface SampleStepEvent<T> {
+export interface GuidanceSettings {
+  readonly scale: number;
+  readonly schedule: GuidanceSchedule;
+}
+
+export interface SamplerStepEvent<T> {
   readonly stepIndex: number;
   readonly steps: number;
+  /** t_i and t_{i+1} of this step */
   readonly t: number;
   readonly tNext: number;
-  /** z at tNext; valid only during the callback. */
+  /** z_{i+1}, the latent after this step; valid only until the callback's promise settles. */
   readonly z: T;
-  /** data_hat = z_t + (1 − t)·v at the step's start, when this step is previewed; valid during the callback. */
+  /** z_i + (1 - t_i) v(z_i, t_i), the clean-latent estimate, on preview steps only; same lifetime. */
   readonly cleanEstimate?: T;
 }
 
-export interface SampleOptions<T> {
+export interface SampleFlowOptions<T> {
+  /** z_0 [B, N, C] (pure noise at t = 0); never released by the sampler. */
   readonly noise: T;
   readonly steps: number;
-  readonly solver: FlowSolver['name'];
+  readonly solver: FlowSolver['name'] | FlowSolver;
+  /** time shift s of the grid (s <= 0: uniform) */
   readonly shift: number;
-  readonly labels: readonly number[];
+  /** class labels, one per batch item */
+  readonly labels: ArrayLike<number>;
+  /** the null label for the unconditional evaluations (= number of classes) */
   readonly nullId: number;
-  /** null: no guidance, one model call per evaluation. */
-  readonly guidance: Guidance | null;
-  readonly model: VelocityModel<T>;
+  /** null: no guidance, one model call per evaluation */
+  readonly guidance: GuidanceSettings | null;
+  readonly model: FlowModel<T>;
   readonly math: LatentMath<T>;
-  /** Compute the clean-image estimate every k steps (and on the last); 0 never. */
+  /** compute a clean estimate every k steps (k > 0), except on the last step; 0 or absent: never */
   readonly previewEvery?: number;
   readonly signal?: AbortSignal;
-  readonly onStep?: (event: SampleStepEvent<T>) => void | Promise<void>;
+  readonly onStep?: (event: SamplerStepEvent<T>) => void | Promise<void>;
+  /** PyTorch CPU kernel whose torch.linspace values the time grid reproduces (default 'avx2') */
+  readonly kernel?: CpuKernel;
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SamplingCancelledError('generation cancelled');
+  if (signal?.aborted) throw new SamplingCancelledError('sampling was cancelled');
 }
 
-/** Runs the sampler and returns the final latent (a new handle; `noise` is left to the caller). */
-export async function sampleFlow<T>(options: SampleOptions<T>): Promise<T> {
-  const { steps, labels, nullId, guidance, model, math, signal } = options;
-  const solver = SOLVERS[options.solver];
-  const grid = timeGrid(steps, options.shift);
-  const nullLabels = labels.map(() => nullId);
+/** Runs the sampler and returns z_S [B, N, C] as a new handle owned by the caller. */
+export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
+  const { noise, steps, shift, model, math, signal, onStep, guidance } = options;
+  const solver = typeof options.solver === 'string' ? SOLVERS[options.solver] : options.solver;
+  if (!solver) throw new InvalidSettingError(`unknown sampler "${String(options.solver)}" (euler or heun)`);
+  const grid = timeGrid(steps, shift, options.kernel);
+  const labels = Int32Array.from(options.labels);
+  const nullLabels = new Int32Array(labels.length).fill(options.nullId);
   const previewEvery = options.previewEvery ?? 0;
 
-  const velocityAt = (stepIndex: number) => async (z: T, t: number): Promise<T> => {
+  const callModel = async (z: T, t: number, y: Int32Array) => {
     throwIfCancelled(signal);
-    const conditional = await model(z, t, labels);
-    if (!guidance) return conditional;
-    let unconditional: T;
-    try {
-      throwIfCancelled(signal);
-      unconditional = await model(z, t, nullLabels);
-    } catch (error) {
-      math.release(conditional);
-      throw error;
-    }
-    const weights = guidanceWeights(guidance, stepIndex, steps, grid[stepIndex] as number);
-    const guided = await math.linearCombination([
-      [weights.uncond, unconditional],
-      [weights.cond, conditional],
-    ]);
-    math.release(conditional);
-    math.release(unconditional);
-    return guided;
+    return model(z, t, y);
   };
+  const velocityAt = (stepIndex: number): VelocityField<T> =>
+    guidance === null
+      ? (z, t) => callModel(z, t, labels)
+      : async (z, t) => {
+          const vc = await callModel(z, t, labels);
+          let vu: T | null = null;
+          try {
+            vu = await callModel(z, t, nullLabels);
+            const { uncond, cond } = guidanceCoefficients(guidance.schedule, guidance.scale, stepIndex, steps, t);
+            return await math.linearCombination(cond === 0 ? [[uncond, vu]] : [[uncond, vu], [cond, vc]]);
+          } finally {
+            math.release(vc);
+            if (vu !== null) math.release(vu);
+          }
+        };
 
-  let z = options.noise;
+  let z = noise;
   try {
     for (let i = 0; i < steps; i++) {
-      throwIfCancelled(signal);
       const t = grid[i] as number;
       const tNext = grid[i + 1] as number;
-      const { z: next, velocity } = await solver.step({ z, t, tNext, velocity: velocityAt(i), math });
-      const previewed = previewEvery > 0 && ((i + 1) % previewEvery === 0 || i === steps - 1);
-      const cleanEstimate = previewed
-        ? await math.linearCombination([
-            [1, z],
-            [Math.fround(1 - t), velocity],
-          ])
-        : undefined;
-      math.release(velocity);
-      if (z !== options.noise) math.release(z);
-      z = next;
+      const result = await solver.step({ z, t, tNext, stepIndex: i, velocity: velocityAt(i), math });
+      const previous = z;
+      z = result.z;
       try {
-        await options.onStep?.({ stepIndex: i, steps, t, tNext, z, ...(cleanEstimate ? { cleanEstimate } : {}) });
+        if (onStep) {
+          const preview = previewEvery > 0 && (i + 1) % previewEvery === 0 && i < steps - 1;
+          const cleanEstimate = preview
+            ? await math.linearCombination([[1, previous], [1 - t, result.velocity]])
+            : undefined;
+          try {
+            await onStep({ stepIndex: i, steps, t, tNext, z, ...(cleanEstimate ? { cleanEstimate } : {}) });
+          } finally {
+            if (cleanEstimate) math.release(cleanEstimate);
+          }
+        }
       } finally {
-        if (cleanEstimate) math.release(cleanEstimate);
+        math.release(result.velocity);
+        if (previous !== noise) math.release(previous);
       }
     }
+    return z;
   } catch (error) {
-    if (z !== options.noise) math.release(z);
+    if (z !== noise) math.release(z);
     throw error;
   }
-  return z;
 }
