@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ManifestError } from '../engine/errors';
+import { ManifestError, ModelFetchError } from '../engine/errors';
 import { parseJson, parseManifest, type ModelSetManifest } from '../engine/manifest';
 import type { RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
@@ -22,7 +22,14 @@ export function loadModelSetFromDirectory(
   manifest: ModelSetManifest,
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<ModelSetRuntime<CpuTensor>> {
-  const readFromDisk = async (file: string) => new Uint8Array(await readFile(path.join(directory, file)));
+  const readFromDisk = async (file: string) => {
+    const filePath = path.join(directory, file);
+    try {
+      return new Uint8Array(await readFile(filePath));
+    } catch (error) {
+      throw new ModelFetchError(`${filePath}: cannot read the model file (${(error as Error).message})`);
+    }
+  };
   return loadModelSet(ort, cpuBinding, { manifest, readFile: readFromDisk, ...(onProgress ? { onProgress } : {}) });
 }
 

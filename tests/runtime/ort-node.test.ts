@@ -1,0 +1,91 @@
+// Loading a model set in onnxruntime-node: the bundled set runs, and every broken variant of it fails
+// with a named error that names the file or field.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadNodeRuntime } from '../../src/runtime/ort-node';
+
+const BUNDLED = path.resolve('public/models/random-tiny');
+let copies: string[] = [];
+
+interface EditableManifest {
+  latent: { mean: number[] };
+  networks: Record<string, { bytes: number; sha256: string }>;
+}
+
+function copyOfBundledSet(edit?: (dir: string, manifest: EditableManifest) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'svg-set-'));
+  copies.push(dir);
+  cpSync(BUNDLED, dir, { recursive: true });
+  if (edit) {
+    const manifestPath = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as EditableManifest;
+    edit(dir, manifest);
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+  }
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+  copies = [];
+});
+
+const load = (source: string) => loadNodeRuntime({ source, provider: 'auto' });
+
+describe('loadNodeRuntime', () => {
+  it('loads the bundled set and runs every network with the declared shapes', async () => {
+    const { manifest, runtime } = await load(BUNDLED);
+    const r = manifest.image.resolution;
+    const [h, w] = manifest.latent.grid;
+    const pixels = { data: new Float32Array(3 * r * r).fill(0.25), dims: [1, 3, r, r] };
+    expect((await runtime.encodeDino(pixels)).dims).toEqual([1, h * w, manifest.latent.dinoChannels]);
+    expect((await runtime.encodeResidual(pixels)).dims).toEqual([1, manifest.latent.residualChannels, h * w]);
+    const latent = { data: new Float32Array(manifest.latent.channels * h * w), dims: [1, manifest.latent.channels, h, w] };
+    expect((await runtime.decode(latent)).dims).toEqual([1, 3, r, r]);
+    const x = { data: new Float32Array(2 * h * w * manifest.latent.channels), dims: [2, h * w, manifest.latent.channels] };
+    const v = await runtime.velocity(x, 0.5, [0, manifest.classes.nullId]);
+    expect(v.dims).toEqual([2, h * w, manifest.latent.channels]);
+    await runtime.dispose();
+  });
+
+  it('names a missing manifest', async () => {
+    await expect(load(path.join(os.tmpdir(), 'no-such-model-set'))).rejects.toMatchObject({ code: 'manifest-invalid' });
+  });
+
+  it('names a malformed manifest field', async () => {
+    const dir = copyOfBundledSet((_dir, m) => {
+      m.latent.mean = m.latent.mean.slice(1);
+    });
+    await expect(load(dir)).rejects.toThrow(/latent\.mean has \d+ values, expected \d+/);
+  });
+
+  it('names a file whose content does not match its sha256', async () => {
+    const dir = copyOfBundledSet();
+    const file = path.join(dir, 'decoder.onnx');
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(file, bytes);
+    await expect(load(dir)).rejects.toMatchObject({ code: 'integrity', message: expect.stringContaining('decoder.onnx') });
+  });
+
+  it('names a file whose size does not match', async () => {
+    const dir = copyOfBundledSet((d) => writeFileSync(path.join(d, 'dit.onnx'), Buffer.from('short')));
+    await expect(load(dir)).rejects.toThrow(/dit\.onnx: size is 5 bytes/);
+  });
+
+  it('names a missing file', async () => {
+    const dir = copyOfBundledSet((d) => rmSync(path.join(d, 'residual_encoder.onnx')));
+    await expect(load(dir)).rejects.toMatchObject({ code: 'model-fetch', message: expect.stringContaining('residual_encoder.onnx') });
+  });
+
+  it('names a graph whose inputs do not match the contract', async () => {
+    // Put the decoder graph where the DiT should be, with a matching size and hash.
+    const dir = copyOfBundledSet((d, m) => {
+      cpSync(path.join(d, 'decoder.onnx'), path.join(d, 'dit.onnx'));
+      m.networks.dit = { ...m.networks.dit!, bytes: m.networks.decoder!.bytes, sha256: m.networks.decoder!.sha256 };
+    });
+    await expect(load(dir)).rejects.toMatchObject({ code: 'model-io-mismatch', message: expect.stringMatching(/dit\.onnx.*missing input/) });
+  });
+});
