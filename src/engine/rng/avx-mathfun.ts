@@ -8,7 +8,7 @@ const f = Math.fround;
 const int = new Int32Array(1);
 const float = new Float32Array(int.buffer);
 
-const SQRTHF = f(0.707106781186547524);
+const SQRTHF = f(Math.SQRT1_2);
 const LOG_P = [
   7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
@@ -42,7 +42,7 @@ export function log256(x: number): number {
 
 const MINUS_DP1 = f(-0.78515625);
 const MINUS_DP2 = f(-2.4187564849853515625e-4);
-const MINUS_DP3 = f(-3.77489497744594108e-8);
+const MINUS_DP3 = f(-3.774894977445941e-8);
 const SIN_P0 = f(-1.9515295891e-4);
 const SIN_P1 = f(8.3321608736e-3);
 const SIN_P2 = f(-1.6666654611e-1);
