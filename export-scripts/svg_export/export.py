@@ -95,7 +95,7 @@ def _io_description(values) -> list[dict]:
 
 
 def _save(proto: onnx.ModelProto, out_path: Path, external: bool) -> str | None:
-    """Write the model; weights go to `<name>.data` when the protobuf would exceed 2 GB."""
+    """Write the model; with `external`, its weights go to one file `<name>.data` next to it."""
     data_file = out_path.with_name(out_path.name + ".data")
     data_file.unlink(missing_ok=True)
     if not external:
@@ -144,7 +144,7 @@ def run_with_ort(model_path: Path, inputs: Mapping[str, Tensor], output_names: S
         job = {"model": str(model_path.resolve()), "inputs": {}, "outputs": {}}
         for name, value in inputs.items():
             array = value.numpy()
-            array = array.astype(np.int64 if array.dtype.kind in "iu" else np.float32)
+            array = array.astype("<i8" if array.dtype.kind in "iu" else "<f4")  # little-endian, C order
             job["inputs"][name] = str(tmp_dir / f"in_{name}.npy")
             np.save(job["inputs"][name], np.ascontiguousarray(array))
         for name in output_names:

@@ -5,7 +5,7 @@ linear attention. This is its eval forward (no timestep embedding, vanilla atten
 shared explicit attention) under the same keys: `conv_in`, `mid.{block_1,attn_1,block_2}`,
 `up.L.{block.i,attn.i,upsample.conv}`, `norm_out`, `conv_out`.
 """
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F

@@ -138,7 +138,7 @@ class RopeEmbedding(nn.Module):
 
 
 def _rope_rotate(x: Tensor, sin: Tensor, cos: Tensor) -> Tensor:
-    """x: [B, heads, n, d]; sin/cos: [n, d]."""
+    """x: [..., n, d]; sin/cos: [n, d]."""
     half = static_shape(x)[-1] // 2
     return x * cos + torch.cat([-x[..., half:], x[..., :half]], dim=-1) * sin
 
@@ -170,9 +170,9 @@ class SelfAttention(nn.Module):
         _, n, dim = static_shape(x)  # x: [B, n, D] with n = prefix + h*w
         prefix = n - sin.shape[0]
         qkv = self.qkv(x).reshape(-1, n, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv.unbind(0)  # [B, heads, n, head_dim]
-        q = torch.cat([q[:, :, :prefix], _rope_rotate(q[:, :, prefix:], sin, cos)], dim=2)
-        k = torch.cat([k[:, :, :prefix], _rope_rotate(k[:, :, prefix:], sin, cos)], dim=2)
+        qk, v = qkv[:2], qkv[2]  # [2, B, heads, n, head_dim], [B, heads, n, head_dim]
+        qk = torch.cat([qk[..., :prefix, :], _rope_rotate(qk[..., prefix:, :], sin, cos)], dim=-2)
+        q, k = qk.unbind(0)
         out = attention(q, k, v).transpose(1, 2).reshape(-1, n, dim)  # [B, n, D]
         return self.proj(out)
 
