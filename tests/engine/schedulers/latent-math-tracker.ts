@@ -1,0 +1,33 @@
+// A LatentMath over CPU tensors that tracks handle ownership for the scheduler tests: every handle it
+// (or a fake model) creates is live until released; releasing twice or using a released handle throws.
+import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../../../src/engine/tensor';
+
+export class TrackingMath implements LatentMath<CpuTensor> {
+  readonly live = new Set<CpuTensor>();
+  combinations = 0;
+
+  /** Registers a tensor made outside linearCombination (noise, model outputs). */
+  adopt(tensor: CpuTensor): CpuTensor {
+    this.live.add(tensor);
+    return tensor;
+  }
+
+  make(data: ArrayLike<number>, dims: readonly number[]): CpuTensor {
+    return this.adopt(cpuTensor(Float32Array.from(data), dims));
+  }
+
+  async linearCombination(terms: ReadonlyArray<readonly [number, CpuTensor]>): Promise<CpuTensor> {
+    for (const [, tensor] of terms) if (!this.live.has(tensor)) throw new Error('linearCombination on a released handle');
+    this.combinations++;
+    return this.adopt(await cpuLatentMath.linearCombination(terms));
+  }
+
+  release(tensor: CpuTensor): void {
+    if (!this.live.delete(tensor)) throw new Error('released a handle twice (or one never made)');
+  }
+
+  check(tensor: CpuTensor): CpuTensor {
+    if (!this.live.has(tensor)) throw new Error('used a released handle');
+    return tensor;
+  }
+}

@@ -1,0 +1,154 @@
+// The sampler against the reference run (sampler_cases.json). The DiT itself is not run here (the
+// parity harness does that with the exported graph): a stand-in model returns velocities recovered from
+// the reference states, split into conditional and unconditional parts that the reference guidance
+// formula (re-derived here from the fixture README, not from guidance.ts) recombines. The call sequence
+// (t and labels of every model call) and the time grid must match exactly, the states within 1e-5.
+import { describe, expect, it } from 'vitest';
+import { npyToNumbers } from '../../../src/engine/npy';
+import { parseGuidanceSchedule } from '../../../src/engine/schedulers/guidance';
+import { sampleFlow, type SamplerStepEvent } from '../../../src/engine/schedulers/sampler';
+import type { CpuTensor } from '../../../src/engine/tensor';
+import { fixtureJson, fixtureNpy, fixtureTensor, maxAbsDiff } from '../fixtures';
+import { TrackingMath } from './latent-math-tracker';
+
+interface SamplerCase {
+  readonly name: string;
+  readonly sample_steps: number;
+  readonly cfg: number;
+  readonly mode: 'euler' | 'heun';
+  readonly timestep_shift: number;
+  readonly cfg_mode: string;
+  readonly use_null: boolean;
+}
+
+/** The reference's guidance g for step i of S (fixture README section 6; constant, late, linear). */
+function referenceScale(mode: string, cfg: number, i: number, steps: number): number {
+  const ratio = (i + 1) / steps;
+  if (mode === 'constant') return cfg;
+  if (mode === 'late') return ratio > 0.5 ? cfg : 1;
+  if (mode === 'linear') return 1 + (cfg - 1) * ratio;
+  throw new Error(`no reference formula for cfg_mode ${mode} in this test`);
+}
+
+const { cases } = fixtureJson<{ cases: SamplerCase[] }>('sampler_cases.json');
+const noise = fixtureTensor('sampler_z.npy');
+const labels = npyToNumbers(fixtureNpy('sampler_y.npy'));
+const nullId = npyToNumbers(fixtureNpy('sampler_y_null.npy'))[0] as number;
+
+describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
+  const steps = c.sample_steps;
+  const states = fixtureTensor(`sampler_${c.name}_states.npy`);
+  const grid = fixtureNpy(`sampler_${c.name}_t_seq.npy`).data as Float32Array;
+  const size = noise.data.length;
+  const state = (i: number) => states.data.subarray(i * size, (i + 1) * size);
+  /** v_i recovered from the reference states: (z_{i+1} - z_i) / dt_i, which every solver step reproduces. */
+  const recovered = Array.from({ length: steps }, (_, i) => {
+    const dt = Math.fround((grid[i + 1] as number) - (grid[i] as number));
+    const [a, b] = [state(i), state(i + 1)];
+    return Float32Array.from(a, (v, k) => ((b[k] as number) - v) / dt);
+  });
+  // a fixed direction the guidance must cancel: vc = v + (1 - g) w, vu = v - g w  ⇒  vu + g (vc - vu) = v
+  const w = Float32Array.from({ length: size }, (_, k) => Math.sin(k * 0.37));
+  const callsPerStep = (c.mode === 'heun' ? 2 : 1) * (c.use_null ? 2 : 1);
+
+  async function run(previewEvery = 0) {
+    const math = new TrackingMath();
+    const z0 = math.adopt({ data: noise.data, dims: noise.dims });
+    const calls: Array<{ t: number; y: number[] }> = [];
+    const events: Array<{ stepIndex: number; t: number; tNext: number; z: Float32Array; clean?: Float32Array }> = [];
+    const final = await sampleFlow<CpuTensor>({
+      noise: z0,
+      steps,
+      solver: c.mode,
+      shift: c.timestep_shift,
+      labels,
+      nullId,
+      guidance: c.use_null ? { scale: c.cfg, schedule: parseGuidanceSchedule(c.cfg_mode) } : null,
+      math,
+      previewEvery,
+      model: async (z, t, y) => {
+        math.check(z);
+        const stepIndex = Math.floor(calls.length / callsPerStep);
+        calls.push({ t, y: Array.from(y) });
+        const v = recovered[stepIndex] as Float32Array;
+        if (!c.use_null) return math.make(v, z.dims);
+        const g = referenceScale(c.cfg_mode, c.cfg, stepIndex, steps);
+        const conditional = Array.from(y).every((label, b) => label === labels[b]);
+        return math.make(
+          Float32Array.from(v, (value, k) => value + (conditional ? 1 - g : -g) * (w[k] as number)),
+          z.dims,
+        );
+      },
+      onStep: (event: SamplerStepEvent<CpuTensor>) => {
+        events.push({
+          stepIndex: event.stepIndex,
+          t: event.t,
+          tNext: event.tNext,
+          z: event.z.data.slice(),
+          ...(event.cleanEstimate ? { clean: event.cleanEstimate.data.slice() } : {}),
+        });
+      },
+    });
+    return { math, z0, final, calls, events };
+  }
+
+  it('makes the reference model calls: t and labels of every call, in order', async () => {
+    const { calls } = await run();
+    const callT = fixtureNpy(`sampler_${c.name}_call_t.npy`);
+    const callY = fixtureNpy(`sampler_${c.name}_call_y.npy`);
+    const [count, batch] = callT.shape as [number, number];
+    expect(calls.length).toBe(count);
+    const expectedY = npyToNumbers(callY);
+    calls.forEach((call, k) => {
+      for (let b = 0; b < batch; b++) expect(call.t, `call ${k}`).toBe((callT.data as Float32Array)[k * batch + b]);
+      expect(call.y, `call ${k}`).toEqual(expectedY.slice(k * batch, (k + 1) * batch));
+    });
+  });
+
+  it('steps through the reference states and returns the final latent', async () => {
+    const { final, events, math, z0 } = await run();
+    expect(events.map((e) => e.stepIndex)).toEqual(Array.from({ length: steps }, (_, i) => i));
+    events.forEach((e, i) => {
+      expect(e.t).toBe(grid[i]);
+      expect(e.tNext).toBe(grid[i + 1]);
+      expect(maxAbsDiff(e.z, state(i + 1)), `state ${i + 1}`).toBeLessThan(1e-5);
+    });
+    const expectedFinal = fixtureNpy(`sampler_${c.name}_final.npy`).data as Float32Array;
+    const error = maxAbsDiff(final.data, expectedFinal);
+    console.log(`sampler ${c.name}: max |final - reference| ${error.toExponential(2)}`);
+    expect(error).toBeLessThan(1e-5);
+    expect(new Set(math.live)).toEqual(new Set([z0, final])); // only the caller's noise and the result
+  });
+
+  it('reports clean estimates z_i + (1 - t_i) v_i on preview steps only', async () => {
+    const { events, math } = await run(1);
+    events.forEach((e, i) => {
+      if (i === steps - 1) {
+        expect(e.clean).toBeUndefined(); // the last step's result is the final latent itself
+        return;
+      }
+      const v = recovered[i] as Float32Array;
+      const expected = Float32Array.from(state(i), (z, k) => z + (1 - (grid[i] as number)) * (v[k] as number));
+      expect(maxAbsDiff(e.clean as Float32Array, expected)).toBeLessThan(1e-4);
+    });
+    expect(math.live.size).toBe(2);
+  });
+});
+
+describe('sampler previews', () => {
+  it('previews every k-th step and releases the estimates after the callback', async () => {
+    const math = new TrackingMath();
+    const z0 = math.make([1, 2], [1, 1, 2]);
+    const previewed: number[] = [];
+    const final = await sampleFlow<CpuTensor>({
+      noise: z0, steps: 7, solver: 'euler', shift: 1, labels: [0], nullId: 1, guidance: null, math, previewEvery: 3,
+      model: async (z) => math.make(z.data, z.dims),
+      onStep: async (event) => {
+        if (event.cleanEstimate) previewed.push(event.stepIndex);
+        await Promise.resolve();
+      },
+    });
+    expect(previewed).toEqual([2, 5]);
+    expect(new Set(math.live)).toEqual(new Set([z0, final]));
+  });
+});
