@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CpuTensor } from '../../src/engine/tensor';
 import { loadNodeRuntime } from '../../src/runtime/ort-node';
 
 const BUNDLED = path.resolve('public/models/random-tiny');
@@ -45,7 +46,7 @@ describe('loadNodeRuntime', () => {
     const latent = { data: new Float32Array(manifest.latent.channels * h * w), dims: [1, manifest.latent.channels, h, w] };
     expect((await runtime.decode(latent)).dims).toEqual([1, 3, r, r]);
     const x = { data: new Float32Array(2 * h * w * manifest.latent.channels), dims: [2, h * w, manifest.latent.channels] };
-    const v = await runtime.velocity(x, 0.5, [0, manifest.classes.nullId]);
+    const v = (await runtime.velocity(x, 0.5, [0, manifest.classes.nullId])) as CpuTensor;
     expect(v.dims).toEqual([2, h * w, manifest.latent.channels]);
     await runtime.dispose();
   });
@@ -65,7 +66,7 @@ describe('loadNodeRuntime', () => {
     const dir = copyOfBundledSet();
     const file = path.join(dir, 'decoder.onnx');
     const bytes = readFileSync(file);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
     writeFileSync(file, bytes);
     await expect(load(dir)).rejects.toMatchObject({ code: 'integrity', message: expect.stringContaining('decoder.onnx') });
   });
