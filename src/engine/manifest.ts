@@ -21,10 +21,15 @@ export interface TensorSpec {
   readonly shape: ReadonlyArray<number | string>;
 }
 
-export interface NetworkEntry {
+export interface FileEntry {
   readonly file: string;
   readonly bytes: number;
   readonly sha256: string;
+}
+
+export interface NetworkEntry extends FileEntry {
+  /** Weights stored outside the graph (ONNX external data), for graphs over protobuf's 2 GB limit. */
+  readonly externalData?: FileEntry;
   readonly parameters: number;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
@@ -127,6 +132,15 @@ function checkTensorSpecs(c: Checker, value: unknown, path: string): TensorSpec[
   return value as TensorSpec[];
 }
 
+function checkFileEntry(c: Checker, entry: Record<string, unknown>, path: string): void {
+  const file = c.string(entry.file, `${path}.file`);
+  if (file !== undefined && (file.includes('..') || file.startsWith('/') || /^[a-z]+:/i.test(file))) {
+    c.fail(`${path}.file`, `must be a plain relative file name, got "${file}"`);
+  }
+  c.number(entry.bytes, `${path}.bytes`, { integer: true, positive: true });
+  if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) c.fail(`${path}.sha256`, 'must be 64 lowercase hex digits');
+}
+
 /** The I/O each network must declare, given the manifest's sizes: the contract with the ONNX graphs. */
 function expectedIo(m: ModelSetManifest): Record<NetworkRole, { inputs: TensorSpec[]; outputs: TensorSpec[] }> {
   const r = m.image.resolution;
@@ -220,12 +234,11 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
     const path = `networks.${role}`;
     const entry = networks ? c.object(networks[role], path) : undefined;
     if (!entry) continue;
-    const file = c.string(entry.file, `${path}.file`);
-    if (file !== undefined && (file.includes('..') || file.startsWith('/') || /^[a-z]+:/i.test(file))) {
-      c.fail(`${path}.file`, `must be a plain relative file name, got "${file}"`);
+    checkFileEntry(c, entry, path);
+    if (entry.externalData !== undefined) {
+      const external = c.object(entry.externalData, `${path}.externalData`);
+      if (external) checkFileEntry(c, external, `${path}.externalData`);
     }
-    c.number(entry.bytes, `${path}.bytes`, { integer: true, positive: true });
-    if (typeof entry.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(entry.sha256)) c.fail(`${path}.sha256`, 'must be 64 lowercase hex digits');
     c.number(entry.parameters, `${path}.parameters`, { integer: true, min: 0 });
     checkTensorSpecs(c, entry.inputs, `${path}.inputs`);
     checkTensorSpecs(c, entry.outputs, `${path}.outputs`);

@@ -85,8 +85,16 @@ export async function loadModelSet<T>(
       const bytes = await readFile(entry.file, (loaded) => report('download', loaded));
       report('verify', bytes.byteLength);
       await verifyFileIntegrity(entry.file, bytes, entry);
+      const options = binding.sessionOptions(role);
+      const external = entry.externalData;
+      if (external) {
+        // Weights beyond protobuf's 2 GB limit live in a side file the graph refers to by name.
+        const data = await readFile(external.file, (loaded) => report('download', loaded));
+        await verifyFileIntegrity(external.file, data, external);
+        options.externalData = [{ path: external.file, data }];
+      }
       report('session', bytes.byteLength);
-      const session = await createSession(ort, bytes, binding.sessionOptions(role), entry.file);
+      const session = await createSession(ort, bytes, options, entry.file);
       sessions.set(role, session);
       checkGraphIo(role, entry.file, session);
     }
