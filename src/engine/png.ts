@@ -1,10 +1,12 @@
-// PNG encoding (RGBA 8-bit with tEXt chunks: the studio stores generation settings in them) and
-// decoding (8/16-bit grey, grey+alpha, RGB, RGBA, 8-bit palette; non-interlaced), on the platform's
-// zlib streams (CompressionStream / DecompressionStream exist in browsers, workers and Node ≥ 18).
+// PNG without dependencies, on the platform's zlib streams (CompressionStream / DecompressionStream
+// 'deflate' exist in browsers, workers and Node 20). The studio writes its images as 8-bit RGBA with the
+// generation settings in text chunks, and reads user images for reconstruction: every standard colour
+// type and bit depth (1-16), palettes with transparency, Adam7 interlacing; CRCs are checked and
+// problems are reported as ImageDecodeError.
 import { ImageDecodeError } from './errors';
 import type { RgbaImage } from './image';
 
-const SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -22,46 +24,12 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-async function pipeThrough(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+async function zlib(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const output = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
   return new Uint8Array(await new Response(output).arrayBuffer());
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function latin1(text: string): Uint8Array {
-  return Uint8Array.from(text, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code < 256 ? code : 0x3f;
-  });
-}
-
-/** Encodes RGBA pixels; `text` entries become tEXt chunks (keys 1-79 Latin-1 characters). */
-export async function encodePng(image: RgbaImage, text: Record<string, string> = {}): Promise<Uint8Array> {
-  const header = new Uint8Array(13);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, image.width);
-  view.setUint32(4, image.height);
-  header.set([8, 6, 0, 0, 0], 8); // 8-bit, RGBA, deflate, adaptive filtering, no interlace
-  const stride = image.width * 4;
-  const raw = new Uint8Array((stride + 1) * image.height);
-  for (let y = 0; y < image.height; y++) {
-    raw[y * (stride + 1)] = 0; // filter: none
-    raw.set(image.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  }
-  const parts = [SIGNATURE, chunk('IHDR', header)];
-  for (const [key, value] of Object.entries(text)) {
-    parts.push(chunk('tEXt', new Uint8Array([...latin1(key), 0, ...latin1(value)])));
-  }
-  parts.push(chunk('IDAT', await pipeThrough(raw, new CompressionStream('deflate'))), chunk('IEND', new Uint8Array()));
+function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const part of parts) {
@@ -71,12 +39,28 @@ export async function encodePng(image: RgbaImage, text: Record<string, string> =
   return out;
 }
 
-export interface DecodedPng {
-  readonly image: RgbaImage;
-  readonly text: Record<string, string>;
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
 }
 
-const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+const isLatin1 = (text: string) => [...text].every((ch) => (ch.codePointAt(0) as number) < 256);
+const latin1 = (text: string) => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+
+/** tEXt for Latin-1 values, iTXt (UTF-8, uncompressed) otherwise; keywords are 1-79 Latin-1 characters. */
+function textChunk(key: string, value: string): Uint8Array {
+  if (key.length < 1 || key.length > 79 || !isLatin1(key) || key.includes('\0')) {
+    throw new RangeError(`PNG text keyword must be 1-79 Latin-1 characters without NUL, got "${key}"`);
+  }
+  if (isLatin1(value) && !value.includes('\0')) return chunk('tEXt', concat([latin1(key), Uint8Array.of(0), latin1(value)]));
+  // keyword NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL, text
+  return chunk('iTXt', concat([latin1(key), Uint8Array.of(0, 0, 0, 0, 0), new TextEncoder().encode(value)]));
+}
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
@@ -86,111 +70,225 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+/** Filter type t applied to byte x of `row` (previous row `up`, bytes per pixel `bpp`), unsigned result. */
+function filtered(t: number, row: Uint8Array, up: Uint8Array | null, x: number, bpp: number): number {
+  const a = x >= bpp ? (row[x - bpp] as number) : 0;
+  const b = up ? (up[x] as number) : 0;
+  const c = up && x >= bpp ? (up[x - bpp] as number) : 0;
+  const predictor = t === 1 ? a : t === 2 ? b : t === 3 ? (a + b) >> 1 : t === 4 ? paeth(a, b, c) : 0;
+  return ((row[x] as number) - predictor) & 0xff;
+}
+
+/** Encodes 8-bit RGBA pixels; `text` entries become tEXt (or iTXt for non-Latin-1 values) chunks. */
+export async function encodePng(image: RgbaImage, text: Readonly<Record<string, string>> = {}): Promise<Uint8Array> {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
+    throw new RangeError(`cannot encode a ${width}x${height} image from ${data.length} bytes`);
+  }
+  const header = new Uint8Array(13);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  header.set([8, 6, 0, 0, 0], 8); // 8-bit, RGBA, deflate, adaptive filtering, no interlace
+  const stride = width * 4;
+  const raw = new Uint8Array((stride + 1) * height);
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  for (let y = 0; y < height; y++) {
+    const row = pixels.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : null;
+    // the usual heuristic: the filter with the smallest sum of |signed residual|
+    let best = 0;
+    let bestCost = Infinity;
+    for (let t = 0; t < 5; t++) {
+      let cost = 0;
+      for (let x = 0; x < stride && cost < bestCost; x++) {
+        const v = filtered(t, row, up, x, 4);
+        cost += v < 128 ? v : 256 - v;
+      }
+      if (cost < bestCost) [best, bestCost] = [t, cost];
+    }
+    const at = y * (stride + 1);
+    raw[at] = best;
+    for (let x = 0; x < stride; x++) raw[at + 1 + x] = filtered(best, row, up, x, 4);
+  }
+  const idat = await zlib(raw, new CompressionStream('deflate'));
+  const texts = Object.entries(text).map(([key, value]) => textChunk(key, value));
+  return concat([SIGNATURE, chunk('IHDR', header), ...texts, chunk('IDAT', idat), chunk('IEND', new Uint8Array())]);
+}
+
+export interface DecodedPng {
+  readonly image: RgbaImage;
+  /** tEXt, zTXt and iTXt entries by keyword. */
+  readonly text: Record<string, string>;
+}
+
+/** Samples per pixel and allowed bit depths of each colour type. */
+const COLOUR_TYPES: Record<number, { samples: number; depths: readonly number[] }> = {
+  0: { samples: 1, depths: [1, 2, 4, 8, 16] }, // grey
+  2: { samples: 3, depths: [8, 16] }, // RGB
+  3: { samples: 1, depths: [1, 2, 4, 8] }, // palette
+  4: { samples: 2, depths: [8, 16] }, // grey + alpha
+  6: { samples: 4, depths: [8, 16] }, // RGBA
+};
+
+/** Adam7 passes: [x0, y0, dx, dy]. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+interface Header {
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+  readonly colourType: number;
+  readonly interlaced: boolean;
+}
+
+function parseHeader(data: Uint8Array): Header {
+  if (data.length !== 13) throw new ImageDecodeError('corrupt PNG: IHDR has the wrong length');
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const [width, height] = [view.getUint32(0), view.getUint32(4)];
+  const [depth, colourType, compression, filter, interlace] = data.subarray(8) as unknown as number[];
+  const type = COLOUR_TYPES[colourType as number];
+  if (!width || !height) throw new ImageDecodeError(`corrupt PNG: size ${width}x${height}`);
+  if (!type) throw new ImageDecodeError(`corrupt PNG: unknown colour type ${colourType}`);
+  if (!type.depths.includes(depth as number)) throw new ImageDecodeError(`corrupt PNG: bit depth ${depth} with colour type ${colourType}`);
+  if (compression !== 0 || filter !== 0 || (interlace !== 0 && interlace !== 1)) {
+    throw new ImageDecodeError('corrupt PNG: unknown compression, filter or interlace method');
+  }
+  return { width, height, depth: depth as number, colourType: colourType as number, interlaced: interlace === 1 };
+}
+
+async function readText(type: string, data: Uint8Array): Promise<[string, string] | null> {
+  const zero = data.indexOf(0);
+  if (zero < 1) return null;
+  const key = String.fromCharCode(...data.subarray(0, zero));
+  const rest = data.subarray(zero + 1);
+  const inflate = async (bytes: Uint8Array) => zlib(bytes, new DecompressionStream('deflate'));
+  if (type === 'tEXt') return [key, new TextDecoder('latin1').decode(rest)];
+  if (type === 'zTXt') return [key, new TextDecoder('latin1').decode(await inflate(rest.subarray(1)))];
+  // iTXt: compression flag, method, language tag NUL, translated keyword NUL, UTF-8 text
+  const languageEnd = rest.indexOf(0, 2);
+  const translatedEnd = languageEnd < 0 ? -1 : rest.indexOf(0, languageEnd + 1);
+  if (translatedEnd < 0) return null;
+  const body = rest.subarray(translatedEnd + 1);
+  return [key, new TextDecoder().decode(rest[0] === 1 ? await inflate(body) : body)];
+}
+
+/** Decodes a PNG into 8-bit RGBA (16-bit samples rounded, low depths scaled, transparency applied). */
 export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024): Promise<DecodedPng> {
   if (bytes.length < 8 || !SIGNATURE.every((b, i) => bytes[i] === b)) throw new ImageDecodeError('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 8;
-  let width = 0;
-  let height = 0;
-  let bitDepth = 0;
-  let colorType = -1;
+  let header: Header | null = null;
   let palette: Uint8Array | null = null;
   let transparency: Uint8Array | null = null;
   const idat: Uint8Array[] = [];
   const text: Record<string, string> = {};
-  let ended = false;
-  while (offset + 12 <= bytes.length) {
+  let offset = 8;
+  for (;;) {
+    if (offset + 12 > bytes.length) throw new ImageDecodeError('truncated PNG (no IEND chunk)');
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
-    if (offset + 12 + length > bytes.length) throw new ImageDecodeError(`truncated PNG (chunk ${type})`);
+    if (offset + 12 + length > bytes.length) throw new ImageDecodeError(`truncated PNG (in the ${type} chunk)`);
     const data = bytes.subarray(offset + 8, offset + 8 + length);
     if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== view.getUint32(offset + 8 + length)) {
-      throw new ImageDecodeError(`corrupt PNG: CRC mismatch in chunk ${type}`);
+      throw new ImageDecodeError(`corrupt PNG: CRC mismatch in the ${type} chunk`);
     }
     offset += 12 + length;
-    if (type === 'IHDR') {
-      const h = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      width = h.getUint32(0);
-      height = h.getUint32(4);
-      bitDepth = data[8] as number;
-      colorType = data[9] as number;
-      if (data[12] !== 0) throw new ImageDecodeError('interlaced PNGs are not supported; re-save without interlacing');
-    } else if (type === 'PLTE') palette = data;
+    if (!header && type !== 'IHDR') throw new ImageDecodeError('corrupt PNG: the first chunk is not IHDR');
+    if (type === 'IHDR') header = parseHeader(data);
+    else if (type === 'PLTE') palette = data;
     else if (type === 'tRNS') transparency = data;
     else if (type === 'IDAT') idat.push(data);
-    else if (type === 'tEXt') {
-      const zero = data.indexOf(0);
-      if (zero > 0) text[String.fromCharCode(...data.subarray(0, zero))] = new TextDecoder('latin1').decode(data.subarray(zero + 1));
-    } else if (type === 'IEND') {
-      ended = true;
-      break;
-    }
+    else if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
+      const entry = await readText(type, data).catch(() => null);
+      if (entry) text[entry[0]] = entry[1];
+    } else if (type === 'IEND') break;
   }
-  if (!ended) throw new ImageDecodeError('truncated PNG (no IEND chunk)');
-  const channels = CHANNELS[colorType];
-  if (!width || !height || channels === undefined) throw new ImageDecodeError(`unsupported PNG colour type ${colorType}`);
-  if (!(bitDepth === 8 || bitDepth === 16) || (colorType === 3 && bitDepth !== 8)) {
-    throw new ImageDecodeError(`unsupported PNG bit depth ${bitDepth} for colour type ${colorType}`);
-  }
-  if (width * height > maxPixels) throw new ImageDecodeError(`PNG is ${width}×${height}, larger than the ${maxPixels}-pixel limit`);
-  if (colorType === 3 && !palette) throw new ImageDecodeError('palette PNG without a PLTE chunk');
+  const { width, height, depth, colourType, interlaced } = header as Header;
+  if (width * height > maxPixels) throw new ImageDecodeError(`PNG is ${width}x${height}, over the ${maxPixels}-pixel limit`);
+  if (colourType === 3 && !palette) throw new ImageDecodeError('corrupt PNG: palette image without PLTE');
+  if (idat.length === 0) throw new ImageDecodeError('corrupt PNG: no image data');
 
-  const compressed = new Uint8Array(idat.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of idat) {
-    compressed.set(c, at);
-    at += c.length;
-  }
   let raw: Uint8Array;
   try {
-    raw = await pipeThrough(compressed, new DecompressionStream('deflate'));
+    raw = await zlib(concat(idat), new DecompressionStream('deflate'));
   } catch (error) {
-    throw new ImageDecodeError(`corrupt PNG image data (${error instanceof Error ? error.message : error})`);
+    throw new ImageDecodeError(`corrupt PNG image data (${error instanceof Error ? error.message : String(error)})`);
   }
-  const bytesPerPixel = (channels * bitDepth) / 8;
-  const stride = width * bytesPerPixel;
-  if (raw.length < (stride + 1) * height) throw new ImageDecodeError('truncated PNG image data');
-  const pixels = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)] as number;
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = pixels.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? pixels.subarray((y - 1) * stride, y * stride) : null;
-    for (let x = 0; x < stride; x++) {
-      const a = x >= bytesPerPixel ? (row[x - bytesPerPixel] as number) : 0;
-      const b = up ? (up[x] as number) : 0;
-      const c = up && x >= bytesPerPixel ? (up[x - bytesPerPixel] as number) : 0;
-      const v = line[x] as number;
-      switch (filter) {
-        case 0: row[x] = v; break;
-        case 1: row[x] = v + a; break;
-        case 2: row[x] = v + b; break;
-        case 3: row[x] = v + ((a + b) >> 1); break;
-        case 4: row[x] = v + paeth(a, b, c); break;
-        default: throw new ImageDecodeError(`corrupt PNG: unknown filter ${filter} on row ${y}`);
+  const samples = (COLOUR_TYPES[colourType] as { samples: number }).samples;
+  const bitsPerPixel = samples * depth;
+  const bpp = Math.max(1, bitsPerPixel >> 3);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  const maxSample = (1 << depth) - 1;
+  const key = transparency && (colourType === 0 || colourType === 2) ? new DataView(transparency.buffer, transparency.byteOffset, transparency.byteLength) : null;
+
+  /** Sample s of pixel x in an unfiltered scanline, at full bit depth. */
+  const sample = (line: Uint8Array, x: number, s: number): number => {
+    if (depth === 16) return ((line[(x * samples + s) * 2] as number) << 8) | (line[(x * samples + s) * 2 + 1] as number);
+    if (depth === 8) return line[x * samples + s] as number;
+    const bit = x * depth;
+    return ((line[bit >> 3] as number) >> (8 - depth - (bit & 7))) & maxSample;
+  };
+  const to8 = (v: number) => (depth === 8 ? v : Math.round((v * 255) / maxSample));
+
+  let at = 0;
+  const passes = interlaced ? ADAM7 : ([[0, 0, 1, 1]] as const);
+  for (const [x0, y0, dx, dy] of passes) {
+    const passW = Math.ceil((width - x0) / dx);
+    const passH = Math.ceil((height - y0) / dy);
+    if (passW <= 0 || passH <= 0) continue;
+    const stride = Math.ceil((passW * bitsPerPixel) / 8);
+    if (at + (stride + 1) * passH > raw.length) throw new ImageDecodeError('truncated PNG image data');
+    let previous: Uint8Array | null = null;
+    for (let py = 0; py < passH; py++) {
+      const filter = raw[at] as number;
+      const line = raw.subarray(at + 1, at + 1 + stride);
+      at += stride + 1;
+      if (filter > 4) throw new ImageDecodeError(`corrupt PNG: unknown filter ${filter}`);
+      for (let x = 0; x < stride; x++) {
+        const a = x >= bpp ? (line[x - bpp] as number) : 0;
+        const b = previous ? (previous[x] as number) : 0;
+        const c = previous && x >= bpp ? (previous[x - bpp] as number) : 0;
+        const predictor = filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : filter === 4 ? paeth(a, b, c) : 0;
+        line[x] = (line[x] as number) + predictor;
+      }
+      previous = line;
+      for (let px = 0; px < passW; px++) {
+        const o = ((y0 + py * dy) * width + x0 + px * dx) * 4;
+        let r: number;
+        let g: number;
+        let b: number;
+        let alpha = 255;
+        if (colourType === 3) {
+          const index = sample(line, px, 0);
+          const p = palette as Uint8Array;
+          if (index * 3 + 2 >= p.length) throw new ImageDecodeError(`corrupt PNG: palette index ${index} out of range`);
+          [r, g, b] = [p[index * 3] as number, p[index * 3 + 1] as number, p[index * 3 + 2] as number];
+          alpha = transparency?.[index] ?? 255;
+        } else if (colourType === 0 || colourType === 4) {
+          const grey = sample(line, px, 0);
+          r = g = b = to8(grey);
+          if (colourType === 4) alpha = to8(sample(line, px, 1));
+          else if (key && key.byteLength >= 2 && grey === key.getUint16(0)) alpha = 0;
+        } else {
+          const [sr, sg, sb] = [sample(line, px, 0), sample(line, px, 1), sample(line, px, 2)];
+          [r, g, b] = [to8(sr), to8(sg), to8(sb)];
+          if (colourType === 6) alpha = to8(sample(line, px, 3));
+          else if (key && key.byteLength >= 6 && sr === key.getUint16(0) && sg === key.getUint16(2) && sb === key.getUint16(4)) alpha = 0;
+        }
+        rgba[o] = r;
+        rgba[o + 1] = g;
+        rgba[o + 2] = b;
+        rgba[o + 3] = alpha;
       }
     }
-  }
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  const sample = (i: number, k: number) => (bitDepth === 16 ? (pixels[(i * channels + k) * 2] as number) : (pixels[i * channels + k] as number));
-  for (let i = 0; i < width * height; i++) {
-    let r: number, g: number, b: number, alpha = 255;
-    if (colorType === 3) {
-      const index = pixels[i] as number;
-      r = palette![index * 3] ?? 0;
-      g = palette![index * 3 + 1] ?? 0;
-      b = palette![index * 3 + 2] ?? 0;
-      alpha = transparency?.[index] ?? 255;
-    } else if (colorType === 0 || colorType === 4) {
-      r = g = b = sample(i, 0);
-      if (colorType === 4) alpha = sample(i, 1);
-    } else {
-      r = sample(i, 0);
-      g = sample(i, 1);
-      b = sample(i, 2);
-      if (colorType === 6) alpha = sample(i, 3);
-    }
-    rgba.set([r, g, b, alpha], i * 4);
   }
   return { image: { width, height, data: rgba }, text };
 }
