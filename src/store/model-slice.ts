@@ -60,8 +60,10 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         { source: new URL(entry.manifest, document.baseURI).href, provider: get().provider },
         { onProgress: (loadProgress) => set({ loadProgress }) },
       );
+      // A provider switch reloads the same set: keep the user's settings; a new set brings its defaults.
+      const sameSet = get().manifest?.id === loaded.manifest.id;
       set({ manifest: loaded.manifest, execution: loaded.execution, loadStatus: 'ready' });
-      get().adoptManifestDefaults(loaded.manifest);
+      if (!sameSet) get().adoptManifestDefaults(loaded.manifest);
     } catch (error) {
       set({ loadStatus: 'error', loadError: error instanceof Error ? error.message : String(error) });
     }

@@ -42,7 +42,13 @@ export function ModelBar() {
           ))}
         </select>
       </label>
-      <div className="execution" role="status" aria-label="Execution status" data-provider={execution?.provider ?? ''}>
+      <div
+        className="execution"
+        role="status"
+        aria-label="Execution status"
+        data-load-state={loadStatus}
+        data-provider={execution?.provider ?? ''}
+      >
         {loadStatus === 'loading' && (
           <span>
             Loading {loadProgress ? `${loadProgress.file} (${loadProgress.stage})` : '…'}
