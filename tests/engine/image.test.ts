@@ -75,8 +75,9 @@ describe('toModelInput', () => {
 
 describe('fromModelOutput', () => {
   it('converts [-1, 1] like torchvision save_image(normalize=True, value_range=(-1, 1))', () => {
-    const values = [-1, 1, 0, -2, 3, Math.fround(-1 / 255), Math.fround(1 / 255), 0.5, -0.5];
-    const expected = [0, 255, 128, 0, 255, 127, 128, 191, 64];
+    // 0.290196031332016 → 165 in torchvision, where rounding (x + 1) / 2 · 255 in doubles gives 164
+    const values = [-1, 1, 0, -2, 3, Math.fround(-1 / 255), Math.fround(1 / 255), 0.5, -0.5, 0.290196031332016];
+    const expected = [0, 255, 128, 0, 255, 127, 128, 191, 64, 165];
     const out = fromModelOutput(cpuTensor(Float32Array.from([...values, ...values, ...values]), [1, 3, 1, values.length]), 0);
     values.forEach((_, i) => expect(px(out, i, 0), `value ${values[i]}`).toEqual([expected[i], expected[i], expected[i], 255]));
   });
