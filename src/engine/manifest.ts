@@ -129,7 +129,7 @@ class Checker {
     if (bad >= 0) {
       return this.fail(`${path}[${bad}]`, `must be a ${options.positive ? 'positive ' : ''}finite number, got ${JSON.stringify(value[bad])}`);
     }
-    if (length && value.length !== length[0]) return this.fail(path, `has ${value.length} values, expected ${length[1]} = ${length[0]}`);
+    if (length && value.length !== length[0]) return this.fail(path, `has ${value.length} values, expected ${length[0]} (${length[1]})`);
     return value as number[];
   }
 
@@ -244,7 +244,7 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   const residual = c.number(latent?.residualChannels, 'latent.residualChannels', { integer: true, positive: true });
   let channels = c.number(latent?.channels, 'latent.channels', { integer: true, positive: true });
   if (channels !== undefined && dino !== undefined && residual !== undefined && channels !== dino + residual) {
-    c.fail('latent.channels', `is ${channels}, expected latent.dinoChannels + latent.residualChannels = ${dino + residual}`);
+    c.fail('latent.channels', `is ${channels}, expected ${dino + residual} (latent.dinoChannels + latent.residualChannels)`);
     channels = undefined;
   }
   c.number(latent?.alignmentEps, 'latent.alignmentEps', { min: 0 });
@@ -254,7 +254,7 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   if (grid && resolution !== undefined && patchSize !== undefined) {
     const side = resolution / patchSize;
     if (grid[0] !== side || grid[1] !== side) {
-      c.fail('latent.grid', `is [${grid.join(', ')}], expected image.resolution / image.patchSize = ${side} per side`);
+      c.fail('latent.grid', `is [${grid.join(', ')}], expected [${side}, ${side}] (image.resolution / image.patchSize per side)`);
     }
   }
 
@@ -264,10 +264,10 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n.trim() === '')) {
     c.fail('classes.names', 'must be an array of non-empty strings');
   } else if (count !== undefined && names.length !== count) {
-    c.fail('classes.names', `has ${names.length} names, expected classes.count = ${count}`);
+    c.fail('classes.names', `has ${names.length} names, expected ${count} (classes.count)`);
   }
   if (count !== undefined && classes?.nullId !== count) {
-    c.fail('classes.nullId', `must equal classes.count = ${count} (the null label row), got ${JSON.stringify(classes?.nullId)}`);
+    c.fail('classes.nullId', `must be ${count} (classes.count, the null label), got ${JSON.stringify(classes?.nullId)}`);
   }
 
   const sampler = c.object(root.sampler, 'sampler');
@@ -312,7 +312,7 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   }
 
   if (c.problems.length) {
-    const plural = c.problems.length === 1 ? 'problem' : `${c.problems.length} problems`;
+    const plural = c.problems.length === 1 ? '1 problem' : `${c.problems.length} problems`;
     throw new ManifestError(`${source}: invalid model-set manifest (${plural}):\n  - ${c.problems.join('\n  - ')}`);
   }
   return root as unknown as ModelSetManifest;
@@ -409,10 +409,10 @@ export async function verifyFileIntegrity(
   expected: { readonly bytes: number; readonly sha256: string },
 ): Promise<void> {
   if (bytes.byteLength !== expected.bytes) {
-    throw new IntegrityError(`${file}: size mismatch: ${bytes.byteLength} bytes, the manifest says ${expected.bytes} (incomplete or replaced file)`);
+    throw new IntegrityError(`${file}: size is ${bytes.byteLength} bytes, the manifest says ${expected.bytes} (size mismatch: incomplete or replaced file)`);
   }
   const digest = toHex(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
   if (digest !== expected.sha256.toLowerCase()) {
-    throw new IntegrityError(`${file}: SHA-256 mismatch: ${digest}, the manifest says ${expected.sha256} (corrupt or replaced file)`);
+    throw new IntegrityError(`${file}: SHA-256 is ${digest}, the manifest says ${expected.sha256} (hash mismatch: corrupt or replaced file)`);
   }
 }
