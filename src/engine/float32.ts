@@ -5,8 +5,9 @@
 
 /**
  * Which of PyTorch's CPU kernels to reproduce where they differ in the last bits: 'avx2' (x86-64 with
- * AVX2, PyTorch's usual dispatch and the reference fixtures' kernel) or 'generic' (the portable code,
- * used with ATEN_CPU_CAPABILITY=default, on ARM and without AVX2).
+ * AVX2, PyTorch's usual dispatch and the reference fixtures' kernel) or 'generic' (the portable code:
+ * ATEN_CPU_CAPABILITY=default, CPUs without AVX2, AVX-512 dispatch; its randn uses the C library's
+ * float functions, reproduced for glibc on Linux).
  */
 export type CpuKernel = 'avx2' | 'generic';
 

@@ -30,14 +30,20 @@ export type RuntimeLoader = (
 
 export class EngineService implements StudioEngine {
   private loaded: LoadedRuntime | null = null;
+  private loading: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly loadRuntime: RuntimeLoader) {}
 
-  async loadModelSet(request: LoadModelSetRequest, options?: CallOptions<LoadProgressEvent>): Promise<LoadedModelSet> {
-    const next = await this.loadRuntime(request, options?.onProgress);
-    await this.dispose();
-    this.loaded = next;
-    return { manifest: next.manifest, execution: next.runtime.execution };
+  /** Loads one set at a time: a second request waits for the first (runtimes do not initialise concurrently). */
+  loadModelSet(request: LoadModelSetRequest, options?: CallOptions<LoadProgressEvent>): Promise<LoadedModelSet> {
+    const load = this.loading.then(async () => {
+      const next = await this.loadRuntime(request, options?.onProgress);
+      await this.dispose();
+      this.loaded = next;
+      return { manifest: next.manifest, execution: next.runtime.execution };
+    });
+    this.loading = load.catch(() => undefined);
+    return load;
   }
 
   generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult> {

@@ -4,7 +4,7 @@
 // dispatched to; they differ in the last bits of log, sin and cos.
 import type { CpuKernel } from '../float32';
 import { log256, sincos256, type SinCos } from './avx-mathfun';
-
+import { glibcLogf, glibcSinCosf } from './glibc-mathf';
 
 const f = Math.fround;
 const TWO_PI_F32 = f(2 * Math.PI);
@@ -12,9 +12,8 @@ const lane: SinCos = { sin: 0, cos: 0 };
 
 /**
  * In place: data[o..o+16) uniforms in [0, 1) → 16 standard normals (pairs j, j + 8).
- * 'avx2' reproduces normal_fill_16_AVX2 bit for bit. 'generic' is normal_fill_16 with the C library's
- * logf/cosf/sinf, emulated by correctly rounded float results; glibc's functions are not always
- * correctly rounded, so about 1.5% of values differ from PyTorch by one float32 ulp (at most ~5e-7).
+ * 'avx2' reproduces normal_fill_16_AVX2 (avx_mathfun polynomials); 'generic' reproduces normal_fill_16
+ * with glibc's logf/cosf/sinf (PyTorch on Linux without the AVX2 kernel). Both bit for bit.
  */
 export function normalFill16(data: Float32Array, o: number, kernel: CpuKernel): void {
   for (let j = 0; j < 8; j++) {
@@ -26,10 +25,10 @@ export function normalFill16(data: Float32Array, o: number, kernel: CpuKernel): 
       data[o + j] = radius * lane.cos; // float32 store rounds the product
       data[o + j + 8] = radius * lane.sin;
     } else {
-      const radius = f(Math.sqrt(f(-2 * f(Math.log(u1)))));
-      const theta = f(2 * Math.PI * u2); // 2.0f * pi<double> * u2 in double, stored as float
-      data[o + j] = radius * f(Math.cos(theta));
-      data[o + j + 8] = radius * f(Math.sin(theta));
+      const radius = f(Math.sqrt(f(-2 * glibcLogf(u1))));
+      glibcSinCosf(f(2 * Math.PI * u2), lane); // theta = 2.0f * pi<double> * u2 in double, stored as float
+      data[o + j] = radius * lane.cos;
+      data[o + j + 8] = radius * lane.sin;
     }
   }
 }

@@ -11,7 +11,7 @@ import { normalFill16 } from './normal-fill';
 import type { CpuKernel } from '../float32';
 
 export interface TorchGeneratorOptions {
-  /** The float32 kernel for draws of 16 or more values; default 'avx2' (bit-exact). */
+  /** The float32 kernel for draws of 16 or more values (both bit-exact); default 'avx2'. */
   readonly kernel?: CpuKernel;
 }
 
