@@ -16,8 +16,11 @@ export class StudioPage {
 
   async open(modelSet: string, provider: 'webgpu' | 'wasm'): Promise<void> {
     await this.page.goto('/');
-    await this.page.getByLabel('Model set').selectOption(modelSet);
-    await expect(this.executionStatus).toContainText('Running on', { timeout: 120_000 });
+    await expect(this.executionStatus).toHaveAttribute('data-load-state', 'ready', { timeout: 120_000 });
+    if ((await this.page.getByLabel('Model set').inputValue()) !== modelSet) {
+      await this.page.getByLabel('Model set').selectOption(modelSet);
+      await expect(this.executionStatus).toHaveAttribute('data-load-state', 'ready', { timeout: 120_000 });
+    }
     await this.page.getByLabel('Execution provider').selectOption(provider);
     await expect(this.executionStatus).toHaveAttribute('data-load-state', 'ready', { timeout: 120_000 });
     await expect(this.executionStatus).toContainText(`Running on ${provider.toUpperCase()}`);

@@ -25,6 +25,9 @@ export interface ModelSlice {
   setProvider: (provider: ProviderPreference) => Promise<void>;
 }
 
+/** The most recent (set, provider) load asked for; older completions are ignored. */
+let requestedLoad = '';
+
 export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (set, get) => ({
   catalogue: [],
   selectedSetId: null,
@@ -54,17 +57,25 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       set({ loadStatus: 'error', loadError: `unknown model set "${id}"` });
       return;
     }
+    const provider = get().provider;
+    const wanted = `${id}|${provider}`;
+    // Re-selecting what is loaded or loading changes nothing.
+    if (wanted === requestedLoad && get().loadStatus !== 'error') return;
+    requestedLoad = wanted;
     set({ selectedSetId: id, loadStatus: 'loading', loadError: null, loadProgress: null });
     try {
       const loaded = await studioEngine().loadModelSet(
-        { source: new URL(entry.manifest, document.baseURI).href, provider: get().provider },
+        { source: new URL(entry.manifest, document.baseURI).href, provider },
         { onProgress: (loadProgress) => set({ loadProgress }) },
       );
+      // A newer request superseded this one: its own completion updates the state.
+      if (requestedLoad !== wanted) return;
       // A provider switch reloads the same set: keep the user's settings; a new set brings its defaults.
       const sameSet = get().manifest?.id === loaded.manifest.id;
       set({ manifest: loaded.manifest, execution: loaded.execution, loadStatus: 'ready' });
       if (!sameSet) get().adoptManifestDefaults(loaded.manifest);
     } catch (error) {
+      if (requestedLoad !== wanted) return;
       set({ loadStatus: 'error', loadError: error instanceof Error ? error.message : String(error) });
     }
   },
