@@ -46,12 +46,12 @@ export class EngineService implements StudioEngine {
     return load;
   }
 
-  generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult> {
+  async generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult> {
     const { runtime, manifest } = this.current();
     return generateImages(runtime, manifest, request, options);
   }
 
-  reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult> {
+  async reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult> {
     const { runtime, manifest } = this.current();
     return reconstructImage(runtime, manifest, request, options);
   }

@@ -1,0 +1,53 @@
+// EngineService: loads run one at a time (the later request waits), the previous runtime is disposed,
+// and calls before any load fail with a named error.
+import { describe, expect, it } from 'vitest';
+import type { ModelSetManifest } from '../../src/engine/manifest';
+import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
+import { EngineService, type RuntimeLoader } from '../../src/engine/service';
+import { cpuLatentMath } from '../../src/engine/tensor';
+
+function fakeRuntime(name: string, log: string[]): ModelSetRuntime<unknown> {
+  const fail = () => Promise.reject(new Error('not used'));
+  return {
+    execution: { provider: 'cpu', adapter: name, reason: 'test' },
+    math: cpuLatentMath as never,
+    upload: fail, download: fail, encodeDino: fail, encodeResidual: fail, decode: fail, velocity: fail,
+    dispose: async () => void log.push(`dispose ${name}`),
+  };
+}
+
+describe('EngineService', () => {
+  it('runs loads one after another and disposes the runtime it replaces', async () => {
+    const log: string[] = [];
+    const loader: RuntimeLoader = async (request) => {
+      log.push(`start ${request.source}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push(`end ${request.source}`);
+      return { manifest: { id: request.source } as unknown as ModelSetManifest, runtime: fakeRuntime(request.source, log) };
+    };
+    const engine = new EngineService(loader);
+    const [a, b] = await Promise.all([
+      engine.loadModelSet({ source: 'a', provider: 'auto' }),
+      engine.loadModelSet({ source: 'b', provider: 'auto' }),
+    ]);
+    expect([a.execution.adapter, b.execution.adapter]).toEqual(['a', 'b']);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'dispose a']);
+  });
+
+  it('keeps serving after a failed load', async () => {
+    let calls = 0;
+    const engine = new EngineService(async (request) => {
+      if (calls++ === 0) throw new Error('broken manifest');
+      return { manifest: { id: request.source } as unknown as ModelSetManifest, runtime: fakeRuntime('ok', []) };
+    });
+    await expect(engine.loadModelSet({ source: 'x', provider: 'auto' })).rejects.toThrow('broken manifest');
+    await expect(engine.loadModelSet({ source: 'y', provider: 'auto' })).resolves.toMatchObject({ manifest: { id: 'y' } });
+  });
+
+  it('refuses to generate before a model set is loaded', async () => {
+    const engine = new EngineService(() => Promise.reject(new Error('unused')));
+    await expect(
+      engine.generate({ classId: 0, seed: 0, steps: 1, sampler: 'euler', shift: 0, guidanceScale: 1, guidanceSchedule: 'none', batch: 1, previewEvery: 0 }),
+    ).rejects.toMatchObject({ code: 'runtime', message: 'no model set is loaded' });
+  });
+});
