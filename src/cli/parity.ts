@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { assembleLatent, matchDistribution } from '../engine/latents';
 import { parseNpy, type NpyArray } from '../engine/npy';
-import { TorchGenerator } from '../engine/rng/torch-randn';
+import { drawRngCase, maxAbsError, type RngCase, type SamplerCase } from '../engine/reference-cases';
 import { parseGuidanceSchedule } from '../engine/schedulers/guidance';
 import { sampleFlow } from '../engine/schedulers/sampler';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../engine/tensor';
@@ -47,16 +47,6 @@ class Fixtures {
   json<T>(file: string): T {
     return JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as T;
   }
-}
-
-function maxAbsError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let max = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const d = Math.abs((actual[i] as number) - (expected[i] as number));
-    if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
-  }
-  return max;
 }
 
 /** Rows [from, to) of the leading axis of a tensor. */
@@ -148,16 +138,6 @@ async function networkCases(fixtures: Fixtures, sessions: Partial<Record<Fixture
   return results;
 }
 
-interface SamplerCase {
-  readonly name: string;
-  readonly sample_steps: number;
-  readonly cfg: number;
-  readonly mode: 'euler' | 'heun';
-  readonly timestep_shift: number;
-  readonly cfg_mode: string;
-  readonly use_null: boolean;
-}
-
 async function samplerCases(fixtures: Fixtures, dit: OnnxFileSession): Promise<CaseResult[]> {
   const { cases } = fixtures.json<{ cases: SamplerCase[] }>('sampler_cases.json');
   const z = fixtures.tensor('sampler_z.npy');
@@ -196,24 +176,10 @@ async function samplerCases(fixtures: Fixtures, dit: OnnxFileSession): Promise<C
   return results;
 }
 
-interface RngCase {
-  readonly file: string;
-  readonly seed: number;
-  readonly kernel: 'avx2' | 'generic';
-  readonly calls: number[][];
-}
-
 function rngCases(fixtures: Fixtures): CaseResult[] {
   const { cases } = fixtures.json<{ cases: RngCase[] }>('rng_cases.json');
   return cases.map((c) => {
-    const generator = new TorchGenerator(c.seed, { kernel: c.kernel });
-    const parts = c.calls.map((shape) => generator.randn(shape));
-    const actual = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      actual.set(part, offset);
-      offset += part.length;
-    }
+    const actual = drawRngCase(c);
     const exact = c.calls.every((shape) => shape.reduce((a, b) => a * b, 1) < 16);
     return {
       name: `rng ${c.file} (${c.kernel}${exact ? ', bit-exact' : ''})`,

@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSettingError } from '../../../src/engine/errors';
-import type { CpuKernel } from '../../../src/engine/float32';
 import { Mt19937 } from '../../../src/engine/rng/mt19937';
 import { normalFill16 } from '../../../src/engine/rng/normal-fill';
 import { TorchGenerator } from '../../../src/engine/rng/torch-randn';
+import { drawRngCase, type RngCase } from '../../../src/engine/reference-cases';
 import { bitMismatches, fixtureJson, fixtureNpy, maxAbsDiff } from '../fixtures';
 
-interface RngCase {
-  readonly file: string;
-  readonly seed: number;
-  readonly kernel: CpuKernel;
-  readonly calls: number[][];
-}
-
 const { cases } = fixtureJson<{ cases: RngCase[] }>('rng_cases.json');
-
-function drawCase(c: RngCase): Float32Array {
-  const generator = new TorchGenerator(c.seed, { kernel: c.kernel });
-  const parts = c.calls.map((shape) => generator.randn(shape));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 describe('TorchGenerator against the reference files (rng_cases.json)', () => {
   it('lists cases for both kernels', () => {
@@ -35,7 +16,7 @@ describe('TorchGenerator against the reference files (rng_cases.json)', () => {
 
   it.each(cases.map((c) => [c.file, c] as const))('%s', (_, c) => {
     const expected = fixtureNpy(c.file).data as Float32Array;
-    const actual = drawCase(c);
+    const actual = drawRngCase(c);
     expect(actual.length).toBe(expected.length);
     const mismatches = bitMismatches(actual, expected);
     const error = maxAbsDiff(actual, expected);

@@ -7,19 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { npyToNumbers } from '../../../src/engine/npy';
 import { parseGuidanceSchedule } from '../../../src/engine/schedulers/guidance';
 import { sampleFlow, type SamplerStepEvent } from '../../../src/engine/schedulers/sampler';
+import type { SamplerCase } from '../../../src/engine/reference-cases';
 import type { CpuTensor } from '../../../src/engine/tensor';
 import { fixtureJson, fixtureNpy, fixtureTensor, maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
-
-interface SamplerCase {
-  readonly name: string;
-  readonly sample_steps: number;
-  readonly cfg: number;
-  readonly mode: 'euler' | 'heun';
-  readonly timestep_shift: number;
-  readonly cfg_mode: string;
-  readonly use_null: boolean;
-}
 
 /** The reference's guidance g for step i of S (fixture README section 6; constant, late, linear). */
 function referenceScale(mode: string, cfg: number, i: number, steps: number): number {

@@ -1,0 +1,46 @@
+// The case formats of the reference fixture folders (rng_cases.json, sampler_cases.json) and the
+// comparisons made on them, shared by the parity harness and the unit tests.
+import type { CpuKernel } from './float32';
+import { TorchGenerator } from './rng/torch-randn';
+
+/** One entry of rng_cases.json: torch.manual_seed(seed), then torch.randn(*shape) per call, concatenated. */
+export interface RngCase {
+  readonly file: string;
+  readonly seed: number;
+  readonly kernel: CpuKernel;
+  readonly calls: number[][];
+}
+
+/** One entry of sampler_cases.json: RectifiedFlow.sample arguments. */
+export interface SamplerCase {
+  readonly name: string;
+  readonly sample_steps: number;
+  readonly cfg: number;
+  readonly mode: 'euler' | 'heun';
+  readonly timestep_shift: number;
+  readonly cfg_mode: string;
+  readonly use_null: boolean;
+}
+
+export function drawRngCase(c: RngCase): Float32Array {
+  const generator = new TorchGenerator(c.seed, { kernel: c.kernel });
+  const parts = c.calls.map((shape) => generator.randn(shape));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Largest |a − b|; Infinity when lengths differ or a NaN appears. */
+export function maxAbsError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number));
+    if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
+  }
+  return max;
+}
