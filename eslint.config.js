@@ -24,7 +24,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', 'onnxruntime-*', 'zustand', '../runtime/*', '../worker/*', '../store/*'] },
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'onnxruntime-*',
+            'zustand',
+            '../runtime/*',
+            '../worker/*',
+            '../store/*',
+          ],
+        },
       ],
     },
   },

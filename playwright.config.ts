@@ -37,7 +37,10 @@ export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
   projects: [
     {
       name: 'webgpu',
-      use: { provider: 'webgpu', launchOptions: { executablePath: chromium, args: [...quietChromium, ...swiftShaderWebGpu] } },
+      use: {
+        provider: 'webgpu',
+        launchOptions: { executablePath: chromium, args: [...quietChromium, ...swiftShaderWebGpu] },
+      },
     },
     {
       name: 'wasm',

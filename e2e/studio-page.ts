@@ -26,7 +26,13 @@ export class StudioPage {
     await expect(this.executionStatus).toContainText(`Running on ${provider.toUpperCase()}`);
   }
 
-  async setSettings(settings: { classId: number; seed: number; steps: number; guidance: number; batch?: number }) {
+  async setSettings(settings: {
+    classId: number;
+    seed: number;
+    steps: number;
+    guidance: number;
+    batch?: number;
+  }) {
     await this.page.getByLabel('Class').selectOption(String(settings.classId));
     await this.page.getByLabel('Seed').fill(String(settings.seed));
     await this.page.getByLabel('Steps').fill(String(settings.steps));

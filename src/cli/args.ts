@@ -90,7 +90,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parsed;
   const models = values.models ?? DEFAULT_MODELS;
   if (command === 'generate') {
-    if (positionals.length) throw new UsageError(`generate takes no positional arguments, got "${positionals[0]}"`);
+    if (positionals.length)
+      throw new UsageError(`generate takes no positional arguments, got "${positionals[0]}"`);
     const steps = number('steps', values.steps, true);
     const cfg = number('cfg', values.cfg, false);
     const shift = number('shift', values.shift, false);

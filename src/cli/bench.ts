@@ -46,20 +46,36 @@ async function main(modelDir: string): Promise<void> {
   const steps = manifest.sampler.steps;
   const generate = (guidanceSchedule: string) =>
     engine.generate({
-      classId: 0, seed: 0, steps, sampler: 'euler', shift: manifest.sampler.shift,
-      guidanceScale: manifest.sampler.guidanceScale, guidanceSchedule, batch: 1, previewEvery: 0,
+      classId: 0,
+      seed: 0,
+      steps,
+      sampler: 'euler',
+      shift: manifest.sampler.shift,
+      guidanceScale: manifest.sampler.guidanceScale,
+      guidanceSchedule,
+      batch: 1,
+      previewEvery: 0,
     });
-  rows.push([`generate, ${steps} Euler steps, guidance`, await median(() => generate(manifest.sampler.guidanceSchedule))]);
+  rows.push([
+    `generate, ${steps} Euler steps, guidance`,
+    await median(() => generate(manifest.sampler.guidanceSchedule)),
+  ]);
   rows.push([`generate, ${steps} Euler steps, no guidance`, await median(() => generate('none'))]);
   await engine.dispose();
 
   const ditMs = rows[3]?.[1] ?? NaN;
-  console.log(`model set ${manifest.id} (${modelDir}), onnxruntime-node CPU, median of ${REPEATS} after a warm-up`);
+  console.log(
+    `model set ${manifest.id} (${modelDir}), onnxruntime-node CPU, median of ${REPEATS} after a warm-up`,
+  );
   for (const [name, ms] of rows) {
-    console.log(`${name.padEnd(42)} ${ms.toFixed(2).padStart(10)} ms   ${(ms / ditMs).toFixed(2).padStart(7)} × DiT forward`);
+    console.log(
+      `${name.padEnd(42)} ${ms.toFixed(2).padStart(10)} ms   ${(ms / ditMs).toFixed(2).padStart(7)} × DiT forward`,
+    );
   }
   const ideal = steps * 2 * ditMs + (rows[2]?.[1] ?? 0);
-  console.log(`sampler overhead (guided generate / (2·steps·DiT + decoder)): ${((rows[4]?.[1] ?? NaN) / ideal).toFixed(3)}`);
+  console.log(
+    `sampler overhead (guided generate / (2·steps·DiT + decoder)): ${((rows[4]?.[1] ?? NaN) / ideal).toFixed(3)}`,
+  );
 }
 
 main(process.argv[2] ?? DEFAULT_MODELS).catch((error: unknown) => {

@@ -14,10 +14,20 @@ export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<
   if (startsWith(bytes, PNG_SIGNATURE)) return (await decodePng(bytes)).image;
   if (startsWith(bytes, JPEG_SIGNATURE)) {
     try {
-      const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6 });
-      return { width: decoded.width, height: decoded.height, data: new Uint8ClampedArray(decoded.data.buffer) };
+      const decoded = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxResolutionInMP: MAX_PIXELS / 1e6,
+      });
+      return {
+        width: decoded.width,
+        height: decoded.height,
+        data: new Uint8ClampedArray(decoded.data.buffer),
+      };
     } catch (error) {
-      throw new ImageDecodeError(`${name}: not a readable JPEG (${error instanceof Error ? error.message : error})`);
+      throw new ImageDecodeError(
+        `${name}: not a readable JPEG (${error instanceof Error ? error.message : error})`,
+      );
     }
   }
   throw new ImageDecodeError(`${name}: not a PNG or JPEG file`);

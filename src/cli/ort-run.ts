@@ -28,7 +28,8 @@ async function main(jobPath: string | undefined): Promise<void> {
     const outputs = await session.run(inputs);
     for (const [name, file] of Object.entries(job.outputs)) {
       const output = outputs[name];
-      if (!output) throw new Error(`${job.model} has no output "${name}" (has ${session.outputNames.join(', ')})`);
+      if (!output)
+        throw new Error(`${job.model} has no output "${name}" (has ${session.outputNames.join(', ')})`);
       await writeFile(file, writeNpy(output.data, output.dims));
     }
   } finally {

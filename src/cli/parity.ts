@@ -42,7 +42,9 @@ class Fixtures {
   }
   labels(file: string): BigInt64Array {
     const array = this.npy(file);
-    return array.data instanceof BigInt64Array ? array.data : BigInt64Array.from(Array.from(array.data as ArrayLike<number>, BigInt));
+    return array.data instanceof BigInt64Array
+      ? array.data
+      : BigInt64Array.from(Array.from(array.data as ArrayLike<number>, BigInt));
   }
   json<T>(file: string): T {
     return JSON.parse(readFileSync(path.join(this.dir, file), 'utf8')) as T;
@@ -67,15 +69,22 @@ function leadingChannels(tensor: CpuTensor, channels: number): Float32Array {
 function exportNetwork(fixtures: Fixtures, stem: FixtureNetwork, workDir: string): string {
   const out = path.join(workDir, `${stem}.onnx`);
   // DINOv3 accepts any image size but an export fixes it (RoPE tables are constants): use the fixture's.
-  const imageSize = stem === 'dinov3' && fixtures.has('image.npy') ? ['--image-size', String(fixtures.npy('image.npy').shape[2])] : [];
+  const imageSize =
+    stem === 'dinov3' && fixtures.has('image.npy')
+      ? ['--image-size', String(fixtures.npy('image.npy').shape[2])]
+      : [];
   execFileSync(
     PYTHON,
     [
       'export-scripts/export_network.py',
-      '--network', NETWORKS[stem],
-      '--config', path.join(fixtures.dir, `${stem}_state_dict_config.json`),
-      '--weights', path.join(fixtures.dir, `${stem}_state_dict.pt`),
-      '--out', out,
+      '--network',
+      NETWORKS[stem],
+      '--config',
+      path.join(fixtures.dir, `${stem}_state_dict_config.json`),
+      '--weights',
+      path.join(fixtures.dir, `${stem}_state_dict.pt`),
+      '--out',
+      out,
       ...imageSize,
       '--no-ort-check',
     ],
@@ -87,20 +96,30 @@ function exportNetwork(fixtures: Fixtures, stem: FixtureNetwork, workDir: string
 async function networkCases(fixtures: Fixtures, sessions: Partial<Record<FixtureNetwork, OnnxFileSession>>) {
   const results: CaseResult[] = [];
   const image = fixtures.has('image.npy') ? fixtures.tensor('image.npy') : null;
-  const run = async (session: OnnxFileSession, inputs: Record<string, CpuTensor | { data: BigInt64Array; dims: number[] }>) =>
-    Object.values(await session.run(inputs))[0] as CpuTensor;
+  const run = async (
+    session: OnnxFileSession,
+    inputs: Record<string, CpuTensor | { data: BigInt64Array; dims: number[] }>,
+  ) => Object.values(await session.run(inputs))[0] as CpuTensor;
 
   let patchTokens: CpuTensor | null = null;
   let residual: CpuTensor | null = null;
   if (sessions.dinov3 && image) {
     patchTokens = await run(sessions.dinov3, { pixels: image });
     const expected = fixtures.npy('dinov3_x_norm_patchtokens.npy');
-    results.push({ name: 'dinov3 x_norm_patchtokens', error: maxAbsError(patchTokens.data, expected.data as Float32Array), tolerance: TOLERANCE.network });
+    results.push({
+      name: 'dinov3 x_norm_patchtokens',
+      error: maxAbsError(patchTokens.data, expected.data as Float32Array),
+      tolerance: TOLERANCE.network,
+    });
   }
   if (sessions.residual_vit && image) {
     residual = await run(sessions.residual_vit, { pixels: image });
     const expected = fixtures.npy('residual_vit_out.npy');
-    results.push({ name: 'residual_vit out', error: maxAbsError(residual.data, expected.data as Float32Array), tolerance: TOLERANCE.network });
+    results.push({
+      name: 'residual_vit out',
+      error: maxAbsError(residual.data, expected.data as Float32Array),
+      tolerance: TOLERANCE.network,
+    });
   }
   let encoded: CpuTensor | null = null;
   if (patchTokens && residual && image) {
@@ -108,32 +127,64 @@ async function networkCases(fixtures: Fixtures, sessions: Partial<Record<Fixture
       ? fixtures.json<{ match_distribution_eps: number }>('encode_config.json').match_distribution_eps
       : 1e-6;
     encoded = assembleLatent(patchTokens, residual, eps);
-    results.push({ name: 'encode out', error: maxAbsError(encoded.data, fixtures.npy('encode_out.npy').data as Float32Array), tolerance: TOLERANCE.network });
+    results.push({
+      name: 'encode out',
+      error: maxAbsError(encoded.data, fixtures.npy('encode_out.npy').data as Float32Array),
+      tolerance: TOLERANCE.network,
+    });
     if (fixtures.has('encode_h_vit_matched.npy')) {
       const matched = matchDistribution(patchTokens, residual, eps);
-      results.push({ name: 'encode h_vit matched', error: maxAbsError(matched.data, fixtures.npy('encode_h_vit_matched.npy').data as Float32Array), tolerance: TOLERANCE.network });
+      results.push({
+        name: 'encode h_vit matched',
+        error: maxAbsError(matched.data, fixtures.npy('encode_h_vit_matched.npy').data as Float32Array),
+        tolerance: TOLERANCE.network,
+      });
     }
     if (fixtures.has('encode_out_first_image_alone.npy') && sessions.dinov3 && sessions.residual_vit) {
       const first = sliceBatch(image, 0, 1);
-      const alone = assembleLatent(await run(sessions.dinov3, { pixels: first }), await run(sessions.residual_vit, { pixels: first }), eps);
-      results.push({ name: 'encode first image alone (batch statistics)', error: maxAbsError(alone.data, fixtures.npy('encode_out_first_image_alone.npy').data as Float32Array), tolerance: TOLERANCE.network });
+      const alone = assembleLatent(
+        await run(sessions.dinov3, { pixels: first }),
+        await run(sessions.residual_vit, { pixels: first }),
+        eps,
+      );
+      results.push({
+        name: 'encode first image alone (batch statistics)',
+        error: maxAbsError(alone.data, fixtures.npy('encode_out_first_image_alone.npy').data as Float32Array),
+        tolerance: TOLERANCE.network,
+      });
     }
   }
   if (sessions.decoder) {
     const decoded = await run(sessions.decoder, { latent: fixtures.tensor('decoder_in.npy') });
-    results.push({ name: 'decoder out', error: maxAbsError(decoded.data, fixtures.npy('decoder_out.npy').data as Float32Array), tolerance: TOLERANCE.network });
+    results.push({
+      name: 'decoder out',
+      error: maxAbsError(decoded.data, fixtures.npy('decoder_out.npy').data as Float32Array),
+      tolerance: TOLERANCE.network,
+    });
     const encodedLatent = encoded;
     if (encodedLatent && fixtures.has('decode_of_encode_out.npy')) {
       const chain = await run(sessions.decoder, { latent: encodedLatent });
-      results.push({ name: 'decode of encode', error: maxAbsError(chain.data, fixtures.npy('decode_of_encode_out.npy').data as Float32Array), tolerance: TOLERANCE.network });
+      results.push({
+        name: 'decode of encode',
+        error: maxAbsError(chain.data, fixtures.npy('decode_of_encode_out.npy').data as Float32Array),
+        tolerance: TOLERANCE.network,
+      });
     }
   }
   if (sessions.dit) {
     const x = fixtures.tensor('dit_x.npy');
     const channels = x.dims[2] as number;
-    const velocity = await run(sessions.dit, { x, t: fixtures.tensor('dit_t.npy'), y: { data: fixtures.labels('dit_y.npy'), dims: [x.dims[0] as number] } });
+    const velocity = await run(sessions.dit, {
+      x,
+      t: fixtures.tensor('dit_t.npy'),
+      y: { data: fixtures.labels('dit_y.npy'), dims: [x.dims[0] as number] },
+    });
     const expected = leadingChannels(fixtures.tensor('dit_out.npy'), channels);
-    results.push({ name: 'dit velocity (first C of 2C)', error: maxAbsError(velocity.data, expected), tolerance: TOLERANCE.network });
+    results.push({
+      name: 'dit velocity (first C of 2C)',
+      error: maxAbsError(velocity.data, expected),
+      tolerance: TOLERANCE.network,
+    });
   }
   return results;
 }
@@ -168,10 +219,24 @@ async function samplerCases(fixtures: Fixtures, dit: OnnxFileSession): Promise<C
       },
     });
     const expectedCalls = fixtures.npy(`sampler_${c.name}_call_t.npy`);
-    const callT = Array.from({ length: expectedCalls.shape[0] as number }, (_, i) => (expectedCalls.data as Float32Array)[i * (expectedCalls.shape[1] as number)] as number);
-    const callNote = calls.length === callT.length ? `${calls.length} model calls` : `${calls.length} model calls, expected ${callT.length}`;
-    const error = calls.length === callT.length ? maxAbsError(final.data, fixtures.npy(`sampler_${c.name}_final.npy`).data as Float32Array) : Infinity;
-    results.push({ name: `sampler ${c.name} (${c.mode}, ${c.sample_steps} steps, ${c.use_null ? c.cfg_mode : 'no guidance'})`, error: Math.max(error, maxAbsError(calls, callT)), tolerance: TOLERANCE.sampler, note: callNote });
+    const callT = Array.from(
+      { length: expectedCalls.shape[0] as number },
+      (_, i) => (expectedCalls.data as Float32Array)[i * (expectedCalls.shape[1] as number)] as number,
+    );
+    const callNote =
+      calls.length === callT.length
+        ? `${calls.length} model calls`
+        : `${calls.length} model calls, expected ${callT.length}`;
+    const error =
+      calls.length === callT.length
+        ? maxAbsError(final.data, fixtures.npy(`sampler_${c.name}_final.npy`).data as Float32Array)
+        : Infinity;
+    results.push({
+      name: `sampler ${c.name} (${c.mode}, ${c.sample_steps} steps, ${c.use_null ? c.cfg_mode : 'no guidance'})`,
+      error: Math.max(error, maxAbsError(calls, callT)),
+      tolerance: TOLERANCE.sampler,
+      note: callNote,
+    });
   }
   return results;
 }
@@ -196,7 +261,8 @@ async function main(dirArg: string | undefined): Promise<number> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'svg-parity-'));
   const sessions: Partial<Record<FixtureNetwork, OnnxFileSession>> = {};
   for (const stem of Object.keys(NETWORKS) as FixtureNetwork[]) {
-    if (fixtures.has(`${stem}_state_dict.pt`)) sessions[stem] = await openOnnxFile(exportNetwork(fixtures, stem, workDir));
+    if (fixtures.has(`${stem}_state_dict.pt`))
+      sessions[stem] = await openOnnxFile(exportNetwork(fixtures, stem, workDir));
   }
   const results = [
     ...(fixtures.has('rng_cases.json') ? rngCases(fixtures) : []),
@@ -208,7 +274,9 @@ async function main(dirArg: string | undefined): Promise<number> {
   for (const r of results) {
     const pass = r.error <= r.tolerance;
     if (!pass) failed++;
-    console.log(`${pass ? 'PASS' : 'FAIL'}  ${r.name.padEnd(60)} max|err| ${r.error.toExponential(2)}  (tol ${r.tolerance.toExponential(0)})${r.note ? `  ${r.note}` : ''}`);
+    console.log(
+      `${pass ? 'PASS' : 'FAIL'}  ${r.name.padEnd(60)} max|err| ${r.error.toExponential(2)}  (tol ${r.tolerance.toExponential(0)})${r.note ? `  ${r.note}` : ''}`,
+    );
   }
   console.log(`parity: ${results.length - failed} passed, ${failed} failed`);
   return results.length === 0 ? 1 : failed ? 1 : 0;

@@ -14,7 +14,9 @@ export class ProgressBar {
     const eta = done > 0 ? ((total - done) * elapsedMs) / done / 1000 : NaN;
     const bar = '█'.repeat(filled) + '░'.repeat(this.width - filled);
     const etaText = Number.isFinite(eta) ? `ETA ${eta.toFixed(1)} s` : '';
-    this.stream.write(`\r${this.label} ${bar} ${done}/${total} ${(elapsedMs / 1000).toFixed(1)} s ${etaText}  `);
+    this.stream.write(
+      `\r${this.label} ${bar} ${done}/${total} ${(elapsedMs / 1000).toFixed(1)} s ${etaText}  `,
+    );
   }
 
   done(): void {

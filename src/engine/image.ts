@@ -25,7 +25,13 @@ export interface Normalization {
 
 function checkImage(image: RgbaImage): void {
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    data.length !== width * height * 4
+  ) {
     throw new ImageDecodeError(`not an RGBA image: ${width}x${height} with ${data.length} bytes`);
   }
 }
@@ -52,7 +58,13 @@ function boxAverage(image: RgbaImage, c: number, x0: number, x1: number, y0: num
 }
 
 /** Bilinear sample of channel c at source position (x, y) in pixel-centre coordinates, clamped to the box. */
-function bilinear(image: RgbaImage, c: number, x: number, y: number, box: { x: number; y: number; side: number }): number {
+function bilinear(
+  image: RgbaImage,
+  c: number,
+  x: number,
+  y: number,
+  box: { x: number; y: number; side: number },
+): number {
   const cx = Math.min(Math.max(x, box.x), box.x + box.side - 1);
   const cy = Math.min(Math.max(y, box.y), box.y + box.side - 1);
   const xa = Math.floor(cx);
@@ -62,7 +74,9 @@ function bilinear(image: RgbaImage, c: number, x: number, y: number, box: { x: n
   const fx = cx - xa;
   const fy = cy - ya;
   const at = (px: number, py: number) => image.data[(py * image.width + px) * 4 + c] as number;
-  return (at(xa, ya) * (1 - fx) + at(xb, ya) * fx) * (1 - fy) + (at(xa, yb) * (1 - fx) + at(xb, yb) * fx) * fy;
+  return (
+    (at(xa, ya) * (1 - fx) + at(xb, ya) * fx) * (1 - fy) + (at(xa, yb) * (1 - fx) + at(xb, yb) * fx) * fy
+  );
 }
 
 /** Scales the short side to `size` and keeps the centred size x size square. */
@@ -78,7 +92,14 @@ export function resizeAndCenterCrop(image: RgbaImage, size: number): RgbaImage {
       for (let c = 0; c < 4; c++) {
         const value =
           scale > 1
-            ? boxAverage(image, c, box.x + ox * scale, box.x + (ox + 1) * scale, box.y + oy * scale, box.y + (oy + 1) * scale)
+            ? boxAverage(
+                image,
+                c,
+                box.x + ox * scale,
+                box.x + (ox + 1) * scale,
+                box.y + oy * scale,
+                box.y + (oy + 1) * scale,
+              )
             : bilinear(image, c, box.x + (ox + 0.5) * scale - 0.5, box.y + (oy + 0.5) * scale - 0.5, box);
         out[(oy * size + ox) * 4 + c] = Math.round(value);
       }
@@ -110,7 +131,8 @@ export function fromModelOutput(output: CpuTensor, index: number): RgbaImage {
   if (output.dims.length !== 4 || channels !== 3) {
     throw new ModelIoMismatchError(`decoder output must be [B, 3, H, W], got [${output.dims.join(', ')}]`);
   }
-  if (!Number.isInteger(index) || index < 0 || index >= batch) throw new RangeError(`image ${index} of a batch of ${batch}`);
+  if (!Number.isInteger(index) || index < 0 || index >= batch)
+    throw new RangeError(`image ${index} of a batch of ${batch}`);
   const plane = width * height;
   const base = index * 3 * plane;
   const data = new Uint8ClampedArray(plane * 4);
@@ -134,7 +156,8 @@ export function tileImages(images: readonly RgbaImage[], columns: number): RgbaI
   if (!first) throw new RangeError('tileImages needs at least one image');
   for (const image of images) {
     checkImage(image);
-    if (image.width !== first.width || image.height !== first.height) throw new RangeError('tileImages needs images of one size');
+    if (image.width !== first.width || image.height !== first.height)
+      throw new RangeError('tileImages needs images of one size');
   }
   if (images.length === 1) return first;
   const padding = 2;
@@ -150,7 +173,8 @@ export function tileImages(images: readonly RgbaImage[], columns: number): RgbaI
     const ox = (k % across) * cellW + padding;
     const oy = Math.floor(k / across) * cellH + padding;
     const row = image.width * 4;
-    for (let y = 0; y < image.height; y++) data.set(image.data.subarray(y * row, (y + 1) * row), ((oy + y) * width + ox) * 4);
+    for (let y = 0; y < image.height; y++)
+      data.set(image.data.subarray(y * row, (y + 1) * row), ((oy + y) * width + ox) * 4);
   });
   return { width, height, data };
 }

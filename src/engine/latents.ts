@@ -10,12 +10,14 @@ import { cpuTensor, type CpuTensor } from './tensor';
 const f = Math.fround;
 
 function dims3(tensor: CpuTensor, what: string): [number, number, number] {
-  if (tensor.dims.length !== 3) throw new ModelIoMismatchError(`${what} must be 3-D, got [${tensor.dims.join(', ')}]`);
+  if (tensor.dims.length !== 3)
+    throw new ModelIoMismatchError(`${what} must be 3-D, got [${tensor.dims.join(', ')}]`);
   return tensor.dims as [number, number, number];
 }
 
 function dims4(tensor: CpuTensor, what: string): [number, number, number, number] {
-  if (tensor.dims.length !== 4) throw new ModelIoMismatchError(`${what} must be 4-D, got [${tensor.dims.join(', ')}]`);
+  if (tensor.dims.length !== 4)
+    throw new ModelIoMismatchError(`${what} must be 4-D, got [${tensor.dims.join(', ')}]`);
   return tensor.dims as [number, number, number, number];
 }
 
@@ -64,8 +66,14 @@ export function matchDistribution(patchTokens: CpuTensor, residual: CpuTensor, e
   }
   const h = patchTokens.data;
   const r = residual.data;
-  const target = batchStatistics((b, c, n) => h[(b * tokens + n) * dino + c] as number, [batch, dino, tokens]);
-  const source = batchStatistics((b, c, n) => r[(b * channels + c) * tokens + n] as number, [batch, channels, tokens]);
+  const target = batchStatistics(
+    (b, c, n) => h[(b * tokens + n) * dino + c] as number,
+    [batch, dino, tokens],
+  );
+  const source = batchStatistics(
+    (b, c, n) => r[(b * channels + c) * tokens + n] as number,
+    [batch, channels, tokens],
+  );
   const divisor = f(source.std + eps);
   const out = new Float32Array(r.length);
   for (let i = 0; i < r.length; i++) {
@@ -78,11 +86,13 @@ export function matchDistribution(patchTokens: CpuTensor, residual: CpuTensor, e
 /** The token grid [h, w] of N tokens: `grid` when given, else square. */
 function tokenGrid(tokens: number, grid?: readonly [number, number]): [number, number] {
   if (grid) {
-    if (grid[0] * grid[1] !== tokens) throw new ModelIoMismatchError(`${tokens} tokens do not form a ${grid[0]}x${grid[1]} grid`);
+    if (grid[0] * grid[1] !== tokens)
+      throw new ModelIoMismatchError(`${tokens} tokens do not form a ${grid[0]}x${grid[1]} grid`);
     return [grid[0], grid[1]];
   }
   const side = Math.round(Math.sqrt(tokens));
-  if (side * side !== tokens) throw new ModelIoMismatchError(`${tokens} tokens are not a square grid; pass the grid`);
+  if (side * side !== tokens)
+    throw new ModelIoMismatchError(`${tokens} tokens are not a square grid; pass the grid`);
   return [side, side];
 }
 
@@ -108,7 +118,10 @@ export function assembleLatent(
     for (let n = 0; n < tokens; n++) {
       for (let c = 0; c < dino; c++) out[base + c * tokens + n] = h[(b * tokens + n) * dino + c] as number;
     }
-    out.set(aligned.data.subarray(b * residualChannels * tokens, (b + 1) * residualChannels * tokens), base + dino * tokens);
+    out.set(
+      aligned.data.subarray(b * residualChannels * tokens, (b + 1) * residualChannels * tokens),
+      base + dino * tokens,
+    );
   }
   return cpuTensor(out, [batch, channels, height, width]);
 }
@@ -116,7 +129,8 @@ export function assembleLatent(
 /** Tokens [B, N, C] (row-major grid) → [B, C, h, w]; the reference's permute(0, 2, 1).reshape(B, C, h, w). */
 export function tokensToNchw(tokens: CpuTensor, height: number, width: number): CpuTensor {
   const [batch, count, channels] = dims3(tokens, 'latent tokens');
-  if (count !== height * width) throw new ModelIoMismatchError(`${count} tokens do not form a ${height}x${width} grid`);
+  if (count !== height * width)
+    throw new ModelIoMismatchError(`${count} tokens do not form a ${height}x${width} grid`);
   const out = new Float32Array(tokens.data.length);
   for (let b = 0; b < batch; b++) {
     for (let n = 0; n < count; n++) {
@@ -152,7 +166,9 @@ function perChannel(
 ): CpuTensor {
   const [, , channels] = dims3(tokens, 'latent tokens');
   if (mean.length !== channels || std.length !== channels) {
-    throw new ModelIoMismatchError(`latent statistics have ${mean.length}/${std.length} channels, tokens have ${channels}`);
+    throw new ModelIoMismatchError(
+      `latent statistics have ${mean.length}/${std.length} channels, tokens have ${channels}`,
+    );
   }
   const m = Float32Array.from(mean);
   const s = Float32Array.from(std);
@@ -175,13 +191,21 @@ export function destandardize(tokens: CpuTensor, mean: readonly number[], std: r
 }
 
 /** Overwrites channels c >= dinoChannels of a raw latent [B, C, h, w] with value(c): a copy. */
-function replaceResidual(latent: CpuTensor, dinoChannels: number, value: (channel: number) => number): CpuTensor {
+function replaceResidual(
+  latent: CpuTensor,
+  dinoChannels: number,
+  value: (channel: number) => number,
+): CpuTensor {
   const [batch, channels, height, width] = dims4(latent, 'latent');
-  if (dinoChannels > channels) throw new ModelIoMismatchError(`latent has ${channels} channels, fewer than ${dinoChannels} DINO channels`);
+  if (dinoChannels > channels)
+    throw new ModelIoMismatchError(
+      `latent has ${channels} channels, fewer than ${dinoChannels} DINO channels`,
+    );
   const plane = height * width;
   const out = latent.data.slice();
   for (let b = 0; b < batch; b++) {
-    for (let c = dinoChannels; c < channels; c++) out.fill(value(c), (b * channels + c) * plane, (b * channels + c + 1) * plane);
+    for (let c = dinoChannels; c < channels; c++)
+      out.fill(value(c), (b * channels + c) * plane, (b * channels + c + 1) * plane);
   }
   return cpuTensor(out, latent.dims);
 }
@@ -193,6 +217,7 @@ export function zeroResidual(latent: CpuTensor, dinoChannels: number): CpuTensor
 
 /** "DINO only" with typical values: the residual channels set to their latent mean (`mean` has C values). */
 export function meanResidual(latent: CpuTensor, dinoChannels: number, mean: readonly number[]): CpuTensor {
-  if (mean.length !== latent.dims[1]) throw new ModelIoMismatchError(`latent mean has ${mean.length} channels, latent has ${latent.dims[1]}`);
+  if (mean.length !== latent.dims[1])
+    throw new ModelIoMismatchError(`latent mean has ${mean.length} channels, latent has ${latent.dims[1]}`);
   return replaceResidual(latent, dinoChannels, (c) => mean[c] as number);
 }

@@ -86,7 +86,9 @@ export function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ManifestError(`${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new ManifestError(
+      `${source}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -108,28 +110,57 @@ class Checker {
 
   string(value: unknown, path: string, options: { allowEmpty?: boolean } = {}): string | undefined {
     if (typeof value === 'string' && (options.allowEmpty || value.length > 0)) return value;
-    return this.fail(path, value === undefined ? 'is missing' : options.allowEmpty ? 'must be a string' : 'must be a non-empty string');
+    return this.fail(
+      path,
+      value === undefined
+        ? 'is missing'
+        : options.allowEmpty
+          ? 'must be a string'
+          : 'must be a non-empty string',
+    );
   }
 
-  number(value: unknown, path: string, options: { integer?: boolean; min?: number; max?: number; positive?: boolean } = {}): number | undefined {
+  number(
+    value: unknown,
+    path: string,
+    options: { integer?: boolean; min?: number; max?: number; positive?: boolean } = {},
+  ): number | undefined {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      return this.fail(path, value === undefined ? 'is missing' : `must be a finite number, got ${JSON.stringify(value)}`);
+      return this.fail(
+        path,
+        value === undefined ? 'is missing' : `must be a finite number, got ${JSON.stringify(value)}`,
+      );
     }
-    if (options.integer && !Number.isInteger(value)) return this.fail(path, `must be an integer, got ${value}`);
+    if (options.integer && !Number.isInteger(value))
+      return this.fail(path, `must be an integer, got ${value}`);
     if (options.positive && value <= 0) return this.fail(path, `must be > 0, got ${value}`);
-    if (options.min !== undefined && value < options.min) return this.fail(path, `must be >= ${options.min}, got ${value}`);
-    if (options.max !== undefined && value > options.max) return this.fail(path, `must be <= ${options.max}, got ${value}`);
+    if (options.min !== undefined && value < options.min)
+      return this.fail(path, `must be >= ${options.min}, got ${value}`);
+    if (options.max !== undefined && value > options.max)
+      return this.fail(path, `must be <= ${options.max}, got ${value}`);
     return value;
   }
 
   /** An array of finite numbers; `length` is [expected count, what it comes from] when known. */
-  numbers(value: unknown, path: string, length?: readonly [number, string], options: { positive?: boolean } = {}): number[] | undefined {
-    if (!Array.isArray(value)) return this.fail(path, value === undefined ? 'is missing' : 'must be an array of numbers');
-    const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || (options.positive === true && v <= 0));
+  numbers(
+    value: unknown,
+    path: string,
+    length?: readonly [number, string],
+    options: { positive?: boolean } = {},
+  ): number[] | undefined {
+    if (!Array.isArray(value))
+      return this.fail(path, value === undefined ? 'is missing' : 'must be an array of numbers');
+    const bad = value.findIndex(
+      (v) => typeof v !== 'number' || !Number.isFinite(v) || (options.positive === true && v <= 0),
+    );
     if (bad >= 0) {
-      return this.fail(`${path}[${bad}]`, `must be a ${options.positive ? 'positive ' : ''}finite number, got ${JSON.stringify(value[bad])}`);
+      return this.fail(
+        `${path}[${bad}]`,
+        `must be a ${options.positive ? 'positive ' : ''}finite number, got ${JSON.stringify(value[bad])}`,
+      );
     }
-    if (length && value.length !== length[0]) return this.fail(path, `has ${value.length} values, expected ${length[0]} (${length[1]})`);
+    if (length && value.length !== length[0])
+      return this.fail(path, `has ${value.length} values, expected ${length[0]} (${length[1]})`);
     return value as number[];
   }
 
@@ -153,10 +184,16 @@ class Checker {
       if (this.string(spec.name, `${path}[${i}].name`) === undefined) ok = false;
       if (!['float32', 'float16', 'int64'].includes(spec.dtype as string)) {
         ok = false;
-        this.fail(`${path}[${i}].dtype`, `must be float32, float16 or int64, got ${JSON.stringify(spec.dtype)}`);
+        this.fail(
+          `${path}[${i}].dtype`,
+          `must be float32, float16 or int64, got ${JSON.stringify(spec.dtype)}`,
+        );
       }
       const shape = spec.shape;
-      if (!Array.isArray(shape) || shape.some((d) => !(typeof d === 'string' ? d.length > 0 : Number.isInteger(d) && d >= 0))) {
+      if (
+        !Array.isArray(shape) ||
+        shape.some((d) => !(typeof d === 'string' ? d.length > 0 : Number.isInteger(d) && d >= 0))
+      ) {
         ok = false;
         this.fail(`${path}[${i}].shape`, 'must be an array of sizes and axis names');
       }
@@ -166,7 +203,8 @@ class Checker {
 }
 
 function isPlainRelativePath(file: string): boolean {
-  if (file.startsWith('/') || file.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(file) || /[?#]/.test(file)) return false;
+  if (file.startsWith('/') || file.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(file) || /[?#]/.test(file))
+    return false;
   return file.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
@@ -179,10 +217,20 @@ function expectedIo(
   channels: number,
 ): Record<NetworkRole, { inputs: TensorSpec[]; outputs: TensorSpec[] }> {
   const n = h * w;
-  const pixels: TensorSpec = { name: 'pixels', dtype: 'float32', shape: ['batch', 3, resolution, resolution] };
+  const pixels: TensorSpec = {
+    name: 'pixels',
+    dtype: 'float32',
+    shape: ['batch', 3, resolution, resolution],
+  };
   return {
-    dinoEncoder: { inputs: [pixels], outputs: [{ name: 'patch_tokens', dtype: 'float32', shape: ['batch', n, dino] }] },
-    residualEncoder: { inputs: [pixels], outputs: [{ name: 'residual', dtype: 'float32', shape: ['batch', residual, n] }] },
+    dinoEncoder: {
+      inputs: [pixels],
+      outputs: [{ name: 'patch_tokens', dtype: 'float32', shape: ['batch', n, dino] }],
+    },
+    residualEncoder: {
+      inputs: [pixels],
+      outputs: [{ name: 'residual', dtype: 'float32', shape: ['batch', residual, n] }],
+    },
     decoder: {
       inputs: [{ name: 'latent', dtype: 'float32', shape: ['batch', channels, h, w] }],
       outputs: [{ name: 'image', dtype: 'float32', shape: ['batch', 3, resolution, resolution] }],
@@ -204,7 +252,9 @@ function specMatches(declared: TensorSpec, wanted: TensorSpec): boolean {
     declared.name === wanted.name &&
     declared.dtype === wanted.dtype &&
     declared.shape.length === wanted.shape.length &&
-    wanted.shape.every((d, i) => (d === 'batch' ? typeof declared.shape[i] === 'string' : declared.shape[i] === d))
+    wanted.shape.every((d, i) =>
+      d === 'batch' ? typeof declared.shape[i] === 'string' : declared.shape[i] === d,
+    )
   );
 }
 
@@ -216,9 +266,13 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   const c = new Checker();
   const root = c.object(json, 'manifest');
   if (!root) throw new ManifestError(`${source}: the manifest must be a JSON object`);
-  if (root.schema !== MANIFEST_SCHEMA) c.fail('schema', `must be "${MANIFEST_SCHEMA}", got ${JSON.stringify(root.schema)}`);
+  if (root.schema !== MANIFEST_SCHEMA)
+    c.fail('schema', `must be "${MANIFEST_SCHEMA}", got ${JSON.stringify(root.schema)}`);
   if (root.schemaVersion !== MANIFEST_VERSION) {
-    c.fail('schemaVersion', `must be ${MANIFEST_VERSION} (the version this studio reads), got ${JSON.stringify(root.schemaVersion)}`);
+    c.fail(
+      'schemaVersion',
+      `must be ${MANIFEST_VERSION} (the version this studio reads), got ${JSON.stringify(root.schemaVersion)}`,
+    );
   }
   c.string(root.id, 'id');
   c.string(root.name, 'name');
@@ -241,10 +295,21 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   const latent = c.object(root.latent, 'latent');
   const grid = c.numbers(latent?.grid, 'latent.grid', [2, 'rows and columns'], { positive: true });
   const dino = c.number(latent?.dinoChannels, 'latent.dinoChannels', { integer: true, positive: true });
-  const residual = c.number(latent?.residualChannels, 'latent.residualChannels', { integer: true, positive: true });
+  const residual = c.number(latent?.residualChannels, 'latent.residualChannels', {
+    integer: true,
+    positive: true,
+  });
   let channels = c.number(latent?.channels, 'latent.channels', { integer: true, positive: true });
-  if (channels !== undefined && dino !== undefined && residual !== undefined && channels !== dino + residual) {
-    c.fail('latent.channels', `is ${channels}, expected ${dino + residual} (latent.dinoChannels + latent.residualChannels)`);
+  if (
+    channels !== undefined &&
+    dino !== undefined &&
+    residual !== undefined &&
+    channels !== dino + residual
+  ) {
+    c.fail(
+      'latent.channels',
+      `is ${channels}, expected ${dino + residual} (latent.dinoChannels + latent.residualChannels)`,
+    );
     channels = undefined;
   }
   c.number(latent?.alignmentEps, 'latent.alignmentEps', { min: 0 });
@@ -254,7 +319,10 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
   if (grid && resolution !== undefined && patchSize !== undefined) {
     const side = resolution / patchSize;
     if (grid[0] !== side || grid[1] !== side) {
-      c.fail('latent.grid', `is [${grid.join(', ')}], expected [${side}, ${side}] (image.resolution / image.patchSize per side)`);
+      c.fail(
+        'latent.grid',
+        `is [${grid.join(', ')}], expected [${side}, ${side}] (image.resolution / image.patchSize per side)`,
+      );
     }
   }
 
@@ -267,7 +335,10 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
     c.fail('classes.names', `has ${names.length} names, expected ${count} (classes.count)`);
   }
   if (count !== undefined && classes?.nullId !== count) {
-    c.fail('classes.nullId', `must be ${count} (classes.count, the null label), got ${JSON.stringify(classes?.nullId)}`);
+    c.fail(
+      'classes.nullId',
+      `must be ${count} (classes.count, the null label), got ${JSON.stringify(classes?.nullId)}`,
+    );
   }
 
   const sampler = c.object(root.sampler, 'sampler');
@@ -305,7 +376,12 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
     for (const side of ['inputs', 'outputs'] as const) {
       const declared = c.tensorSpecs(entry[side], `${path}.${side}`);
       const wanted = io?.[role][side];
-      if (declared && wanted && (declared.length !== wanted.length || !wanted.every((w, i) => specMatches(declared[i] as TensorSpec, w)))) {
+      if (
+        declared &&
+        wanted &&
+        (declared.length !== wanted.length ||
+          !wanted.every((w, i) => specMatches(declared[i] as TensorSpec, w)))
+      ) {
         c.fail(`${path}.${side}`, `are ${describeSpecs(declared)}; expected ${describeSpecs(wanted)}`);
       }
     }
@@ -313,7 +389,9 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
 
   if (c.problems.length) {
     const plural = c.problems.length === 1 ? '1 problem' : `${c.problems.length} problems`;
-    throw new ManifestError(`${source}: invalid model-set manifest (${plural}):\n  - ${c.problems.join('\n  - ')}`);
+    throw new ManifestError(
+      `${source}: invalid model-set manifest (${plural}):\n  - ${c.problems.join('\n  - ')}`,
+    );
   }
   return root as unknown as ModelSetManifest;
 }
@@ -324,7 +402,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      next[j] = Math.min(
+        (row[j] as number) + 1,
+        (next[j - 1] as number) + 1,
+        (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     row = next;
   }
@@ -344,7 +426,9 @@ export function resolveClass(manifest: ModelSetManifest, idOrName: string | numb
   const matches = names.flatMap((name, id) => (name.toLowerCase() === wanted ? [id] : []));
   if (matches.length === 1) return matches[0] as number;
   if (matches.length > 1) {
-    throw new UnknownClassError(`class name "${text}" is ambiguous (ids ${matches.join(', ')}); give the id instead`);
+    throw new UnknownClassError(
+      `class name "${text}" is ambiguous (ids ${matches.join(', ')}); give the id instead`,
+    );
   }
   const ranked = names
     .map((name, id) => {
@@ -380,27 +464,37 @@ export function validateSamplerSettings(manifest: ModelSetManifest, s: SamplerSe
     throw new InvalidSettingError(`${field} ${message}`);
   };
   const isInteger = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-  if (!isInteger(s.steps, 1, MAX_STEPS)) fail('steps', `must be an integer in 1..${MAX_STEPS}, got ${s.steps}`);
-  if (s.sampler !== 'euler' && s.sampler !== 'heun') fail('sampler', `must be "euler" or "heun", got "${s.sampler}"`);
+  if (!isInteger(s.steps, 1, MAX_STEPS))
+    fail('steps', `must be an integer in 1..${MAX_STEPS}, got ${s.steps}`);
+  if (s.sampler !== 'euler' && s.sampler !== 'heun')
+    fail('sampler', `must be "euler" or "heun", got "${s.sampler}"`);
   if (!Number.isFinite(s.shift)) fail('shift', `must be a finite number, got ${s.shift}`);
-  if (!Number.isFinite(s.guidanceScale)) fail('guidance scale', `must be a finite number, got ${s.guidanceScale}`);
+  if (!Number.isFinite(s.guidanceScale))
+    fail('guidance scale', `must be a finite number, got ${s.guidanceScale}`);
   if (s.guidanceSchedule !== 'none') {
     try {
       parseGuidanceSchedule(s.guidanceSchedule);
     } catch (error) {
-      fail('guidance schedule', error instanceof Error ? error.message.replace(/^guidance schedule /, '') : String(error));
+      fail(
+        'guidance schedule',
+        error instanceof Error ? error.message.replace(/^guidance schedule /, '') : String(error),
+      );
     }
   }
-  if (!isInteger(s.batch, 1, MAX_BATCH)) fail('batch', `must be an integer in 1..${MAX_BATCH}, got ${s.batch}`);
+  if (!isInteger(s.batch, 1, MAX_BATCH))
+    fail('batch', `must be an integer in 1..${MAX_BATCH}, got ${s.batch}`);
   const { count } = manifest.classes;
-  if (s.classId !== undefined && !isInteger(s.classId, 0, count - 1)) fail('class', `must be an id in 0..${count - 1}, got ${s.classId}`);
-  if (s.seed !== undefined && !(Number.isSafeInteger(s.seed) && s.seed >= 0)) fail('seed', `must be a non-negative integer, got ${s.seed}`);
+  if (s.classId !== undefined && !isInteger(s.classId, 0, count - 1))
+    fail('class', `must be an id in 0..${count - 1}, got ${s.classId}`);
+  if (s.seed !== undefined && !(Number.isSafeInteger(s.seed) && s.seed >= 0))
+    fail('seed', `must be a non-negative integer, got ${s.seed}`);
   if (s.previewEvery !== undefined && !isInteger(s.previewEvery, 0, MAX_STEPS)) {
     fail('preview interval', `must be an integer >= 0, got ${s.previewEvery}`);
   }
 }
 
-const toHex = (digest: ArrayBuffer) => Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+const toHex = (digest: ArrayBuffer) =>
+  Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Checks a file against its manifest entry: the size first (cheap), then the SHA-256. */
 export async function verifyFileIntegrity(
@@ -409,10 +503,14 @@ export async function verifyFileIntegrity(
   expected: { readonly bytes: number; readonly sha256: string },
 ): Promise<void> {
   if (bytes.byteLength !== expected.bytes) {
-    throw new IntegrityError(`${file}: size is ${bytes.byteLength} bytes, the manifest says ${expected.bytes} (size mismatch: incomplete or replaced file)`);
+    throw new IntegrityError(
+      `${file}: size is ${bytes.byteLength} bytes, the manifest says ${expected.bytes} (size mismatch: incomplete or replaced file)`,
+    );
   }
   const digest = toHex(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
   if (digest !== expected.sha256.toLowerCase()) {
-    throw new IntegrityError(`${file}: SHA-256 is ${digest}, the manifest says ${expected.sha256} (hash mismatch: corrupt or replaced file)`);
+    throw new IntegrityError(
+      `${file}: SHA-256 is ${digest}, the manifest says ${expected.sha256} (hash mismatch: corrupt or replaced file)`,
+    );
   }
 }

@@ -32,7 +32,8 @@ BY_DESCR.set('<u1', DTYPES[4] as DtypeInfo);
 
 /** Parses a .npy file. The data is copied, so it is aligned and independent of `bytes`. */
 export function parseNpy(bytes: Uint8Array): NpyArray {
-  if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b)) throw new NpyFormatError('not a .npy file (bad magic)');
+  if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b))
+    throw new NpyFormatError('not a .npy file (bad magic)');
   const major = bytes[6] as number;
   if (major < 1 || major > 3) throw new NpyFormatError(`unsupported .npy format version ${major}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -46,18 +47,23 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(header)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new NpyFormatError(`malformed .npy header: ${header.trim()}`);
-  if (fortran === 'True') throw new NpyFormatError('Fortran-order .npy arrays are not supported (save with C order)');
+  if (!descr || !fortran || shapeText === undefined)
+    throw new NpyFormatError(`malformed .npy header: ${header.trim()}`);
+  if (fortran === 'True')
+    throw new NpyFormatError('Fortran-order .npy arrays are not supported (save with C order)');
   const type = BY_DESCR.get(descr);
   if (!type) {
-    throw new NpyFormatError(`unsupported .npy dtype ${descr} (supported: ${DTYPES.map((d) => d.descr).join(', ')})`);
+    throw new NpyFormatError(
+      `unsupported .npy dtype ${descr} (supported: ${DTYPES.map((d) => d.descr).join(', ')})`,
+    );
   }
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new NpyFormatError(`bad .npy shape (${shapeText})`);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new NpyFormatError(`bad .npy shape (${shapeText})`);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = headerStart + headerLength;
   if (dataStart + count * type.bytes > bytes.length) throw new NpyFormatError('truncated .npy data');
@@ -74,7 +80,8 @@ function dtypeOf(data: NpyData): DtypeInfo {
 /** Writes a .npy file (version 1, or 2 for headers over 64 KiB; header padded to 64 bytes like NumPy). */
 export function writeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new NpyFormatError(`shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
+  if (count !== data.length)
+    throw new NpyFormatError(`shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${dtypeOf(data).descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const version = header.length + 11 > 0xffff ? 2 : 1;

@@ -20,7 +20,8 @@ const CRC_TABLE = (() => {
 
 function crc32(bytes: Uint8Array): number {
   let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  for (let i = 0; i < bytes.length; i++)
+    c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 
@@ -57,7 +58,8 @@ function textChunk(key: string, value: string): Uint8Array {
   if (key.length < 1 || key.length > 79 || !isLatin1(key) || key.includes('\0')) {
     throw new RangeError(`PNG text keyword must be 1-79 Latin-1 characters without NUL, got "${key}"`);
   }
-  if (isLatin1(value) && !value.includes('\0')) return chunk('tEXt', concat([latin1(key), Uint8Array.of(0), latin1(value)]));
+  if (isLatin1(value) && !value.includes('\0'))
+    return chunk('tEXt', concat([latin1(key), Uint8Array.of(0), latin1(value)]));
   // keyword NUL, compression flag 0, method 0, empty language tag NUL, empty translated keyword NUL, text
   return chunk('iTXt', concat([latin1(key), Uint8Array.of(0, 0, 0, 0, 0), new TextEncoder().encode(value)]));
 }
@@ -80,9 +82,18 @@ function filtered(t: number, row: Uint8Array, up: Uint8Array | null, x: number, 
 }
 
 /** Encodes 8-bit RGBA pixels; `text` entries become tEXt (or iTXt for non-Latin-1 values) chunks. */
-export async function encodePng(image: RgbaImage, text: Readonly<Record<string, string>> = {}): Promise<Uint8Array> {
+export async function encodePng(
+  image: RgbaImage,
+  text: Readonly<Record<string, string>> = {},
+): Promise<Uint8Array> {
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    data.length !== width * height * 4
+  ) {
     throw new RangeError(`cannot encode a ${width}x${height} image from ${data.length} bytes`);
   }
   const header = new Uint8Array(13);
@@ -113,7 +124,13 @@ export async function encodePng(image: RgbaImage, text: Readonly<Record<string, 
   }
   const idat = await zlib(raw, new CompressionStream('deflate'));
   const texts = Object.entries(text).map(([key, value]) => textChunk(key, value));
-  return concat([SIGNATURE, chunk('IHDR', header), ...texts, chunk('IDAT', idat), chunk('IEND', new Uint8Array())]);
+  return concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    ...texts,
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array()),
+  ]);
 }
 
 export interface DecodedPng {
@@ -158,11 +175,18 @@ function parseHeader(data: Uint8Array): Header {
   const type = COLOUR_TYPES[colourType as number];
   if (!width || !height) throw new ImageDecodeError(`corrupt PNG: size ${width}x${height}`);
   if (!type) throw new ImageDecodeError(`corrupt PNG: unknown colour type ${colourType}`);
-  if (!type.depths.includes(depth as number)) throw new ImageDecodeError(`corrupt PNG: bit depth ${depth} with colour type ${colourType}`);
+  if (!type.depths.includes(depth as number))
+    throw new ImageDecodeError(`corrupt PNG: bit depth ${depth} with colour type ${colourType}`);
   if (compression !== 0 || filter !== 0 || (interlace !== 0 && interlace !== 1)) {
     throw new ImageDecodeError('corrupt PNG: unknown compression, filter or interlace method');
   }
-  return { width, height, depth: depth as number, colourType: colourType as number, interlaced: interlace === 1 };
+  return {
+    width,
+    height,
+    depth: depth as number,
+    colourType: colourType as number,
+    interlaced: interlace === 1,
+  };
 }
 
 async function readText(type: string, data: Uint8Array): Promise<[string, string] | null> {
@@ -183,7 +207,8 @@ async function readText(type: string, data: Uint8Array): Promise<[string, string
 
 /** Decodes a PNG into 8-bit RGBA (16-bit samples rounded, low depths scaled, transparency applied). */
 export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024): Promise<DecodedPng> {
-  if (bytes.length < 8 || !SIGNATURE.every((b, i) => bytes[i] === b)) throw new ImageDecodeError('not a PNG file');
+  if (bytes.length < 8 || !SIGNATURE.every((b, i) => bytes[i] === b))
+    throw new ImageDecodeError('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let header: Header | null = null;
   let palette: Uint8Array | null = null;
@@ -195,7 +220,8 @@ export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024)
     if (offset + 12 > bytes.length) throw new ImageDecodeError('truncated PNG (no IEND chunk)');
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
-    if (offset + 12 + length > bytes.length) throw new ImageDecodeError(`truncated PNG (in the ${type} chunk)`);
+    if (offset + 12 + length > bytes.length)
+      throw new ImageDecodeError(`truncated PNG (in the ${type} chunk)`);
     const data = bytes.subarray(offset + 8, offset + 8 + length);
     if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== view.getUint32(offset + 8 + length)) {
       throw new ImageDecodeError(`corrupt PNG: CRC mismatch in the ${type} chunk`);
@@ -212,7 +238,8 @@ export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024)
     } else if (type === 'IEND') break;
   }
   const { width, height, depth, colourType, interlaced } = header as Header;
-  if (width * height > maxPixels) throw new ImageDecodeError(`PNG is ${width}x${height}, over the ${maxPixels}-pixel limit`);
+  if (width * height > maxPixels)
+    throw new ImageDecodeError(`PNG is ${width}x${height}, over the ${maxPixels}-pixel limit`);
   if (colourType === 3 && !palette) throw new ImageDecodeError('corrupt PNG: palette image without PLTE');
   if (idat.length === 0) throw new ImageDecodeError('corrupt PNG: no image data');
 
@@ -220,18 +247,24 @@ export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024)
   try {
     raw = await zlib(concat(idat), new DecompressionStream('deflate'));
   } catch (error) {
-    throw new ImageDecodeError(`corrupt PNG image data (${error instanceof Error ? error.message : String(error)})`);
+    throw new ImageDecodeError(
+      `corrupt PNG image data (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   const samples = (COLOUR_TYPES[colourType] as { samples: number }).samples;
   const bitsPerPixel = samples * depth;
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const rgba = new Uint8ClampedArray(width * height * 4);
   const maxSample = (1 << depth) - 1;
-  const key = transparency && (colourType === 0 || colourType === 2) ? new DataView(transparency.buffer, transparency.byteOffset, transparency.byteLength) : null;
+  const key =
+    transparency && (colourType === 0 || colourType === 2)
+      ? new DataView(transparency.buffer, transparency.byteOffset, transparency.byteLength)
+      : null;
 
   /** Sample s of pixel x in an unfiltered scanline, at full bit depth. */
   const sample = (line: Uint8Array, x: number, s: number): number => {
-    if (depth === 16) return ((line[(x * samples + s) * 2] as number) << 8) | (line[(x * samples + s) * 2 + 1] as number);
+    if (depth === 16)
+      return ((line[(x * samples + s) * 2] as number) << 8) | (line[(x * samples + s) * 2 + 1] as number);
     if (depth === 8) return line[x * samples + s] as number;
     const bit = x * depth;
     return ((line[bit >> 3] as number) >> (8 - depth - (bit & 7))) & maxSample;
@@ -256,7 +289,16 @@ export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024)
         const a = x >= bpp ? (line[x - bpp] as number) : 0;
         const b = previous ? (previous[x] as number) : 0;
         const c = previous && x >= bpp ? (previous[x - bpp] as number) : 0;
-        const predictor = filter === 1 ? a : filter === 2 ? b : filter === 3 ? (a + b) >> 1 : filter === 4 ? paeth(a, b, c) : 0;
+        const predictor =
+          filter === 1
+            ? a
+            : filter === 2
+              ? b
+              : filter === 3
+                ? (a + b) >> 1
+                : filter === 4
+                  ? paeth(a, b, c)
+                  : 0;
         line[x] = (line[x] as number) + predictor;
       }
       previous = line;
@@ -269,7 +311,8 @@ export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024)
         if (colourType === 3) {
           const index = sample(line, px, 0);
           const p = palette as Uint8Array;
-          if (index * 3 + 2 >= p.length) throw new ImageDecodeError(`corrupt PNG: palette index ${index} out of range`);
+          if (index * 3 + 2 >= p.length)
+            throw new ImageDecodeError(`corrupt PNG: palette index ${index} out of range`);
           [r, g, b] = [p[index * 3] as number, p[index * 3 + 1] as number, p[index * 3 + 2] as number];
           alpha = transparency?.[index] ?? 255;
         } else if (colourType === 0 || colourType === 4) {
@@ -281,7 +324,14 @@ export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024)
           const [sr, sg, sb] = [sample(line, px, 0), sample(line, px, 1), sample(line, px, 2)];
           [r, g, b] = [to8(sr), to8(sg), to8(sb)];
           if (colourType === 6) alpha = to8(sample(line, px, 3));
-          else if (key && key.byteLength >= 6 && sr === key.getUint16(0) && sg === key.getUint16(2) && sb === key.getUint16(4)) alpha = 0;
+          else if (
+            key &&
+            key.byteLength >= 6 &&
+            sr === key.getUint16(0) &&
+            sg === key.getUint16(2) &&
+            sb === key.getUint16(4)
+          )
+            alpha = 0;
         }
         rgba[o] = r;
         rgba[o + 1] = g;

@@ -35,7 +35,10 @@ export class EngineService implements StudioEngine {
   constructor(private readonly loadRuntime: RuntimeLoader) {}
 
   /** Loads one set at a time: a second request waits for the first (runtimes do not initialise concurrently). */
-  loadModelSet(request: LoadModelSetRequest, options?: CallOptions<LoadProgressEvent>): Promise<LoadedModelSet> {
+  loadModelSet(
+    request: LoadModelSetRequest,
+    options?: CallOptions<LoadProgressEvent>,
+  ): Promise<LoadedModelSet> {
     const load = this.loading.then(async () => {
       const next = await this.loadRuntime(request, options?.onProgress);
       await this.dispose();
@@ -46,7 +49,10 @@ export class EngineService implements StudioEngine {
     return load;
   }
 
-  async generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult> {
+  async generate(
+    request: GenerateRequest,
+    options?: CallOptions<StepProgressEvent>,
+  ): Promise<GenerateResult> {
     const { runtime, manifest } = this.current();
     return generateImages(runtime, manifest, request, options);
   }

@@ -77,7 +77,10 @@ export interface CallOptions<P> {
 }
 
 export interface StudioEngine {
-  loadModelSet(request: LoadModelSetRequest, options?: CallOptions<LoadProgressEvent>): Promise<LoadedModelSet>;
+  loadModelSet(
+    request: LoadModelSetRequest,
+    options?: CallOptions<LoadProgressEvent>,
+  ): Promise<LoadedModelSet>;
   generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult>;
   reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult>;
 }

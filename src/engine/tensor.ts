@@ -38,7 +38,8 @@ export const cpuLatentMath: LatentMath<CpuTensor> = {
     if (!first) throw new RangeError('linearCombination needs at least one term');
     const out = new Float32Array(first[1].data.length);
     for (const [coefficient, tensor] of terms) {
-      if (tensor.data.length !== out.length) throw new RangeError('linearCombination operands differ in size');
+      if (tensor.data.length !== out.length)
+        throw new RangeError('linearCombination operands differ in size');
       const c = Math.fround(coefficient);
       const src = tensor.data;
       for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + c * (src[i] as number);

@@ -30,7 +30,11 @@ export function loadModelSetFromDirectory(
       throw new ModelFetchError(`${filePath}: cannot read the model file (${(error as Error).message})`);
     }
   };
-  return loadModelSet(ort, cpuBinding, { manifest, readFile: readFromDisk, ...(onProgress ? { onProgress } : {}) });
+  return loadModelSet(ort, cpuBinding, {
+    manifest,
+    readFile: readFromDisk,
+    ...(onProgress ? { onProgress } : {}),
+  });
 }
 
 export type NamedInputs = Record<string, { data: Float32Array | BigInt64Array; dims: readonly number[] }>;
@@ -78,7 +82,13 @@ export const loadNodeRuntime: RuntimeLoader = async (request, onProgress) => {
   }
   const manifest = parseManifest(parseJson(text, manifestPath), manifestPath);
   const runtime = await loadModelSetFromDirectory(request.source, manifest, (p) =>
-    onProgress?.({ kind: 'load', file: p.file, stage: p.stage, loadedBytes: p.loadedBytes, totalBytes: p.totalBytes }),
+    onProgress?.({
+      kind: 'load',
+      file: p.file,
+      stage: p.stage,
+      loadedBytes: p.loadedBytes,
+      totalBytes: p.totalBytes,
+    }),
   );
   return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
 };

@@ -5,7 +5,13 @@ import * as ort from 'onnxruntime-web/webgpu';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
 import type { CpuTensor } from '../engine/tensor';
-import { cpuTensorBinding, loadModelSet, type LoadProgress, type ModelFileReader, type TensorBinding } from './session-set';
+import {
+  cpuTensorBinding,
+  loadModelSet,
+  type LoadProgress,
+  type ModelFileReader,
+  type TensorBinding,
+} from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
@@ -25,7 +31,8 @@ export interface AdapterCapabilities {
 let adapterPromise: Promise<GPUAdapter | null> | undefined;
 
 function requestAdapter(): Promise<GPUAdapter | null> {
-  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return Promise.resolve(null);
+  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu)
+    return Promise.resolve(null);
   adapterPromise ??= navigator.gpu.requestAdapter().catch(() => null);
   return adapterPromise;
 }
@@ -92,7 +99,8 @@ function webGpuBinding(adapter: GPUAdapter, reason: string): TensorBinding<WebLa
   return {
     execution,
     math: {
-      linearCombination: (terms) => gpuMath().linearCombination(terms.map(([c, x]) => [c, asGpu(x)] as const)),
+      linearCombination: (terms) =>
+        gpuMath().linearCombination(terms.map(([c, x]) => [c, asGpu(x)] as const)),
       release: (latent) => ('buffer' in latent ? latent.release() : undefined),
     },
     sessionOptions: (role) => ({

@@ -23,7 +23,10 @@ export const NETWORK_IO: Record<NetworkRole, { inputs: readonly string[]; output
 const ROLES = Object.keys(NETWORK_IO) as NetworkRole[];
 
 /** Reads a model set's file by its manifest name (disk in Node, cache/network in the browser). */
-export type ModelFileReader = (file: string, onProgress?: (loaded: number, total: number) => void) => Promise<Uint8Array>;
+export type ModelFileReader = (
+  file: string,
+  onProgress?: (loaded: number, total: number) => void,
+) => Promise<Uint8Array>;
 
 export interface LoadProgress {
   readonly role: NetworkRole;
@@ -199,7 +202,9 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     const output = await this.run(role, feeds);
     const data = output.location === 'cpu' ? output.data : await output.getData(true);
     if (!(data instanceof Float32Array)) {
-      throw new RuntimeFailureError(`${this.manifest.networks[role].file}: output is ${output.type}, expected float32`);
+      throw new RuntimeFailureError(
+        `${this.manifest.networks[role].file}: output is ${output.type}, expected float32`,
+      );
     }
     return cpuTensor(data, output.dims);
   }
@@ -212,15 +217,19 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     try {
       result = await session.run(feeds);
     } catch (error) {
-      throw new RuntimeFailureError(`${this.manifest.networks[role].file}: inference failed: ${describe(error)}`, {
-        cause: error,
-      });
+      throw new RuntimeFailureError(
+        `${this.manifest.networks[role].file}: inference failed: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
     for (const [name, value] of Object.entries(result)) {
       if (name !== outputName) value.dispose();
     }
     const output = result[outputName];
-    if (!output) throw new ModelIoMismatchError(`${this.manifest.networks[role].file}: no output "${outputName}"`);
+    if (!output)
+      throw new ModelIoMismatchError(`${this.manifest.networks[role].file}: no output "${outputName}"`);
     return output;
   }
 }

@@ -52,7 +52,13 @@ export class WebGpuLatentMath implements LatentMath<GpuLatent> {
 
   upload(tensor: CpuTensor): GpuLatent {
     const latent = this.allocate(tensor.dims);
-    this.device.queue.writeBuffer(latent.buffer, 0, tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+    this.device.queue.writeBuffer(
+      latent.buffer,
+      0,
+      tensor.data.buffer,
+      tensor.data.byteOffset,
+      tensor.data.byteLength,
+    );
     return latent;
   }
 
@@ -88,7 +94,10 @@ export class WebGpuLatentMath implements LatentMath<GpuLatent> {
     const coefficients = new Float32Array(params, 0, MAX_TERMS);
     terms.forEach(([c], k) => (coefficients[k] = c));
     new Uint32Array(params, 16, 2).set([n, groupsX * WORKGROUP_SIZE]);
-    const uniform = this.device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const uniform = this.device.createBuffer({
+      size: 32,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.device.queue.writeBuffer(uniform, 0, params);
 
     const pipeline = this.pipeline(terms.length);
@@ -119,7 +128,10 @@ export class WebGpuLatentMath implements LatentMath<GpuLatent> {
     let pipeline = this.pipelines.get(terms);
     if (!pipeline) {
       const module = this.device.createShaderModule({ code: linearCombinationShader(terms) });
-      pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+      pipeline = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+      });
       this.pipelines.set(terms, pipeline);
     }
     return pipeline;

@@ -6,7 +6,10 @@ let engine: StudioEngine | undefined;
 
 export function studioEngine(): StudioEngine {
   engine ??= new WorkerEngineClient(
-    new Worker(new URL('../worker/engine-worker.ts', import.meta.url), { type: 'module', name: 'svg-engine' }),
+    new Worker(new URL('../worker/engine-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'svg-engine',
+    }),
   );
   return engine;
 }

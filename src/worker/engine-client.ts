@@ -23,7 +23,10 @@ export class WorkerEngineClient implements StudioEngine {
     });
   }
 
-  loadModelSet(request: EngineMethods['loadModelSet'][0], options?: CallOptions<EngineMethods['loadModelSet'][1]>) {
+  loadModelSet(
+    request: EngineMethods['loadModelSet'][0],
+    options?: CallOptions<EngineMethods['loadModelSet'][1]>,
+  ) {
     return this.call('loadModelSet', request, options);
   }
 
@@ -47,7 +50,9 @@ export class WorkerEngineClient implements StudioEngine {
         reject,
         ...(options?.onProgress ? { onProgress: options.onProgress as (event: unknown) => void } : {}),
       });
-      options?.signal?.addEventListener('abort', () => this.worker.postMessage({ id, type: 'cancel' }), { once: true });
+      options?.signal?.addEventListener('abort', () => this.worker.postMessage({ id, type: 'cancel' }), {
+        once: true,
+      });
       this.worker.postMessage({ id, type: 'call', method, request } as WorkerRequest);
     });
   }

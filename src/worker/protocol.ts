@@ -21,7 +21,14 @@ export interface EngineMethods {
 export type EngineMethod = keyof EngineMethods;
 
 export type WorkerRequest =
-  | { [M in EngineMethod]: { readonly id: number; readonly type: 'call'; readonly method: M; readonly request: EngineMethods[M][0] } }[EngineMethod]
+  | {
+      [M in EngineMethod]: {
+        readonly id: number;
+        readonly type: 'call';
+        readonly method: M;
+        readonly request: EngineMethods[M][0];
+      };
+    }[EngineMethod]
   | { readonly id: number; readonly type: 'cancel' };
 
 export interface SerializedError {

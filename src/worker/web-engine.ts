@@ -11,7 +11,9 @@ async function fetchOrThrow(url: string): Promise<Response> {
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new ModelFetchError(`${url}: unreachable (${error instanceof Error ? error.message : error}); a CORS refusal looks the same`);
+    throw new ModelFetchError(
+      `${url}: unreachable (${error instanceof Error ? error.message : error}); a CORS refusal looks the same`,
+    );
   }
   if (!response.ok) throw new ModelFetchError(`${url}: HTTP ${response.status} ${response.statusText}`);
   return response;
@@ -48,9 +50,16 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
   const runtime = await loadWebModelSet({
     manifest,
     preference: request.provider,
-    readFile: async (file, progress) => readWithProgress(await fetchOrThrow(new URL(file, manifestUrl).href), progress),
+    readFile: async (file, progress) =>
+      readWithProgress(await fetchOrThrow(new URL(file, manifestUrl).href), progress),
     onProgress: (p) =>
-      onProgress?.({ kind: 'load', file: p.file, stage: p.stage, loadedBytes: p.loadedBytes, totalBytes: p.totalBytes }),
+      onProgress?.({
+        kind: 'load',
+        file: p.file,
+        stage: p.stage,
+        loadedBytes: p.loadedBytes,
+        totalBytes: p.totalBytes,
+      }),
   });
   return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
 };

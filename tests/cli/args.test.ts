@@ -4,12 +4,40 @@ import { DEFAULT_MODELS, parseCliArgs, UsageError } from '../../src/cli/args';
 describe('parseCliArgs', () => {
   it('parses a full generate command', () => {
     const args = parseCliArgs([
-      'generate', '--models', 'm', '--class', 'tabby cat', '--seed', '3', '--steps', '5', '--cfg', '1.5',
-      '--cfg-mode', 'cfg_star-1-0', '--shift', '0.15', '--sampler', 'heun', '--batch', '2', '--out', 'x.png',
+      'generate',
+      '--models',
+      'm',
+      '--class',
+      'tabby cat',
+      '--seed',
+      '3',
+      '--steps',
+      '5',
+      '--cfg',
+      '1.5',
+      '--cfg-mode',
+      'cfg_star-1-0',
+      '--shift',
+      '0.15',
+      '--sampler',
+      'heun',
+      '--batch',
+      '2',
+      '--out',
+      'x.png',
     ]);
     expect(args).toEqual({
-      command: 'generate', models: 'm', classRef: 'tabby cat', seed: 3, steps: 5, cfg: 1.5, cfgMode: 'cfg_star-1-0',
-      shift: 0.15, sampler: 'heun', batch: 2, out: 'x.png',
+      command: 'generate',
+      models: 'm',
+      classRef: 'tabby cat',
+      seed: 3,
+      steps: 5,
+      cfg: 1.5,
+      cfgMode: 'cfg_star-1-0',
+      shift: 0.15,
+      sampler: 'heun',
+      batch: 2,
+      out: 'x.png',
     });
   });
 

@@ -15,12 +15,32 @@ describe('svg-studio CLI', () => {
 
   it('generates a batch grid PNG with its settings in a tEXt chunk', async () => {
     const out = path.join(dir, 'grid.png');
-    const result = run('generate', '--models', MODELS, '--class', 'cloud', '--seed', '3', '--steps', '2', '--batch', '2', '--out', out);
+    const result = run(
+      'generate',
+      '--models',
+      MODELS,
+      '--class',
+      'cloud',
+      '--seed',
+      '3',
+      '--steps',
+      '2',
+      '--batch',
+      '2',
+      '--out',
+      out,
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const png = await decodePng(new Uint8Array(readFileSync(out)));
     expect(png.image.width).toBeGreaterThan(png.image.height); // two tiles side by side
-    expect(JSON.parse(png.text['svg-studio'] ?? '{}')).toMatchObject({ modelSet: 'random-tiny', classId: 2, seed: 3, steps: 2, batch: 2 });
+    expect(JSON.parse(png.text['svg-studio'] ?? '{}')).toMatchObject({
+      modelSet: 'random-tiny',
+      classId: 2,
+      seed: 3,
+      steps: 2,
+      batch: 2,
+    });
   });
 
   it('reconstructs an image file', () => {
@@ -33,10 +53,22 @@ describe('svg-studio CLI', () => {
 
   it.each([
     [['generate', '--models', MODELS, '--class', 'unicorn', '--out', 'x.png'], /unknown class "unicorn"/],
-    [['generate', '--models', MODELS, '--class', '1', '--steps', '0', '--out', 'x.png'], /steps must be an integer in 1\.\.1000/],
-    [['generate', '--models', MODELS, '--class', '1', '--cfg', 'Infinity', '--out', 'x.png'], /--cfg must be a finite number/],
-    [['generate', '--models', 'no/such/dir', '--class', '1', '--out', 'x.png'], /no\/such\/dir\/manifest\.json: cannot read the manifest/],
-    [['reconstruct', '--models', MODELS, 'package.json', '--out', 'x.png'], /package\.json: not a PNG or JPEG file/],
+    [
+      ['generate', '--models', MODELS, '--class', '1', '--steps', '0', '--out', 'x.png'],
+      /steps must be an integer in 1\.\.1000/,
+    ],
+    [
+      ['generate', '--models', MODELS, '--class', '1', '--cfg', 'Infinity', '--out', 'x.png'],
+      /--cfg must be a finite number/,
+    ],
+    [
+      ['generate', '--models', 'no/such/dir', '--class', '1', '--out', 'x.png'],
+      /no\/such\/dir\/manifest\.json: cannot read the manifest/,
+    ],
+    [
+      ['reconstruct', '--models', MODELS, 'package.json', '--out', 'x.png'],
+      /package\.json: not a PNG or JPEG file/,
+    ],
   ])('rejects %j with status 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(2);

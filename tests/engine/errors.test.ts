@@ -25,7 +25,11 @@ describe('engine errors', () => {
     const copy = deserializeError(JSON.parse(JSON.stringify(serializeError(original))));
     expect(copy).toBeInstanceOf(SvgStudioError);
     expect([copy.code, copy.name, copy.message]).toEqual([original.code, original.name, original.message]);
-    expect(serializeError(new TypeError('boom'))).toEqual({ code: 'runtime', name: 'TypeError', message: 'boom' });
+    expect(serializeError(new TypeError('boom'))).toEqual({
+      code: 'runtime',
+      name: 'TypeError',
+      message: 'boom',
+    });
     expect(serializeError('text')).toEqual({ code: 'runtime', name: 'Error', message: 'text' });
   });
 });

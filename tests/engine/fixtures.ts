@@ -8,11 +8,13 @@ import { parseNpy, type NpyArray } from '../../src/engine/npy';
 import { cpuTensor, type CpuTensor } from '../../src/engine/tensor';
 
 export const FIXTURE_DIR = path.resolve(
-  process.env.SVG_FIXTURES ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/reference'),
+  process.env.SVG_FIXTURES ??
+    path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/reference'),
 );
 
 function fixturePath(file: string): string {
-  if (!existsSync(FIXTURE_DIR)) throw new Error(`fixture folder ${FIXTURE_DIR} is missing (set SVG_FIXTURES)`);
+  if (!existsSync(FIXTURE_DIR))
+    throw new Error(`fixture folder ${FIXTURE_DIR} is missing (set SVG_FIXTURES)`);
   return path.join(FIXTURE_DIR, file);
 }
 

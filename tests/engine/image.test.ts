@@ -18,7 +18,8 @@ function solid(width: number, height: number, rgba: (x: number, y: number) => nu
   return { width, height, data };
 }
 
-const px = (image: RgbaImage, x: number, y: number) => Array.from(image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4));
+const px = (image: RgbaImage, x: number, y: number) =>
+  Array.from(image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4));
 
 describe('resizeAndCenterCrop', () => {
   it('keeps the centred square of a landscape or portrait image', () => {
@@ -34,7 +35,8 @@ describe('resizeAndCenterCrop', () => {
   it('averages areas when shrinking (including fractional boxes)', () => {
     const checker = solid(8, 8, (x, y) => ((x + y) % 2 ? [255, 255, 255, 255] : [0, 0, 0, 255]));
     const half = resizeAndCenterCrop(checker, 4);
-    for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) expect(px(half, x, y)).toEqual([128, 128, 128, 255]);
+    for (let y = 0; y < 4; y++)
+      for (let x = 0; x < 4; x++) expect(px(half, x, y)).toEqual([128, 128, 128, 255]);
     const ramp = solid(6, 6, (x) => [x * 10, 0, 0, 255]);
     const third = resizeAndCenterCrop(ramp, 4); // boxes of 1.5 source pixels
     expect(px(third, 0, 0)[0]).toBe(Math.round((0 * 1 + 10 * 0.5) / 1.5));
@@ -46,7 +48,9 @@ describe('resizeAndCenterCrop', () => {
     const four = resizeAndCenterCrop(two, 4);
     expect([0, 1, 2, 3].map((x) => px(four, x, 0)[0])).toEqual([0, 50, 150, 200]);
     expect(resizeAndCenterCrop(two, 2)).toBe(two);
-    expect(() => resizeAndCenterCrop({ width: 2, height: 2, data: new Uint8ClampedArray(3) }, 2)).toThrow(ImageDecodeError);
+    expect(() => resizeAndCenterCrop({ width: 2, height: 2, data: new Uint8ClampedArray(3) }, 2)).toThrow(
+      ImageDecodeError,
+    );
   });
 });
 
@@ -58,14 +62,20 @@ describe('toModelInput', () => {
     for (let c = 0; c < 3; c++) {
       for (let i = 0; i < 6; i++) {
         const p = image.data[i * 4 + c] as number;
-        expect(t.data[c * 6 + i]).toBeCloseTo((p / 255 - (IMAGENET.mean[c] as number)) / (IMAGENET.std[c] as number), 5);
+        expect(t.data[c * 6 + i]).toBeCloseTo(
+          (p / 255 - (IMAGENET.mean[c] as number)) / (IMAGENET.std[c] as number),
+          5,
+        );
       }
     }
   });
 
   it('follows the reference float32 chain p/127.5 - 1 → (x + 1)/2 → (x - mean)/std exactly', () => {
     const f = Math.fround;
-    const t = toModelInput(solid(256, 1, (x) => [x, x, x, 255]), IMAGENET);
+    const t = toModelInput(
+      solid(256, 1, (x) => [x, x, x, 255]),
+      IMAGENET,
+    );
     for (let p = 0; p < 256; p++) {
       const x = f(f(f(f(p / 127.5 - 1) + 1) / 2) - f(0.456));
       expect(t.data[256 + p]).toBe(f(x / f(0.224)));
@@ -76,10 +86,26 @@ describe('toModelInput', () => {
 describe('fromModelOutput', () => {
   it('converts [-1, 1] like torchvision save_image(normalize=True, value_range=(-1, 1))', () => {
     // 0.290196031332016 → 165 in torchvision, where rounding (x + 1) / 2 · 255 in doubles gives 164
-    const values = [-1, 1, 0, -2, 3, Math.fround(-1 / 255), Math.fround(1 / 255), 0.5, -0.5, 0.290196031332016];
+    const values = [
+      -1,
+      1,
+      0,
+      -2,
+      3,
+      Math.fround(-1 / 255),
+      Math.fround(1 / 255),
+      0.5,
+      -0.5,
+      0.290196031332016,
+    ];
     const expected = [0, 255, 128, 0, 255, 127, 128, 191, 64, 165];
-    const out = fromModelOutput(cpuTensor(Float32Array.from([...values, ...values, ...values]), [1, 3, 1, values.length]), 0);
-    values.forEach((_, i) => expect(px(out, i, 0), `value ${values[i]}`).toEqual([expected[i], expected[i], expected[i], 255]));
+    const out = fromModelOutput(
+      cpuTensor(Float32Array.from([...values, ...values, ...values]), [1, 3, 1, values.length]),
+      0,
+    );
+    values.forEach((_, i) =>
+      expect(px(out, i, 0), `value ${values[i]}`).toEqual([expected[i], expected[i], expected[i], 255]),
+    );
   });
 
   it('picks one item of a batch, planar channels to interleaved RGBA', () => {
@@ -88,7 +114,9 @@ describe('fromModelOutput', () => {
     const out = fromModelOutput(cpuTensor(data, [2, 3, 1, 2]), 1);
     expect(px(out, 1, 0)).toEqual([255, 0, 128, 255]);
     expect(() => fromModelOutput(cpuTensor(data, [2, 3, 1, 2]), 2)).toThrow(RangeError);
-    expect(() => fromModelOutput(cpuTensor(new Float32Array(8), [1, 4, 1, 2]), 0)).toThrow(ModelIoMismatchError);
+    expect(() => fromModelOutput(cpuTensor(new Float32Array(8), [1, 4, 1, 2]), 0)).toThrow(
+      ModelIoMismatchError,
+    );
   });
 });
 

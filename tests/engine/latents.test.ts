@@ -14,7 +14,9 @@ import { npyToFloat32 } from '../../src/engine/npy';
 import { cpuTensor, type CpuTensor } from '../../src/engine/tensor';
 import { fixtureJson, fixtureNpy, fixtureTensor, hasFixture, maxAbsDiff } from './fixtures';
 
-const eps = hasFixture('encode_config.json') ? fixtureJson<{ match_distribution_eps: number }>('encode_config.json').match_distribution_eps : 1e-6;
+const eps = hasFixture('encode_config.json')
+  ? fixtureJson<{ match_distribution_eps: number }>('encode_config.json').match_distribution_eps
+  : 1e-6;
 const patchTokens = fixtureTensor('dinov3_x_norm_patchtokens.npy'); // [B, N, D]
 const residual = fixtureTensor('residual_vit_out.npy'); // [B, R, N]
 
@@ -24,7 +26,11 @@ const slice = (t: CpuTensor, from: number, to: number) => {
   return cpuTensor(t.data.slice(from * row, to * row), [to - from, ...t.dims.slice(1)]);
 };
 
-const ramp = (dims: number[]) => cpuTensor(Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => i), dims);
+const ramp = (dims: number[]) =>
+  cpuTensor(
+    Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => i),
+    dims,
+  );
 
 describe('latent assembly against DinoDecoder.encode', () => {
   it('aligns the residual like match_distribution (encode_h_vit_matched.npy)', () => {
@@ -54,7 +60,9 @@ describe('latent assembly against DinoDecoder.encode', () => {
     const dino = patchTokens.dims[2] as number;
     const plane = alone.data.length / (alone.dims[1] as number);
     expect(maxAbsDiff(alone.data.subarray(0, dino * plane), inBatch.data.subarray(0, dino * plane))).toBe(0);
-    expect(maxAbsDiff(alone.data.subarray(dino * plane), inBatch.data.subarray(dino * plane))).toBeGreaterThan(1e-3);
+    expect(
+      maxAbsDiff(alone.data.subarray(dino * plane), inBatch.data.subarray(dino * plane)),
+    ).toBeGreaterThan(1e-3);
   });
 
   it('rescales to the DINO scalar mean and mean per-channel unbiased std', () => {
@@ -63,10 +71,20 @@ describe('latent assembly against DinoDecoder.encode', () => {
     const r = cpuTensor(Float32Array.from([0, 2, 4, 8]), [1, 2, 2]);
     const h = cpuTensor(Float32Array.from([10, 14]), [1, 2, 1]);
     const out = matchDistribution(h, r, 0);
-    expect(maxAbsDiff(out.data, [0, 2, 4, 8].map((v) => (v - 3.5) * (4 / 3) + 12))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        out.data,
+        [0, 2, 4, 8].map((v) => (v - 3.5) * (4 / 3) + 12),
+      ),
+    ).toBeLessThan(1e-5);
     // eps is added to the residual std
     const withEps = matchDistribution(h, r, 1.5 * Math.SQRT2);
-    expect(maxAbsDiff(withEps.data, [0, 2, 4, 8].map((v) => (v - 3.5) * (2 / 3) + 12))).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        withEps.data,
+        [0, 2, 4, 8].map((v) => (v - 3.5) * (2 / 3) + 12),
+      ),
+    ).toBeLessThan(1e-5);
   });
 
   it('takes a non-square grid when given one, and rejects mismatched encoder outputs', () => {
@@ -100,10 +118,16 @@ describe('latent layouts and standardisation', () => {
     const mean = Array.from(npyToFloat32(fixtureNpy('dinov3_sp_mean.npy')));
     const std = Array.from(npyToFloat32(fixtureNpy('dinov3_sp_std.npy')));
     const channels = mean.length;
-    const tokens = cpuTensor(Float32Array.from({ length: 2 * 3 * channels }, (_, i) => Math.sin(i) * 4), [2, 3, channels]);
+    const tokens = cpuTensor(
+      Float32Array.from({ length: 2 * 3 * channels }, (_, i) => Math.sin(i) * 4),
+      [2, 3, channels],
+    );
     const z = standardize(tokens, mean, std);
     const c = 5 % channels;
-    expect(z.data[channels + c]).toBeCloseTo(((tokens.data[channels + c] as number) - (mean[c] as number)) / (std[c] as number), 5);
+    expect(z.data[channels + c]).toBeCloseTo(
+      ((tokens.data[channels + c] as number) - (mean[c] as number)) / (std[c] as number),
+      5,
+    );
     expect(maxAbsDiff(destandardize(z, mean, std).data, tokens.data)).toBeLessThan(1e-5);
     expect(() => standardize(tokens, mean.slice(1), std)).toThrow(ModelIoMismatchError);
   });

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { IntegrityError, InvalidSettingError, ManifestError, UnknownClassError } from '../../src/engine/errors';
+import {
+  IntegrityError,
+  InvalidSettingError,
+  ManifestError,
+  UnknownClassError,
+} from '../../src/engine/errors';
 import {
   NETWORK_ROLES,
   parseJson,
@@ -17,27 +22,66 @@ import {
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A valid manifest for the given sizes (a fresh object each call, to mutate in tests). */
-function manifest(resolution = 64, patch = 16, dino = 96, residual = 8, classes = 10): Record<string, unknown> {
+function manifest(
+  resolution = 64,
+  patch = 16,
+  dino = 96,
+  residual = 8,
+  classes = 10,
+): Record<string, unknown> {
   const grid = resolution / patch;
   const n = grid * grid;
   const channels = dino + residual;
   const entry = (file: string, inputs: unknown[], outputs: unknown[]) => ({
-    file, bytes: 123, sha256: 'ab'.repeat(32), parameters: 1, inputs, outputs, config: {},
+    file,
+    bytes: 123,
+    sha256: 'ab'.repeat(32),
+    parameters: 1,
+    inputs,
+    outputs,
+    config: {},
   });
   const pixels = { name: 'pixels', dtype: 'float32', shape: ['batch', 3, resolution, resolution] };
   return {
-    schema: 'svg-studio/model-set', schemaVersion: 1, id: 'test-set', name: 'Test set', description: '', randomWeights: true,
-    license: 'Apache-2.0', attribution: 'tests',
-    image: { resolution, patchSize: patch, normalization: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } },
-    latent: {
-      grid: [grid, grid], dinoChannels: dino, residualChannels: residual, channels, alignmentEps: 1e-6,
-      mean: Array.from({ length: channels }, (_, i) => i / 100), std: Array.from({ length: channels }, () => 1.5),
+    schema: 'svg-studio/model-set',
+    schemaVersion: 1,
+    id: 'test-set',
+    name: 'Test set',
+    description: '',
+    randomWeights: true,
+    license: 'Apache-2.0',
+    attribution: 'tests',
+    image: {
+      resolution,
+      patchSize: patch,
+      normalization: { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
     },
-    classes: { count: classes, names: Array.from({ length: classes }, (_, i) => `class ${i}`), nullId: classes },
+    latent: {
+      grid: [grid, grid],
+      dinoChannels: dino,
+      residualChannels: residual,
+      channels,
+      alignmentEps: 1e-6,
+      mean: Array.from({ length: channels }, (_, i) => i / 100),
+      std: Array.from({ length: channels }, () => 1.5),
+    },
+    classes: {
+      count: classes,
+      names: Array.from({ length: classes }, (_, i) => `class ${i}`),
+      nullId: classes,
+    },
     sampler: { steps: 8, sampler: 'euler', shift: 0.15, guidanceScale: 4, guidanceSchedule: 'constant' },
     networks: {
-      dinoEncoder: entry('dino_encoder.onnx', [pixels], [{ name: 'patch_tokens', dtype: 'float32', shape: ['batch', n, dino] }]),
-      residualEncoder: entry('residual_encoder.onnx', [pixels], [{ name: 'residual', dtype: 'float32', shape: ['batch', residual, n] }]),
+      dinoEncoder: entry(
+        'dino_encoder.onnx',
+        [pixels],
+        [{ name: 'patch_tokens', dtype: 'float32', shape: ['batch', n, dino] }],
+      ),
+      residualEncoder: entry(
+        'residual_encoder.onnx',
+        [pixels],
+        [{ name: 'residual', dtype: 'float32', shape: ['batch', residual, n] }],
+      ),
       decoder: entry(
         'decoder.onnx',
         [{ name: 'latent', dtype: 'float32', shape: ['batch', channels, grid, grid] }],
@@ -63,11 +107,16 @@ type Node = Record<string, unknown>;
 function edit(root: Node, path: string, change: (parent: Node, key: string) => void): Node {
   const parts = path.split('.');
   const key = parts.pop() as string;
-  change(parts.reduce<Node>((node, part) => node[part] as Node, root), key);
+  change(
+    parts.reduce<Node>((node, part) => node[part] as Node, root),
+    key,
+  );
   return root;
 }
-const get = (root: Node, path: string): unknown => path.split('.').reduce<unknown>((node, part) => (node as Node)[part], root);
-const set = (root: Node, path: string, value: unknown) => edit(root, path, (parent, key) => void (parent[key] = value));
+const get = (root: Node, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, part) => (node as Node)[part], root);
+const set = (root: Node, path: string, value: unknown) =>
+  edit(root, path, (parent, key) => void (parent[key] = value));
 const remove = (root: Node, path: string) => edit(root, path, (parent, key) => void delete parent[key]);
 
 /** The violation lines of the ManifestError that parsing `json` throws. */
@@ -79,7 +128,10 @@ function problems(json: unknown): string[] {
     expect((error as ManifestError).code).toBe('manifest-invalid');
     const message = (error as Error).message;
     expect(message.startsWith('manifest.json: ')).toBe(true);
-    return message.split('\n').slice(1).map((line) => line.replace(/^\s*- /, ''));
+    return message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^\s*- /, ''));
   }
   throw new Error('parseManifest accepted the manifest');
 }
@@ -134,7 +186,9 @@ describe('parseManifest', () => {
       'networks.decoder.file',
       'networks.dit.sha256',
     ]);
-    expect(lines[1]).toBe('latent.channels is 105, expected 104 (latent.dinoChannels + latent.residualChannels)');
+    expect(lines[1]).toBe(
+      'latent.channels is 105, expected 104 (latent.dinoChannels + latent.residualChannels)',
+    );
     expect(lines[3]).toBe('classes.names has 9 names, expected 10 (classes.count)');
   });
 
@@ -148,7 +202,11 @@ describe('parseManifest', () => {
     set(io, 'networks.decoder.inputs.0.shape', ['batch', 96, 4, 4]);
     set(io, 'networks.dinoEncoder.outputs.0.name', 'tokens');
     const lines = problems(io);
-    expect(lines.map((l) => l.split(' ')[0])).toEqual(['networks.dinoEncoder.outputs', 'networks.decoder.inputs', 'networks.dit.inputs']);
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([
+      'networks.dinoEncoder.outputs',
+      'networks.decoder.inputs',
+      'networks.dit.inputs',
+    ]);
     expect(lines[1]).toContain('expected latent float32 [batch, 104, 4, 4]');
 
     const renamedBatch = set(manifest(), 'networks.decoder.inputs.0.shape.0', 'N');
@@ -156,13 +214,19 @@ describe('parseManifest', () => {
   });
 
   it('validates optional external data entries and plain relative file names', () => {
-    const m = set(manifest(), 'networks.dit.externalData', { file: 'dit.onnx.data', bytes: 5, sha256: 'cd'.repeat(32) });
+    const m = set(manifest(), 'networks.dit.externalData', {
+      file: 'dit.onnx.data',
+      bytes: 5,
+      sha256: 'cd'.repeat(32),
+    });
     expect(parseManifest(m, 'm').networks.dit.externalData?.file).toBe('dit.onnx.data');
     for (const file of ['/abs.onnx', 'https://x/y.onnx', 'a/../b.onnx', 'a\\b.onnx', '']) {
       const bad = set(manifest(), 'networks.dit.externalData', { file, bytes: 0, sha256: 'cd'.repeat(32) });
       expect(problems(bad)[0]).toMatch(/^networks\.dit\.externalData\.file /);
     }
-    expect(parseManifest(set(manifest(), 'networks.dit.file', 'graphs/dit.onnx'), 'm').networks.dit.file).toBe('graphs/dit.onnx');
+    expect(
+      parseManifest(set(manifest(), 'networks.dit.file', 'graphs/dit.onnx'), 'm').networks.dit.file,
+    ).toBe('graphs/dit.onnx');
   });
 
   it('rejects non-objects and bad JSON with ManifestError naming the source', () => {
@@ -174,7 +238,14 @@ describe('parseManifest', () => {
 
 describe('resolveClass', () => {
   const m = parseManifest(
-    { ...manifest(), classes: { count: 5, names: ['tabby cat', 'golden retriever', 'crane', 'Crane', 'espresso'], nullId: 5 } },
+    {
+      ...manifest(),
+      classes: {
+        count: 5,
+        names: ['tabby cat', 'golden retriever', 'crane', 'Crane', 'espresso'],
+        nullId: 5,
+      },
+    },
     'm',
   );
 
@@ -185,7 +256,9 @@ describe('resolveClass', () => {
   });
 
   it('names the input and suggests close names', () => {
-    expect(() => resolveClass(m, 'golden retreiver')).toThrow(/unknown class "golden retreiver"; did you mean "golden retriever" \(1\)/);
+    expect(() => resolveClass(m, 'golden retreiver')).toThrow(
+      /unknown class "golden retreiver"; did you mean "golden retriever" \(1\)/,
+    );
     expect(() => resolveClass(m, 'cat')).toThrow(/did you mean "tabby cat" \(0\)/);
     expect(() => resolveClass(m, 'zebra')).toThrow(UnknownClassError);
     expect(() => resolveClass(m, 5)).toThrow(/class id 5 is out of range: test-set has classes 0\.\.4/);
@@ -195,11 +268,23 @@ describe('resolveClass', () => {
 
 describe('validateSamplerSettings', () => {
   const m = parseManifest(manifest(), 'm') as ModelSetManifest;
-  const good: SamplerSettings = { steps: 25, sampler: 'heun', shift: 0.15, guidanceScale: 4, guidanceSchedule: 'cfg_star-1-0', batch: 4, classId: 9, seed: 0, previewEvery: 5 };
+  const good: SamplerSettings = {
+    steps: 25,
+    sampler: 'heun',
+    shift: 0.15,
+    guidanceScale: 4,
+    guidanceSchedule: 'cfg_star-1-0',
+    batch: 4,
+    classId: 9,
+    seed: 0,
+    previewEvery: 5,
+  };
 
   it('accepts valid settings, including no guidance', () => {
     expect(() => validateSamplerSettings(m, good)).not.toThrow();
-    expect(() => validateSamplerSettings(m, { ...good, guidanceSchedule: 'none', classId: undefined })).not.toThrow();
+    expect(() =>
+      validateSamplerSettings(m, { ...good, guidanceSchedule: 'none', classId: undefined }),
+    ).not.toThrow();
   });
 
   it.each<[Partial<SamplerSettings>, RegExp]>([
@@ -230,8 +315,12 @@ describe('verifyFileIntegrity', () => {
   });
 
   it('tells a size mismatch from a hash mismatch, naming the file', async () => {
-    await expect(verifyFileIntegrity('a.onnx', bytes, { bytes: 4, sha256: sha })).rejects.toThrow(/^a\.onnx: size is 3 bytes, the manifest says 4 \(size mismatch/);
-    const error = await verifyFileIntegrity('b.onnx', bytes, { bytes: 3, sha256: '0'.repeat(64) }).catch((e: unknown) => e);
+    await expect(verifyFileIntegrity('a.onnx', bytes, { bytes: 4, sha256: sha })).rejects.toThrow(
+      /^a\.onnx: size is 3 bytes, the manifest says 4 \(size mismatch/,
+    );
+    const error = await verifyFileIntegrity('b.onnx', bytes, { bytes: 3, sha256: '0'.repeat(64) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(IntegrityError);
     expect((error as IntegrityError).code).toBe('integrity');
     expect((error as Error).message).toMatch(/^b\.onnx: SHA-256 is ba7816bf.*\(hash mismatch/);

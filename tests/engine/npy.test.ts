@@ -41,7 +41,9 @@ describe('npy', () => {
   it('reads version 2 and 3 headers', () => {
     const payload = new Uint8Array(Float32Array.from([1, 2, 3]).buffer);
     for (const version of [2, 3] as const) {
-      const parsed = parseNpy(handMade(version, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", payload));
+      const parsed = parseNpy(
+        handMade(version, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", payload),
+      );
       expect(Array.from(parsed.data as Float32Array)).toEqual([1, 2, 3]);
     }
   });
@@ -55,8 +57,12 @@ describe('npy', () => {
 
   it('rejects Fortran order, unknown dtypes, bad magic and truncation with NpyFormatError', () => {
     const payload = new Uint8Array(16);
-    expect(() => parseNpy(handMade(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", payload))).toThrow(/Fortran/);
-    expect(() => parseNpy(handMade(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (4,), }", payload))).toThrow(/dtype >f4/);
+    expect(() =>
+      parseNpy(handMade(1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", payload)),
+    ).toThrow(/Fortran/);
+    expect(() =>
+      parseNpy(handMade(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (4,), }", payload)),
+    ).toThrow(/dtype >f4/);
     expect(() => parseNpy(new Uint8Array(20))).toThrow(NpyFormatError);
     const good = writeNpy(new Float32Array(8), [8]);
     expect(() => parseNpy(good.subarray(0, good.length - 1))).toThrow(/truncated/);
@@ -65,15 +71,19 @@ describe('npy', () => {
 
   it('converts int64 and other dtypes to numbers and float32', () => {
     expect(npyToNumbers(parseNpy(writeNpy(BigInt64Array.from([3n, -4n]), [2])))).toEqual([3, -4]);
-    expect(() => npyToNumbers(parseNpy(writeNpy(BigInt64Array.from([2n ** 60n]), [1])))).toThrow(NpyFormatError);
+    expect(() => npyToNumbers(parseNpy(writeNpy(BigInt64Array.from([2n ** 60n]), [1])))).toThrow(
+      NpyFormatError,
+    );
     expect(Array.from(npyToFloat32(parseNpy(writeNpy(Int32Array.from([1, -2]), [2]))))).toEqual([1, -2]);
   });
 
   it('reads every fixture array with the shape, dtype and data hash that index.json lists', async () => {
-    const index = fixtureJson<{ files: Record<string, { kind: string; shape?: number[]; dtype?: string; sha256: string }> }>(
-      'index.json',
+    const index = fixtureJson<{
+      files: Record<string, { kind: string; shape?: number[]; dtype?: string; sha256: string }>;
+    }>('index.json');
+    const tensors = Object.entries(index.files).filter(
+      ([name, entry]) => name.endsWith('.npy') && entry.kind === 'tensor',
     );
-    const tensors = Object.entries(index.files).filter(([name, entry]) => name.endsWith('.npy') && entry.kind === 'tensor');
     expect(tensors.length).toBeGreaterThan(10);
     for (const [name, entry] of tensors) {
       const parsed = parseNpy(fixtureBytes(name));

@@ -57,7 +57,15 @@ function writeRawPng(p: RawPng): Uint8Array {
   ihdr.writeUInt32BE(p.height, 4);
   ihdr.set([p.depth, p.colourType, 0, 0, p.interlaced ? 1 : 0], 8);
   const passes = p.interlaced
-    ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]
+    ? [
+        [0, 0, 8, 8],
+        [4, 0, 8, 8],
+        [0, 4, 4, 8],
+        [2, 0, 4, 4],
+        [0, 2, 2, 4],
+        [1, 0, 2, 2],
+        [0, 1, 1, 2],
+      ]
     : [[0, 0, 1, 1]];
   const raw: number[] = [];
   for (const [x0, y0, dx, dy] of passes as Array<[number, number, number, number]>) {
@@ -78,12 +86,17 @@ function writeRawPng(p: RawPng): Uint8Array {
   );
 }
 
-const pixelAt = (image: RgbaImage, x: number, y: number) => Array.from(image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4));
+const pixelAt = (image: RgbaImage, x: number, y: number) =>
+  Array.from(image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4));
 
 describe('PNG encoder', () => {
   it('round-trips RGBA pixels and text through the decoder', async () => {
     const image = rgba(37, 23, 1);
-    const text = { 'svg-studio': JSON.stringify({ seed: 7, cfg: 4 }), Comment: 'Zürich, naïve', Title: 'classe « chat » 猫' };
+    const text = {
+      'svg-studio': JSON.stringify({ seed: 7, cfg: 4 }),
+      Comment: 'Zürich, naïve',
+      Title: 'classe « chat » 猫',
+    };
     const decoded = await decodePng(await encodePng(image, text));
     expect(decoded.image.width).toBe(37);
     expect(decoded.image.height).toBe(23);
@@ -95,7 +108,10 @@ describe('PNG encoder', () => {
     const smooth: RgbaImage = {
       width: 64,
       height: 48,
-      data: Uint8ClampedArray.from({ length: 64 * 48 * 4 }, (_, i) => ((i >> 2) % 64) * 3 + ((i & 3) === 3 ? 255 : 0)),
+      data: Uint8ClampedArray.from(
+        { length: 64 * 48 * 4 },
+        (_, i) => ((i >> 2) % 64) * 3 + ((i & 3) === 3 ? 255 : 0),
+      ),
     };
     for (const image of [rgba(5, 9, 2), smooth]) {
       const png = await encodePng(image);
@@ -109,7 +125,9 @@ describe('PNG encoder', () => {
   it('rejects bad text keywords and inconsistent images', async () => {
     await expect(encodePng(rgba(2, 2, 3), { '': 'x' })).rejects.toThrow(RangeError);
     await expect(encodePng(rgba(2, 2, 3), { ['k'.repeat(80)]: 'x' })).rejects.toThrow(RangeError);
-    await expect(encodePng({ width: 3, height: 2, data: new Uint8ClampedArray(8) })).rejects.toThrow(RangeError);
+    await expect(encodePng({ width: 3, height: 2, data: new Uint8ClampedArray(8) })).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -117,18 +135,27 @@ describe('PNG decoder', () => {
   const W = 13;
   const H = 9; // odd sizes leave some Adam7 passes narrow or empty
 
-  it.each([false, true])('reads 8-bit RGBA, RGB, grey and grey+alpha (interlaced: %s)', async (interlaced) => {
-    const cases: Array<[number, number, (x: number, y: number) => number[], (x: number, y: number) => number[]]> = [
-      [6, 4, (x, y) => [x * 10, y * 20, x + y, 200 - x], (x, y) => [x * 10, y * 20, x + y, 200 - x]],
-      [2, 3, (x, y) => [x * 10, y * 20, x + y], (x, y) => [x * 10, y * 20, x + y, 255]],
-      [0, 1, (x, y) => [x * 19 + y], (x, y) => [x * 19 + y, x * 19 + y, x * 19 + y, 255]],
-      [4, 2, (x, y) => [x * 19, y * 3], (x, y) => [x * 19, x * 19, x * 19, y * 3]],
-    ];
-    for (const [colourType, , pixel, expected] of cases) {
-      const { image } = await decodePng(writeRawPng({ width: W, height: H, depth: 8, colourType, pixel, interlaced }));
-      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) expect(pixelAt(image, x, y), `type ${colourType} (${x},${y})`).toEqual(expected(x, y));
-    }
-  });
+  it.each([false, true])(
+    'reads 8-bit RGBA, RGB, grey and grey+alpha (interlaced: %s)',
+    async (interlaced) => {
+      const cases: Array<
+        [number, number, (x: number, y: number) => number[], (x: number, y: number) => number[]]
+      > = [
+        [6, 4, (x, y) => [x * 10, y * 20, x + y, 200 - x], (x, y) => [x * 10, y * 20, x + y, 200 - x]],
+        [2, 3, (x, y) => [x * 10, y * 20, x + y], (x, y) => [x * 10, y * 20, x + y, 255]],
+        [0, 1, (x, y) => [x * 19 + y], (x, y) => [x * 19 + y, x * 19 + y, x * 19 + y, 255]],
+        [4, 2, (x, y) => [x * 19, y * 3], (x, y) => [x * 19, x * 19, x * 19, y * 3]],
+      ];
+      for (const [colourType, , pixel, expected] of cases) {
+        const { image } = await decodePng(
+          writeRawPng({ width: W, height: H, depth: 8, colourType, pixel, interlaced }),
+        );
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++)
+            expect(pixelAt(image, x, y), `type ${colourType} (${x},${y})`).toEqual(expected(x, y));
+      }
+    },
+  );
 
   it('rounds 16-bit samples to 8 bits and applies a 16-bit colour key', async () => {
     const key = Buffer.alloc(6);
@@ -136,7 +163,11 @@ describe('PNG decoder', () => {
     key.writeUInt16BE(0x0304, 2);
     key.writeUInt16BE(0x0506, 4);
     const png = writeRawPng({
-      width: 3, height: 1, depth: 16, colourType: 2, extra: [['tRNS', key]],
+      width: 3,
+      height: 1,
+      depth: 16,
+      colourType: 2,
+      extra: [['tRNS', key]],
       pixel: (x) => (x === 0 ? [65535, 0, 32896] : x === 1 ? [0x0102, 0x0304, 0x0506] : [128, 129, 383]),
     });
     const { image } = await decodePng(png);
@@ -152,14 +183,27 @@ describe('PNG decoder', () => {
     for (const interlaced of [false, true]) {
       const index = (x: number, y: number) => (x * 3 + y) % entries;
       const png = writeRawPng({
-        width: W, height: H, depth, colourType: 3, interlaced, pixel: (x, y) => [index(x, y)],
-        extra: [['PLTE', plte], ['tRNS', trns]],
+        width: W,
+        height: H,
+        depth,
+        colourType: 3,
+        interlaced,
+        pixel: (x, y) => [index(x, y)],
+        extra: [
+          ['PLTE', plte],
+          ['tRNS', trns],
+        ],
       });
       const { image } = await decodePng(png);
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
           const i = index(x, y);
-          expect(pixelAt(image, x, y)).toEqual([plte[i * 3], plte[i * 3 + 1], plte[i * 3 + 2], i < entries - 1 ? trns[i] : 255]);
+          expect(pixelAt(image, x, y)).toEqual([
+            plte[i * 3],
+            plte[i * 3 + 1],
+            plte[i * 3 + 2],
+            i < entries - 1 ? trns[i] : 255,
+          ]);
         }
       }
     }
@@ -167,7 +211,16 @@ describe('PNG decoder', () => {
 
   it.each([1, 2, 4, 16])('scales %i-bit grey to 8 bits', async (depth) => {
     const max = 2 ** depth - 1;
-    const { image } = await decodePng(writeRawPng({ width: W, height: 2, depth, colourType: 0, interlaced: depth === 2, pixel: (x, y) => [(x * 5 + y) % (max + 1)] }));
+    const { image } = await decodePng(
+      writeRawPng({
+        width: W,
+        height: 2,
+        depth,
+        colourType: 0,
+        interlaced: depth === 2,
+        pixel: (x, y) => [(x * 5 + y) % (max + 1)],
+      }),
+    );
     for (let x = 0; x < W; x++) {
       const v = Math.round((((x * 5 + 1) % (max + 1)) * 255) / max);
       expect(pixelAt(image, x, 1)).toEqual([v, v, v, 255]);
@@ -175,17 +228,41 @@ describe('PNG decoder', () => {
   });
 
   it('reads tEXt, zTXt and iTXt chunks', async () => {
-    const zTxt = Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), deflateSync(Buffer.from('compressed café', 'latin1'))]);
-    const iTxt = Buffer.concat([Buffer.from('Title\0\x01\0en\0Titel\0', 'latin1'), deflateSync(Buffer.from('猫 and 犬', 'utf8'))]);
+    const zTxt = Buffer.concat([
+      Buffer.from('Comment\0\0', 'latin1'),
+      deflateSync(Buffer.from('compressed café', 'latin1')),
+    ]);
+    const iTxt = Buffer.concat([
+      Buffer.from('Title\0\x01\0en\0Titel\0', 'latin1'),
+      deflateSync(Buffer.from('猫 and 犬', 'utf8')),
+    ]);
     const png = writeRawPng({
-      width: 1, height: 1, depth: 8, colourType: 0, pixel: () => [9],
-      extra: [['tEXt', Buffer.from('Author\0SVG Studio', 'latin1')], ['zTXt', zTxt], ['iTXt', iTxt]],
+      width: 1,
+      height: 1,
+      depth: 8,
+      colourType: 0,
+      pixel: () => [9],
+      extra: [
+        ['tEXt', Buffer.from('Author\0SVG Studio', 'latin1')],
+        ['zTXt', zTxt],
+        ['iTXt', iTxt],
+      ],
     });
-    expect((await decodePng(png)).text).toEqual({ Author: 'SVG Studio', Comment: 'compressed café', Title: '猫 and 犬' });
+    expect((await decodePng(png)).text).toEqual({
+      Author: 'SVG Studio',
+      Comment: 'compressed café',
+      Title: '猫 and 犬',
+    });
   });
 
   describe('damaged files', () => {
-    const good = writeRawPng({ width: 4, height: 4, depth: 8, colourType: 6, pixel: (x, y) => [x, y, x + y, 255] });
+    const good = writeRawPng({
+      width: 4,
+      height: 4,
+      depth: 8,
+      colourType: 6,
+      pixel: (x, y) => [x, y, x + y, 255],
+    });
     const idatAt = Buffer.from(good).indexOf('IDAT') - 4;
 
     it('reports a corrupt CRC', async () => {
@@ -204,15 +281,26 @@ describe('PNG decoder', () => {
       const raw = Buffer.alloc(4 * (1 + 16), 7);
       const cut = deflateSync(raw).subarray(0, 6);
       const ihdr = Buffer.from(good.subarray(16, 29));
-      const png = Buffer.concat([Buffer.from(good.subarray(0, 8)), pngChunk('IHDR', ihdr), pngChunk('IDAT', cut), pngChunk('IEND', new Uint8Array())]);
+      const png = Buffer.concat([
+        Buffer.from(good.subarray(0, 8)),
+        pngChunk('IHDR', ihdr),
+        pngChunk('IDAT', cut),
+        pngChunk('IEND', new Uint8Array()),
+      ]);
       await expect(decodePng(new Uint8Array(png))).rejects.toThrow(ImageDecodeError);
     });
 
     it('rejects other files, unknown filters and impossible headers with ImageDecodeError', async () => {
-      await expect(decodePng(new TextEncoder().encode('GIF89a, not a PNG at all'))).rejects.toThrow(/not a PNG/);
+      await expect(decodePng(new TextEncoder().encode('GIF89a, not a PNG at all'))).rejects.toThrow(
+        /not a PNG/,
+      );
       const badFilter = writeRawPng({ width: 2, height: 1, depth: 8, colourType: 0, pixel: () => [1] });
       const raw = Buffer.from([9, 1, 1]);
-      const withFilter9 = Buffer.concat([Buffer.from(badFilter.subarray(0, 33)), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', new Uint8Array())]);
+      const withFilter9 = Buffer.concat([
+        Buffer.from(badFilter.subarray(0, 33)),
+        pngChunk('IDAT', deflateSync(raw)),
+        pngChunk('IEND', new Uint8Array()),
+      ]);
       await expect(decodePng(new Uint8Array(withFilter9))).rejects.toThrow(/unknown filter 9/);
       const rgb4 = Buffer.from(good);
       rgb4[24] = 4; // bit depth 4 with colour type 6

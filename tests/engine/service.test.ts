@@ -11,7 +11,12 @@ function fakeRuntime(name: string, log: string[]): ModelSetRuntime<unknown> {
   return {
     execution: { provider: 'cpu', adapter: name, reason: 'test' },
     math: cpuLatentMath as never,
-    upload: fail, download: fail, encodeDino: fail, encodeResidual: fail, decode: fail, velocity: fail,
+    upload: fail,
+    download: fail,
+    encodeDino: fail,
+    encodeResidual: fail,
+    decode: fail,
+    velocity: fail,
     dispose: async () => void log.push(`dispose ${name}`),
   };
 }
@@ -23,7 +28,10 @@ describe('EngineService', () => {
       log.push(`start ${request.source}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
       log.push(`end ${request.source}`);
-      return { manifest: { id: request.source } as unknown as ModelSetManifest, runtime: fakeRuntime(request.source, log) };
+      return {
+        manifest: { id: request.source } as unknown as ModelSetManifest,
+        runtime: fakeRuntime(request.source, log),
+      };
     };
     const engine = new EngineService(loader);
     const [a, b] = await Promise.all([
@@ -38,16 +46,31 @@ describe('EngineService', () => {
     let calls = 0;
     const engine = new EngineService(async (request) => {
       if (calls++ === 0) throw new Error('broken manifest');
-      return { manifest: { id: request.source } as unknown as ModelSetManifest, runtime: fakeRuntime('ok', []) };
+      return {
+        manifest: { id: request.source } as unknown as ModelSetManifest,
+        runtime: fakeRuntime('ok', []),
+      };
     });
     await expect(engine.loadModelSet({ source: 'x', provider: 'auto' })).rejects.toThrow('broken manifest');
-    await expect(engine.loadModelSet({ source: 'y', provider: 'auto' })).resolves.toMatchObject({ manifest: { id: 'y' } });
+    await expect(engine.loadModelSet({ source: 'y', provider: 'auto' })).resolves.toMatchObject({
+      manifest: { id: 'y' },
+    });
   });
 
   it('refuses to generate before a model set is loaded', async () => {
     const engine = new EngineService(() => Promise.reject(new Error('unused')));
     await expect(
-      engine.generate({ classId: 0, seed: 0, steps: 1, sampler: 'euler', shift: 0, guidanceScale: 1, guidanceSchedule: 'none', batch: 1, previewEvery: 0 }),
+      engine.generate({
+        classId: 0,
+        seed: 0,
+        steps: 1,
+        sampler: 'euler',
+        shift: 0,
+        guidanceScale: 1,
+        guidanceSchedule: 'none',
+        batch: 1,
+        previewEvery: 0,
+      }),
     ).rejects.toMatchObject({ code: 'runtime', message: 'no model set is loaded' });
   });
 });

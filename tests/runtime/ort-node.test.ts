@@ -43,16 +43,24 @@ describe('loadNodeRuntime', () => {
     const pixels = { data: new Float32Array(3 * r * r).fill(0.25), dims: [1, 3, r, r] };
     expect((await runtime.encodeDino(pixels)).dims).toEqual([1, h * w, manifest.latent.dinoChannels]);
     expect((await runtime.encodeResidual(pixels)).dims).toEqual([1, manifest.latent.residualChannels, h * w]);
-    const latent = { data: new Float32Array(manifest.latent.channels * h * w), dims: [1, manifest.latent.channels, h, w] };
+    const latent = {
+      data: new Float32Array(manifest.latent.channels * h * w),
+      dims: [1, manifest.latent.channels, h, w],
+    };
     expect((await runtime.decode(latent)).dims).toEqual([1, 3, r, r]);
-    const x = { data: new Float32Array(2 * h * w * manifest.latent.channels), dims: [2, h * w, manifest.latent.channels] };
+    const x = {
+      data: new Float32Array(2 * h * w * manifest.latent.channels),
+      dims: [2, h * w, manifest.latent.channels],
+    };
     const v = (await runtime.velocity(x, 0.5, [0, manifest.classes.nullId])) as CpuTensor;
     expect(v.dims).toEqual([2, h * w, manifest.latent.channels]);
     await runtime.dispose();
   });
 
   it('names a missing manifest', async () => {
-    await expect(load(path.join(os.tmpdir(), 'no-such-model-set'))).rejects.toMatchObject({ code: 'manifest-invalid' });
+    await expect(load(path.join(os.tmpdir(), 'no-such-model-set'))).rejects.toMatchObject({
+      code: 'manifest-invalid',
+    });
   });
 
   it('names a malformed manifest field', async () => {
@@ -68,7 +76,10 @@ describe('loadNodeRuntime', () => {
     const bytes = readFileSync(file);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
     writeFileSync(file, bytes);
-    await expect(load(dir)).rejects.toMatchObject({ code: 'integrity', message: expect.stringContaining('decoder.onnx') });
+    await expect(load(dir)).rejects.toMatchObject({
+      code: 'integrity',
+      message: expect.stringContaining('decoder.onnx'),
+    });
   });
 
   it('names a file whose size does not match', async () => {
@@ -78,15 +89,25 @@ describe('loadNodeRuntime', () => {
 
   it('names a missing file', async () => {
     const dir = copyOfBundledSet((d) => rmSync(path.join(d, 'residual_encoder.onnx')));
-    await expect(load(dir)).rejects.toMatchObject({ code: 'model-fetch', message: expect.stringContaining('residual_encoder.onnx') });
+    await expect(load(dir)).rejects.toMatchObject({
+      code: 'model-fetch',
+      message: expect.stringContaining('residual_encoder.onnx'),
+    });
   });
 
   it('names a graph whose inputs do not match the contract', async () => {
     // Put the decoder graph where the DiT should be, with a matching size and hash.
     const dir = copyOfBundledSet((d, m) => {
       cpSync(path.join(d, 'decoder.onnx'), path.join(d, 'dit.onnx'));
-      m.networks.dit = { ...m.networks.dit!, bytes: m.networks.decoder!.bytes, sha256: m.networks.decoder!.sha256 };
+      m.networks.dit = {
+        ...m.networks.dit!,
+        bytes: m.networks.decoder!.bytes,
+        sha256: m.networks.decoder!.sha256,
+      };
     });
-    await expect(load(dir)).rejects.toMatchObject({ code: 'model-io-mismatch', message: expect.stringMatching(/dit\.onnx.*missing input/) });
+    await expect(load(dir)).rejects.toMatchObject({
+      code: 'model-io-mismatch',
+      message: expect.stringMatching(/dit\.onnx.*missing input/),
+    });
   });
 });

@@ -6,7 +6,15 @@ import { WorkerEngineClient } from '../../src/worker/engine-client';
 import { serveEngine } from '../../src/worker/engine-server';
 
 const request: GenerateRequest = {
-  classId: 1, seed: 2, steps: 3, sampler: 'euler', shift: 0.15, guidanceScale: 4, guidanceSchedule: 'constant', batch: 1, previewEvery: 0,
+  classId: 1,
+  seed: 2,
+  steps: 3,
+  sampler: 'euler',
+  shift: 0.15,
+  guidanceScale: 4,
+  guidanceSchedule: 'constant',
+  batch: 1,
+  previewEvery: 0,
 };
 
 function connect(engine: StudioEngine): WorkerEngineClient {
@@ -29,7 +37,14 @@ describe('engine worker protocol', () => {
     const client = connect(
       fakeEngine({
         async generate(req, options) {
-          for (let step = 1; step <= req.steps; step++) options?.onProgress?.({ kind: 'step', step, steps: req.steps, t: step / req.steps, elapsedMs: step });
+          for (let step = 1; step <= req.steps; step++)
+            options?.onProgress?.({
+              kind: 'step',
+              step,
+              steps: req.steps,
+              t: step / req.steps,
+              elapsedMs: step,
+            });
           return {
             images: [{ width: 1, height: 1, data: new Uint8ClampedArray([1, 2, 3, 255]) }],
             latentTokens: new Float32Array([0.5]),
@@ -48,7 +63,11 @@ describe('engine worker protocol', () => {
   });
 
   it('rebuilds named errors with their code', async () => {
-    const client = connect(fakeEngine({ generate: () => Promise.reject(new SvgStudioError('invalid-setting', 'steps must be 1..1000')) }));
+    const client = connect(
+      fakeEngine({
+        generate: () => Promise.reject(new SvgStudioError('invalid-setting', 'steps must be 1..1000')),
+      }),
+    );
     const error = await client.generate(request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SvgStudioError);
     expect((error as SvgStudioError).code).toBe('invalid-setting');

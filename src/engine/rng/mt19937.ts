@@ -36,7 +36,8 @@ export class Mt19937 {
 
   private regenerate(): void {
     const s = this.state;
-    const twist = (u: number, v: number) => (((u & UPPER_MASK) | (v & LOWER_MASK)) >>> 1) ^ (v & 1 ? MATRIX_A : 0);
+    const twist = (u: number, v: number) =>
+      (((u & UPPER_MASK) | (v & LOWER_MASK)) >>> 1) ^ (v & 1 ? MATRIX_A : 0);
     let k = 0;
     for (; k < N - M; k++) s[k] = (s[k + M] as number) ^ twist(s[k] as number, s[k + 1] as number);
     for (; k < N - 1; k++) s[k] = (s[k + M - N] as number) ^ twist(s[k] as number, s[k + 1] as number);

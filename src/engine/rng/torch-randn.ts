@@ -40,7 +40,8 @@ export class TorchGenerator {
   /** torch.randn(...shape) in float32, row-major. */
   randn(shape: readonly number[]): Float32Array {
     for (const d of shape) {
-      if (!Number.isInteger(d) || d < 0) throw new InvalidSettingError(`randn: bad shape [${shape.join(', ')}]`);
+      if (!Number.isInteger(d) || d < 0)
+        throw new InvalidSettingError(`randn: bad shape [${shape.join(', ')}]`);
     }
     const n = shape.reduce((a, b) => a * b, 1);
     const out = new Float32Array(n);

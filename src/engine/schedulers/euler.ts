@@ -7,7 +7,13 @@ export const eulerSolver: FlowSolver = {
   async step({ z, t, tNext, velocity, math }) {
     const v = await velocity(z, t);
     try {
-      return { z: await math.linearCombination([[1, z], [stepSize(t, tNext), v]]), velocity: v };
+      return {
+        z: await math.linearCombination([
+          [1, z],
+          [stepSize(t, tNext), v],
+        ]),
+        velocity: v,
+      };
     } catch (error) {
       math.release(v);
       throw error;

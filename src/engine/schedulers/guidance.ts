@@ -29,11 +29,19 @@ const INTEGER = /^\d+$/;
 export function parseGuidanceSchedule(text: string): GuidanceSchedule {
   const parts = text.trim().split('-');
   const [head, a, b] = parts;
-  if (parts.length === 1 && (head === 'constant' || head === 'late' || head === 'linear')) return { kind: head };
+  if (parts.length === 1 && (head === 'constant' || head === 'late' || head === 'linear'))
+    return { kind: head };
   if (parts.length === 2 && head === 'early' && a !== undefined && NUMBER.test(a)) {
     return { kind: 'early', threshold: Number(a) };
   }
-  if (parts.length === 3 && head === 'cfg_star' && a !== undefined && b !== undefined && INTEGER.test(a) && NUMBER.test(b)) {
+  if (
+    parts.length === 3 &&
+    head === 'cfg_star' &&
+    a !== undefined &&
+    b !== undefined &&
+    INTEGER.test(a) &&
+    NUMBER.test(b)
+  ) {
     return { kind: 'cfg-star', skipSteps: Number(a), ratio: Number(b) };
   }
   throw new InvalidSettingError(

@@ -12,13 +12,25 @@ export const heunSolver: FlowSolver = {
     const v = await velocity(z, t);
     const intermediates: (typeof v)[] = [];
     try {
-      const predictor = await math.linearCombination([[1, z], [dt, v]]);
+      const predictor = await math.linearCombination([
+        [1, z],
+        [dt, v],
+      ]);
       intermediates.push(predictor);
       const vNext = await velocity(predictor, tNext);
       intermediates.push(vNext);
-      const sum = await math.linearCombination([[1, v], [1, vNext]]);
+      const sum = await math.linearCombination([
+        [1, v],
+        [1, vNext],
+      ]);
       intermediates.push(sum);
-      return { z: await math.linearCombination([[1, z], [Math.fround(dt * 0.5), sum]]), velocity: v };
+      return {
+        z: await math.linearCombination([
+          [1, z],
+          [Math.fround(dt * 0.5), sum],
+        ]),
+        velocity: v,
+      };
     } catch (error) {
       math.release(v);
       throw error;

@@ -12,7 +12,10 @@ import { heunSolver } from './heun';
 import type { FlowSolver, VelocityField } from './solver';
 import { timeGrid } from './time-grid';
 
-export const SOLVERS: Readonly<Record<FlowSolver['name'], FlowSolver>> = { euler: eulerSolver, heun: heunSolver };
+export const SOLVERS: Readonly<Record<FlowSolver['name'], FlowSolver>> = {
+  euler: eulerSolver,
+  heun: heunSolver,
+};
 
 /** The network: standardised latent tokens z [B, N, C], time t, labels [B] → velocity [B, N, C] (new handle). */
 export type FlowModel<T> = (z: T, t: number, labels: Int32Array) => Promise<T>;
@@ -83,8 +86,21 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
           let vu: T | null = null;
           try {
             vu = await callModel(z, t, nullLabels);
-            const { uncond, cond } = guidanceCoefficients(guidance.schedule, guidance.scale, stepIndex, steps, t);
-            return await math.linearCombination(cond === 0 ? [[uncond, vu]] : [[uncond, vu], [cond, vc]]);
+            const { uncond, cond } = guidanceCoefficients(
+              guidance.schedule,
+              guidance.scale,
+              stepIndex,
+              steps,
+              t,
+            );
+            return await math.linearCombination(
+              cond === 0
+                ? [[uncond, vu]]
+                : [
+                    [uncond, vu],
+                    [cond, vc],
+                  ],
+            );
           } finally {
             math.release(vc);
             if (vu !== null) math.release(vu);
@@ -103,7 +119,10 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
         if (onStep) {
           const preview = previewEvery > 0 && (i + 1) % previewEvery === 0 && i < steps - 1;
           const cleanEstimate = preview
-            ? await math.linearCombination([[1, previous], [1 - t, result.velocity]])
+            ? await math.linearCombination([
+                [1, previous],
+                [1 - t, result.velocity],
+              ])
             : undefined;
           try {
             await onStep({ stepIndex: i, steps, t, tNext, z, ...(cleanEstimate ? { cleanEstimate } : {}) });

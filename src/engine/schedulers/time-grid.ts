@@ -43,7 +43,8 @@ export function torchLinspace01(count: number, kernel: CpuKernel = 'avx2'): Floa
 
 /** t_0 … t_S of the reference sampler as float32 (S + 1 values, t_0 = 0, t_S = 1). */
 export function timeGrid(steps: number, shift: number, kernel: CpuKernel = 'avx2'): Float32Array {
-  if (!Number.isInteger(steps) || steps < 1) throw new InvalidSettingError(`steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new InvalidSettingError(`steps must be a positive integer, got ${steps}`);
   if (!Number.isFinite(shift)) throw new InvalidSettingError(`shift must be finite, got ${shift}`);
   return torchLinspace01(steps + 1, kernel).map((t) => shiftTime(t, shift));
 }

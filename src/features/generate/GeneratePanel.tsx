@@ -42,7 +42,9 @@ export function GeneratePanel() {
           min={0}
           step={1}
           value={settings.seed}
-          onChange={(e) => update({ seed: Math.max(0, Math.floor(numberInput(e.target.value, settings.seed))) })}
+          onChange={(e) =>
+            update({ seed: Math.max(0, Math.floor(numberInput(e.target.value, settings.seed))) })
+          }
         />
       </label>
       <label>
@@ -57,7 +59,10 @@ export function GeneratePanel() {
       </label>
       <label>
         Sampler
-        <select value={settings.sampler} onChange={(e) => update({ sampler: e.target.value as 'euler' | 'heun' })}>
+        <select
+          value={settings.sampler}
+          onChange={(e) => update({ sampler: e.target.value as 'euler' | 'heun' })}
+        >
           <option value="euler">Euler</option>
           <option value="heun">Heun</option>
         </select>
@@ -82,7 +87,10 @@ export function GeneratePanel() {
       </label>
       <label>
         Guidance schedule
-        <select value={settings.guidanceSchedule} onChange={(e) => update({ guidanceSchedule: e.target.value })}>
+        <select
+          value={settings.guidanceSchedule}
+          onChange={(e) => update({ guidanceSchedule: e.target.value })}
+        >
           {[...new Set([settings.guidanceSchedule, ...SCHEDULES])].map((schedule) => (
             <option key={schedule} value={schedule}>
               {schedule}

@@ -47,7 +47,9 @@ export function ResultView() {
             value={progress ? progress.step : 0}
           />
           <span>
-            {progress ? `Step ${progress.step} / ${progress.steps} · ${(progress.elapsedMs / 1000).toFixed(1)} s` : 'Starting…'}
+            {progress
+              ? `Step ${progress.step} / ${progress.steps} · ${(progress.elapsedMs / 1000).toFixed(1)} s`
+              : 'Starting…'}
           </span>
           {progress?.previews && (
             <div className="previews">
@@ -71,8 +73,9 @@ export function ResultView() {
             ))}
           </div>
           <p className="result-meta">
-            {result.execution.provider.toUpperCase()} · sampling {Math.round(result.timings.samplingMs)} ms · decode{' '}
-            {Math.round(result.timings.decodeMs)} ms · class {result.settings.classId} · seed {result.settings.seed}
+            {result.execution.provider.toUpperCase()} · sampling {Math.round(result.timings.samplingMs)} ms ·
+            decode {Math.round(result.timings.decodeMs)} ms · class {result.settings.classId} · seed{' '}
+            {result.settings.seed}
           </p>
           <div className="actions">
             <button type="button" onClick={() => void saveImage()}>

@@ -50,9 +50,7 @@ export function ModelBar() {
         data-provider={execution?.provider ?? ''}
       >
         {loadStatus === 'loading' && (
-          <span>
-            Loading {loadProgress ? `${loadProgress.file} (${loadProgress.stage})` : '…'}
-          </span>
+          <span>Loading {loadProgress ? `${loadProgress.file} (${loadProgress.stage})` : '…'}</span>
         )}
         {loadStatus === 'ready' && execution && (
           <span title={execution.reason}>
@@ -63,7 +61,8 @@ export function ModelBar() {
       </div>
       {manifest?.randomWeights && (
         <p className="warning" role="note">
-          {manifest.name}: this model set has random weights and produces noise. It exists to exercise the pipeline.
+          {manifest.name}: this model set has random weights and produces noise. It exists to exercise the
+          pipeline.
         </p>
       )}
     </div>

@@ -20,7 +20,9 @@ describe('TorchGenerator against the reference files (rng_cases.json)', () => {
     expect(actual.length).toBe(expected.length);
     const mismatches = bitMismatches(actual, expected);
     const error = maxAbsDiff(actual, expected);
-    console.log(`${c.file} (${c.kernel}): max |err| ${error.toExponential(2)}, ${mismatches}/${actual.length} values differ in bits`);
+    console.log(
+      `${c.file} (${c.kernel}): max |err| ${error.toExponential(2)}, ${mismatches}/${actual.length} values differ in bits`,
+    );
     expect(error).toBeLessThanOrEqual(1e-5); // the parity tolerance, reported above if the next check fails
     expect(mismatches).toBe(0); // both kernels are reproduced bit for bit (generic: glibc's float functions)
   });

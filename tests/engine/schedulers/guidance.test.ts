@@ -31,12 +31,20 @@ describe('guidance schedules', () => {
     expect(parseGuidanceSchedule(' early-.25 ')).toEqual({ kind: 'early', threshold: 0.25 });
   });
 
-  it.each(['', 'Constant', 'interval', 'early', 'early-x', 'early--1', 'cfg_star-1', 'cfg_star-a-0', 'cfg_star-1.5-0', 'late-1'])(
-    'rejects "%s" with InvalidSettingError',
-    (text) => {
-      expect(() => parseGuidanceSchedule(text)).toThrow(InvalidSettingError);
-    },
-  );
+  it.each([
+    '',
+    'Constant',
+    'interval',
+    'early',
+    'early-x',
+    'early--1',
+    'cfg_star-1',
+    'cfg_star-a-0',
+    'cfg_star-1.5-0',
+    'late-1',
+  ])('rejects "%s" with InvalidSettingError', (text) => {
+    expect(() => parseGuidanceSchedule(text)).toThrow(InvalidSettingError);
+  });
 
   it('constant: g = c on every step', () => {
     for (let i = 0; i < 5; i++) expect(effectiveScale({ kind: 'constant' }, 4, i, 5, 0.3)).toBe(4);

@@ -17,7 +17,8 @@ export class TrackingMath implements LatentMath<CpuTensor> {
   }
 
   async linearCombination(terms: ReadonlyArray<readonly [number, CpuTensor]>): Promise<CpuTensor> {
-    for (const [, tensor] of terms) if (!this.live.has(tensor)) throw new Error('linearCombination on a released handle');
+    for (const [, tensor] of terms)
+      if (!this.live.has(tensor)) throw new Error('linearCombination on a released handle');
     this.combinations++;
     return this.adopt(await cpuLatentMath.linearCombination(terms));
   }

@@ -46,7 +46,13 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
     const math = new TrackingMath();
     const z0 = math.adopt({ data: noise.data, dims: noise.dims });
     const calls: Array<{ t: number; y: number[] }> = [];
-    const events: Array<{ stepIndex: number; t: number; tNext: number; z: Float32Array; clean?: Float32Array }> = [];
+    const events: Array<{
+      stepIndex: number;
+      t: number;
+      tNext: number;
+      z: Float32Array;
+      clean?: Float32Array;
+    }> = [];
     const final = await sampleFlow<CpuTensor>({
       noise: z0,
       steps,
@@ -91,7 +97,8 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
     expect(calls.length).toBe(count);
     const expectedY = npyToNumbers(callY);
     calls.forEach((call, k) => {
-      for (let b = 0; b < batch; b++) expect(call.t, `call ${k}`).toBe((callT.data as Float32Array)[k * batch + b]);
+      for (let b = 0; b < batch; b++)
+        expect(call.t, `call ${k}`).toBe((callT.data as Float32Array)[k * batch + b]);
       expect(call.y, `call ${k}`).toEqual(expectedY.slice(k * batch, (k + 1) * batch));
     });
   });
@@ -119,7 +126,10 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
         return;
       }
       const v = recovered[i] as Float32Array;
-      const expected = Float32Array.from(state(i), (z, k) => z + (1 - (grid[i] as number)) * (v[k] as number));
+      const expected = Float32Array.from(
+        state(i),
+        (z, k) => z + (1 - (grid[i] as number)) * (v[k] as number),
+      );
       expect(maxAbsDiff(e.clean as Float32Array, expected)).toBeLessThan(1e-4);
     });
     expect(math.live.size).toBe(2);
@@ -132,7 +142,15 @@ describe('sampler previews', () => {
     const z0 = math.make([1, 2], [1, 1, 2]);
     const previewed: number[] = [];
     const final = await sampleFlow<CpuTensor>({
-      noise: z0, steps: 7, solver: 'euler', shift: 1, labels: [0], nullId: 1, guidance: null, math, previewEvery: 3,
+      noise: z0,
+      steps: 7,
+      solver: 'euler',
+      shift: 1,
+      labels: [0],
+      nullId: 1,
+      guidance: null,
+      math,
+      previewEvery: 3,
       model: async (z) => math.make(z.data, z.dims),
       onStep: async (event) => {
         if (event.cleanEstimate) previewed.push(event.stepIndex);

@@ -18,7 +18,10 @@ function field(math: TrackingMath, f: (z: number, t: number, i: number) => numbe
   const velocity: VelocityField<CpuTensor> = async (z, t) => {
     calls.push(t);
     math.check(z);
-    return math.make(Array.from(z.data, (v, i) => f(v, t, i)), z.dims);
+    return math.make(
+      Array.from(z.data, (v, i) => f(v, t, i)),
+      z.dims,
+    );
   };
   return { velocity, calls };
 }
@@ -42,7 +45,14 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
     const data = [1, 2, 3, 4, 5, 6];
     const { velocity } = field(math, (_v, _t, i) => (data[i] as number) - (noise.data[i] as number));
     const final = await sampleFlow({
-      noise, steps: 7, solver, shift: 0.3, labels: [0], nullId: 1, guidance: null, math,
+      noise,
+      steps: 7,
+      solver,
+      shift: 0.3,
+      labels: [0],
+      nullId: 1,
+      guidance: null,
+      math,
       model: (z, t) => velocity(z, t),
     });
     expect(maxAbsDiff(final.data, data)).toBeLessThan(1e-5);
@@ -54,7 +64,15 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
       const noise = math.make([1, 1, 1, 1, 1, 1], DIMS);
       const { velocity } = field(math, (v) => -v);
       const final = await sampleFlow({
-        noise, steps, solver, shift: 1, labels: [0], nullId: 1, guidance: null, math, model: (z, t) => velocity(z, t),
+        noise,
+        steps,
+        solver,
+        shift: 1,
+        labels: [0],
+        nullId: 1,
+        guidance: null,
+        math,
+        model: (z, t) => velocity(z, t),
       });
       return Math.abs((final.data[0] as number) - Math.exp(-1));
     };
@@ -71,7 +89,9 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
       if (++calls === solver.evaluationsPerStep) throw new Error('model failed');
       return math.make(x.data, x.dims);
     };
-    await expect(solver.step({ z, t: 0, tNext: 0.5, stepIndex: 0, velocity, math })).rejects.toThrow('model failed');
+    await expect(solver.step({ z, t: 0, tNext: 0.5, stepIndex: 0, velocity, math })).rejects.toThrow(
+      'model failed',
+    );
     expect([...math.live]).toEqual([z]);
   });
 
@@ -81,7 +101,13 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
     const controller = new AbortController();
     let calls = 0;
     const promise = sampleFlow({
-      noise, steps: 10, solver, shift: 1, labels: [3], nullId: 10, math,
+      noise,
+      steps: 10,
+      solver,
+      shift: 1,
+      labels: [3],
+      nullId: 10,
+      math,
       guidance: { scale: 2, schedule: { kind: 'constant' } },
       signal: controller.signal,
       model: async (z) => {
