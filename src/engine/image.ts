@@ -23,16 +23,22 @@ export interface Normalization {
   readonly std: readonly number[];
 }
 
+/** Whether the buffer really is width·height RGBA pixels of positive integer size. */
+export function isWellFormedRgba({ width, height, data }: RgbaImage): boolean {
+  return (
+    Number.isInteger(width) &&
+    Number.isInteger(height) &&
+    width >= 1 &&
+    height >= 1 &&
+    data.length === width * height * 4
+  );
+}
+
 function checkImage(image: RgbaImage): void {
-  const { width, height, data } = image;
-  if (
-    !Number.isInteger(width) ||
-    !Number.isInteger(height) ||
-    width < 1 ||
-    height < 1 ||
-    data.length !== width * height * 4
-  ) {
-    throw new ImageDecodeError(`not an RGBA image: ${width}x${height} with ${data.length} bytes`);
+  if (!isWellFormedRgba(image)) {
+    throw new ImageDecodeError(
+      `not an RGBA image: ${image.width}x${image.height} with ${image.data.length} bytes`,
+    );
   }
 }
 

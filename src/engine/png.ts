@@ -4,7 +4,7 @@
 // type and bit depth (1-16), palettes with transparency, Adam7 interlacing; CRCs are checked and
 // problems are reported as ImageDecodeError.
 import { ImageDecodeError } from './errors';
-import type { RgbaImage } from './image';
+import { isWellFormedRgba, type RgbaImage } from './image';
 
 const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -87,13 +87,7 @@ export async function encodePng(
   text: Readonly<Record<string, string>> = {},
 ): Promise<Uint8Array> {
   const { width, height, data } = image;
-  if (
-    !Number.isInteger(width) ||
-    !Number.isInteger(height) ||
-    width < 1 ||
-    height < 1 ||
-    data.length !== width * height * 4
-  ) {
+  if (!isWellFormedRgba(image)) {
     throw new RangeError(`cannot encode a ${width}x${height} image from ${data.length} bytes`);
   }
   const header = new Uint8Array(13);

@@ -8,7 +8,8 @@ import { parseJson, parseManifest, type ModelSetManifest } from '../engine/manif
 import type { RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { cpuTensor, type CpuTensor } from '../engine/tensor';
-import { cpuTensorBinding, loadModelSet, type LoadProgress } from './session-set';
+import { cpuTensorBinding, loadModelSet } from './session-set';
+import type { LoadProgressEvent } from '../engine/studio-engine';
 
 const cpuBinding = cpuTensorBinding(
   ort,
@@ -20,7 +21,7 @@ const cpuBinding = cpuTensorBinding(
 export function loadModelSetFromDirectory(
   directory: string,
   manifest: ModelSetManifest,
-  onProgress?: (progress: LoadProgress) => void,
+  onProgress?: (progress: LoadProgressEvent) => void,
 ): Promise<ModelSetRuntime<CpuTensor>> {
   const readFromDisk = async (file: string) => {
     const filePath = path.join(directory, file);
@@ -81,14 +82,6 @@ export const loadNodeRuntime: RuntimeLoader = async (request, onProgress) => {
     throw new ManifestError(`${manifestPath}: cannot read the manifest (${(error as Error).message})`);
   }
   const manifest = parseManifest(parseJson(text, manifestPath), manifestPath);
-  const runtime = await loadModelSetFromDirectory(request.source, manifest, (p) =>
-    onProgress?.({
-      kind: 'load',
-      file: p.file,
-      stage: p.stage,
-      loadedBytes: p.loadedBytes,
-      totalBytes: p.totalBytes,
-    }),
-  );
+  const runtime = await loadModelSetFromDirectory(request.source, manifest, onProgress);
   return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
 };

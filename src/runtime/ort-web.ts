@@ -4,17 +4,11 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
+import type { LoadProgressEvent, ProviderPreference } from '../engine/studio-engine';
 import type { CpuTensor } from '../engine/tensor';
-import {
-  cpuTensorBinding,
-  loadModelSet,
-  type LoadProgress,
-  type ModelFileReader,
-  type TensorBinding,
-} from './session-set';
+import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
 
-export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type WebLatent = GpuLatent | CpuTensor;
 
 /** What the browser's WebGPU adapter offers; read before choosing a provider or an fp16 variant. */
@@ -130,7 +124,7 @@ export interface WebLoadOptions {
   readonly manifest: ModelSetManifest;
   readonly readFile: ModelFileReader;
   readonly preference: ProviderPreference;
-  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly onProgress?: (progress: LoadProgressEvent) => void;
 }
 
 /**

@@ -7,6 +7,7 @@ import type * as OrtCommon from 'onnxruntime-common';
 import { ModelIoMismatchError, RuntimeFailureError } from '../engine/errors';
 import { verifyFileIntegrity, type ModelSetManifest, type NetworkRole } from '../engine/manifest';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
+import type { LoadProgressEvent } from '../engine/studio-engine';
 import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../engine/tensor';
 
 export type OrtNamespace = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
@@ -27,14 +28,6 @@ export type ModelFileReader = (
   file: string,
   onProgress?: (loaded: number, total: number) => void,
 ) => Promise<Uint8Array>;
-
-export interface LoadProgress {
-  readonly role: NetworkRole;
-  readonly file: string;
-  readonly loadedBytes: number;
-  readonly totalBytes: number;
-  readonly stage: 'download' | 'verify' | 'session';
-}
 
 /** How one runtime stores latents of type T and moves them in and out of ORT tensors. */
 export interface TensorBinding<T> {
@@ -71,7 +64,7 @@ export function cpuTensorBinding(
 export interface LoadOptions {
   readonly manifest: ModelSetManifest;
   readonly readFile: ModelFileReader;
-  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly onProgress?: (progress: LoadProgressEvent) => void;
 }
 
 export async function loadModelSet<T>(
@@ -83,8 +76,8 @@ export async function loadModelSet<T>(
   try {
     for (const role of ROLES) {
       const entry = manifest.networks[role];
-      const report = (stage: LoadProgress['stage'], loadedBytes: number) =>
-        onProgress?.({ role, file: entry.file, loadedBytes, totalBytes: entry.bytes, stage });
+      const report = (stage: LoadProgressEvent['stage'], loadedBytes: number) =>
+        onProgress?.({ kind: 'load', file: entry.file, loadedBytes, totalBytes: entry.bytes, stage });
       const bytes = await readFile(entry.file, (loaded) => report('download', loaded));
       report('verify', bytes.byteLength);
       await verifyFileIntegrity(entry.file, bytes, entry);

@@ -52,14 +52,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
     preference: request.provider,
     readFile: async (file, progress) =>
       readWithProgress(await fetchOrThrow(new URL(file, manifestUrl).href), progress),
-    onProgress: (p) =>
-      onProgress?.({
-        kind: 'load',
-        file: p.file,
-        stage: p.stage,
-        loadedBytes: p.loadedBytes,
-        totalBytes: p.totalBytes,
-      }),
+    onProgress: onProgress,
   });
   return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
 };
