@@ -100,26 +100,19 @@ async function networkCases(fixtures: Fixtures, sessions: Partial<Record<Fixture
     session: OnnxFileSession,
     inputs: Record<string, CpuTensor | { data: BigInt64Array; dims: number[] }>,
   ) => Object.values(await session.run(inputs))[0] as CpuTensor;
+  const compare = (name: string, actual: Float32Array, expected: ArrayLike<number>) =>
+    results.push({ name, error: maxAbsError(actual, expected), tolerance: TOLERANCE.network });
+  const expectedFile = (file: string) => fixtures.npy(file).data as Float32Array;
 
   let patchTokens: CpuTensor | null = null;
   let residual: CpuTensor | null = null;
   if (sessions.dinov3 && image) {
     patchTokens = await run(sessions.dinov3, { pixels: image });
-    const expected = fixtures.npy('dinov3_x_norm_patchtokens.npy');
-    results.push({
-      name: 'dinov3 x_norm_patchtokens',
-      error: maxAbsError(patchTokens.data, expected.data as Float32Array),
-      tolerance: TOLERANCE.network,
-    });
+    compare('dinov3 x_norm_patchtokens', patchTokens.data, expectedFile('dinov3_x_norm_patchtokens.npy'));
   }
   if (sessions.residual_vit && image) {
     residual = await run(sessions.residual_vit, { pixels: image });
-    const expected = fixtures.npy('residual_vit_out.npy');
-    results.push({
-      name: 'residual_vit out',
-      error: maxAbsError(residual.data, expected.data as Float32Array),
-      tolerance: TOLERANCE.network,
-    });
+    compare('residual_vit out', residual.data, expectedFile('residual_vit_out.npy'));
   }
   let encoded: CpuTensor | null = null;
   if (patchTokens && residual && image) {
@@ -127,18 +120,10 @@ async function networkCases(fixtures: Fixtures, sessions: Partial<Record<Fixture
       ? fixtures.json<{ match_distribution_eps: number }>('encode_config.json').match_distribution_eps
       : 1e-6;
     encoded = assembleLatent(patchTokens, residual, eps);
-    results.push({
-      name: 'encode out',
-      error: maxAbsError(encoded.data, fixtures.npy('encode_out.npy').data as Float32Array),
-      tolerance: TOLERANCE.network,
-    });
+    compare('encode out', encoded.data, expectedFile('encode_out.npy'));
     if (fixtures.has('encode_h_vit_matched.npy')) {
       const matched = matchDistribution(patchTokens, residual, eps);
-      results.push({
-        name: 'encode h_vit matched',
-        error: maxAbsError(matched.data, fixtures.npy('encode_h_vit_matched.npy').data as Float32Array),
-        tolerance: TOLERANCE.network,
-      });
+      compare('encode h_vit matched', matched.data, expectedFile('encode_h_vit_matched.npy'));
     }
     if (fixtures.has('encode_out_first_image_alone.npy') && sessions.dinov3 && sessions.residual_vit) {
       const first = sliceBatch(image, 0, 1);
@@ -147,28 +132,20 @@ async function networkCases(fixtures: Fixtures, sessions: Partial<Record<Fixture
         await run(sessions.residual_vit, { pixels: first }),
         eps,
       );
-      results.push({
-        name: 'encode first image alone (batch statistics)',
-        error: maxAbsError(alone.data, fixtures.npy('encode_out_first_image_alone.npy').data as Float32Array),
-        tolerance: TOLERANCE.network,
-      });
+      compare(
+        'encode first image alone (batch statistics)',
+        alone.data,
+        expectedFile('encode_out_first_image_alone.npy'),
+      );
     }
   }
   if (sessions.decoder) {
     const decoded = await run(sessions.decoder, { latent: fixtures.tensor('decoder_in.npy') });
-    results.push({
-      name: 'decoder out',
-      error: maxAbsError(decoded.data, fixtures.npy('decoder_out.npy').data as Float32Array),
-      tolerance: TOLERANCE.network,
-    });
+    compare('decoder out', decoded.data, expectedFile('decoder_out.npy'));
     const encodedLatent = encoded;
     if (encodedLatent && fixtures.has('decode_of_encode_out.npy')) {
       const chain = await run(sessions.decoder, { latent: encodedLatent });
-      results.push({
-        name: 'decode of encode',
-        error: maxAbsError(chain.data, fixtures.npy('decode_of_encode_out.npy').data as Float32Array),
-        tolerance: TOLERANCE.network,
-      });
+      compare('decode of encode', chain.data, expectedFile('decode_of_encode_out.npy'));
     }
   }
   if (sessions.dit) {
@@ -179,12 +156,11 @@ async function networkCases(fixtures: Fixtures, sessions: Partial<Record<Fixture
       t: fixtures.tensor('dit_t.npy'),
       y: { data: fixtures.labels('dit_y.npy'), dims: [x.dims[0] as number] },
     });
-    const expected = leadingChannels(fixtures.tensor('dit_out.npy'), channels);
-    results.push({
-      name: 'dit velocity (first C of 2C)',
-      error: maxAbsError(velocity.data, expected),
-      tolerance: TOLERANCE.network,
-    });
+    compare(
+      'dit velocity (first C of 2C)',
+      velocity.data,
+      leadingChannels(fixtures.tensor('dit_out.npy'), channels),
+    );
   }
   return results;
 }

@@ -143,7 +143,7 @@ const COLOUR_TYPES: Record<number, { samples: number; depths: readonly number[] 
 };
 
 /** Adam7 passes: [x0, y0, dx, dy]. */
-const ADAM7 = [
+export const ADAM7 = [
   [0, 0, 8, 8],
   [4, 0, 8, 8],
   [0, 4, 4, 8],

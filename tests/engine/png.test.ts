@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { ImageDecodeError } from '../../src/engine/errors';
 import type { RgbaImage } from '../../src/engine/image';
-import { decodePng, encodePng } from '../../src/engine/png';
+import { ADAM7, decodePng, encodePng } from '../../src/engine/png';
 
 /** Deterministic pseudo-random bytes. */
 function bytes(n: number, seed: number): Uint8Array {
@@ -56,17 +56,7 @@ function writeRawPng(p: RawPng): Uint8Array {
   ihdr.writeUInt32BE(p.width, 0);
   ihdr.writeUInt32BE(p.height, 4);
   ihdr.set([p.depth, p.colourType, 0, 0, p.interlaced ? 1 : 0], 8);
-  const passes = p.interlaced
-    ? [
-        [0, 0, 8, 8],
-        [4, 0, 8, 8],
-        [0, 4, 4, 8],
-        [2, 0, 4, 4],
-        [0, 2, 2, 4],
-        [1, 0, 2, 2],
-        [0, 1, 1, 2],
-      ]
-    : [[0, 0, 1, 1]];
+  const passes = p.interlaced ? ADAM7 : [[0, 0, 1, 1]];
   const raw: number[] = [];
   for (const [x0, y0, dx, dy] of passes as Array<[number, number, number, number]>) {
     for (let y = y0; y < p.height; y += dy) {
