@@ -1,27 +1,44 @@
-// Studio shell: model-set bar on top, generation controls on the left, results on the right.
-import { useEffect } from 'react';
-import { GeneratePanel } from './features/generate/GeneratePanel';
-import { ResultView } from './features/generate/ResultView';
+// Studio shell: model-set bar on top, a tab strip of views (see features/workspace-tabs), the active view.
+import { useEffect, useState } from 'react';
 import { useStudioShortcuts } from './features/generate/useStudioShortcuts';
 import { ModelBar } from './features/models/ModelBar';
+import { findTab, WORKSPACE_TABS } from './features/workspace-tabs';
 import { useStudio } from './store';
 
 export function App() {
   const loadCatalogue = useStudio((s) => s.loadCatalogue);
+  const [activeTabId, setActiveTabId] = useState(
+    () => findTab(new URLSearchParams(window.location.search).get('view')).id,
+  );
   useStudioShortcuts();
   useEffect(() => {
     void loadCatalogue();
   }, [loadCatalogue]);
 
+  const active = findTab(activeTabId);
   return (
     <div className="app">
       <header className="app-header">
         <h1>SVG Studio</h1>
         <ModelBar />
       </header>
-      <main className="workspace">
-        <GeneratePanel />
-        <ResultView />
+      <nav className="tab-strip" role="tablist" aria-label="Studio views">
+        {WORKSPACE_TABS.map((tab) => (
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            id={`tab-${tab.id}`}
+            aria-selected={tab.id === active.id}
+            aria-controls={`view-${tab.id}`}
+            onClick={() => setActiveTabId(tab.id)}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </nav>
+      <main id={`view-${active.id}`} role="tabpanel" aria-labelledby={`tab-${active.id}`}>
+        <active.View />
       </main>
     </div>
   );

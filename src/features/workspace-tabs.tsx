@@ -1,0 +1,19 @@
+// The studio's views, as a table: App renders one tab per row, so adding a view is adding a row here
+// (and never another branch in App). Order is the order of the tab strip.
+import type { ComponentType } from 'react';
+import { GenerateWorkspace } from './generate/GenerateWorkspace';
+
+export interface WorkspaceTab {
+  /** Stable id: used in the URL (?view=) and as the DOM id prefix. */
+  readonly id: string;
+  readonly label: string;
+  readonly View: ComponentType;
+}
+
+export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
+  { id: 'generate', label: 'Generate', View: GenerateWorkspace },
+];
+
+export function findTab(id: string | null): WorkspaceTab {
+  return WORKSPACE_TABS.find((tab) => tab.id === id) ?? WORKSPACE_TABS[0]!;
+}
