@@ -4,6 +4,7 @@ import { useStudioShortcuts } from './features/generate/useStudioShortcuts';
 import { ModelBar } from './features/models/ModelBar';
 import { findTab, WORKSPACE_TABS } from './features/workspace-tabs';
 import { useStudio } from './store';
+import { writeViewToUrl } from './store/url-sync';
 
 export function App() {
   const loadCatalogue = useStudio((s) => s.loadCatalogue);
@@ -31,7 +32,10 @@ export function App() {
             id={`tab-${tab.id}`}
             aria-selected={tab.id === active.id}
             aria-controls={`view-${tab.id}`}
-            onClick={() => setActiveTabId(tab.id)}
+            onClick={() => {
+              setActiveTabId(tab.id);
+              writeViewToUrl(tab.id);
+            }}
           >
             {tab.label}
           </button>

@@ -1,35 +1,50 @@
-// Generation slice: the workspace settings, the running job (progress, preview, cancel) and results.
+// Generation slice: the workspace settings (defaults from the manifest, overridable by a link), the
+// seed mode, live previews, the running job (progress, preview, cancel) and its result.
 import type { StateCreator } from 'zustand';
+import { SamplingCancelledError } from '../engine/errors';
 import type { ModelSetManifest } from '../engine/manifest';
-import type { GenerateResult, SolverName, StepProgressEvent } from '../engine/studio-engine';
+import type { GenerateResult, StepProgressEvent } from '../engine/studio-engine';
+import { choosePreviewInterval, type PreviewCostMeasurement } from '../engine/workspace/preview-interval';
+import { seedAfterRun, seedForRun, type SeedMode } from '../engine/workspace/seed-policy';
+import type { LinkedSettings } from '../engine/workspace/settings-url';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
+import { beginRun, cancelRun, endRun } from './run-control';
 
-export interface GenerationSettings {
-  classId: number;
-  seed: number;
-  steps: number;
-  sampler: SolverName;
-  shift: number;
-  guidanceScale: number;
-  guidanceSchedule: string;
-  batch: number;
-  previewEvery: number;
-}
+/** Everything that determines a result (what a link, a PNG or the gallery restores). */
+export type GenerationSettings = LinkedSettings;
+
+export type GenerationResult = GenerateResult & { readonly settings: GenerationSettings };
 
 export interface GenerationSlice {
   settings: GenerationSettings;
-  running: boolean;
+  seedMode: SeedMode;
+  previewsEnabled: boolean;
+  /** Step and decode times of the last run on this device: sets the preview interval. */
+  measuredCost: PreviewCostMeasurement | null;
+  /** Settings from the page's link, applied over the manifest's defaults once a set is loaded. */
+  pendingLinkSettings: Partial<GenerationSettings> | null;
+  /** What is running now; one run at a time (a generation or a comparison grid). */
+  activeRun: 'generate' | 'grid' | null;
   progress: StepProgressEvent | null;
-  result: (GenerateResult & { settings: GenerationSettings }) | null;
+  result: GenerationResult | null;
   generationError: string | null;
+  /** Informational line for the workspace (e.g. a link value that was not applied). */
+  workspaceNotice: string | null;
   updateSettings: (patch: Partial<GenerationSettings>) => void;
+  setSeedMode: (mode: SeedMode) => void;
+  setPreviewsEnabled: (enabled: boolean) => void;
   adoptManifestDefaults: (manifest: ModelSetManifest) => void;
+  resetToDefaults: () => void;
   generate: () => Promise<void>;
   cancel: () => void;
 }
 
-let activeRun: AbortController | null = null;
+/** The sampler settings a manifest recommends; class and seed are the user's subject, not defaults. */
+function manifestDefaults(manifest: ModelSetManifest): Partial<GenerationSettings> {
+  const { steps, sampler, shift, guidanceScale, guidanceSchedule } = manifest.sampler;
+  return { steps, sampler, shift, guidanceScale, guidanceSchedule, batch: 1 };
+}
 
 export const createGenerationSlice: StateCreator<StudioState, [], [], GenerationSlice> = (set, get) => ({
   settings: {
@@ -41,50 +56,86 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
     guidanceScale: 4,
     guidanceSchedule: 'constant',
     batch: 1,
-    previewEvery: 0,
   },
-  running: false,
+  seedMode: 'fixed',
+  previewsEnabled: true,
+  measuredCost: null,
+  pendingLinkSettings: null,
+  activeRun: null,
   progress: null,
   result: null,
   generationError: null,
+  workspaceNotice: null,
 
   updateSettings(patch) {
     set({ settings: { ...get().settings, ...patch } });
   },
 
+  setSeedMode(seedMode) {
+    set({ seedMode });
+  },
+
+  setPreviewsEnabled(previewsEnabled) {
+    set({ previewsEnabled });
+  },
+
   adoptManifestDefaults(manifest) {
-    const defaults = manifest.sampler;
-    const classId = get().settings.classId < manifest.classes.count ? get().settings.classId : 0;
+    const link = get().pendingLinkSettings ?? {};
+    const linkClassValid = link.classId === undefined || link.classId < manifest.classes.count;
+    const classId = linkClassValid ? (link.classId ?? get().settings.classId) : 0;
     get().updateSettings({
-      classId,
-      steps: defaults.steps,
-      sampler: defaults.sampler,
-      shift: defaults.shift,
-      guidanceScale: defaults.guidanceScale,
-      guidanceSchedule: defaults.guidanceSchedule,
+      ...manifestDefaults(manifest),
+      ...link,
+      classId: classId < manifest.classes.count ? classId : 0,
+    });
+    set({
+      pendingLinkSettings: null,
+      ...(linkClassValid
+        ? {}
+        : {
+            workspaceNotice: `The link's class ${link.classId} does not exist in ${manifest.name} (0..${manifest.classes.count - 1}); using class 0.`,
+          }),
     });
   },
 
+  resetToDefaults() {
+    const manifest = get().manifest;
+    if (manifest) get().updateSettings(manifestDefaults(manifest));
+  },
+
   async generate() {
-    if (get().running || get().loadStatus !== 'ready') return;
-    const settings = get().settings;
-    activeRun = new AbortController();
-    set({ running: true, progress: null, generationError: null });
+    if (get().activeRun !== null || get().loadStatus !== 'ready') return;
+    const seed = seedForRun(get().seedMode, get().settings.seed);
+    const settings = { ...get().settings, seed };
+    const previewEvery = choosePreviewInterval(settings.steps, get().previewsEnabled, get().measuredCost);
+    const signal = beginRun();
+    set({ activeRun: 'generate', progress: null, generationError: null, settings });
     try {
-      const result = await studioEngine().generate(settings, {
-        signal: activeRun.signal,
-        onProgress: (progress) => set({ progress }),
+      const result = await studioEngine().generate(
+        { ...settings, previewEvery },
+        { signal, onProgress: (progress) => set({ progress }) },
+      );
+      set({
+        result: { ...result, settings },
+        measuredCost: {
+          // Sampling time includes any preview decodes; the estimate errs towards fewer previews.
+          stepMs: result.timings.samplingMs / settings.steps,
+          decodeMs: result.timings.decodeMs,
+        },
       });
-      set({ result: { ...result, settings } });
+      get().updateSettings({ seed: seedAfterRun(get().seedMode, seed, settings.batch) });
     } catch (error) {
-      set({ generationError: error instanceof Error ? error.message : String(error) });
+      const message = error instanceof Error ? error.message : String(error);
+      set({
+        generationError: error instanceof SamplingCancelledError ? 'Generation cancelled.' : message,
+      });
     } finally {
-      activeRun = null;
-      set({ running: false });
+      endRun();
+      set({ activeRun: null });
     }
   },
 
   cancel() {
-    activeRun?.abort();
+    cancelRun();
   },
 });

@@ -1,11 +1,13 @@
 // The studio's one zustand store, composed from slices; components read it through selectors.
 import { create } from 'zustand';
 import { createGenerationSlice, type GenerationSlice } from './generation-slice';
+import { createGridSlice, type GridSlice } from './grid-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';
 
-export type StudioState = ModelSlice & GenerationSlice;
+export type StudioState = ModelSlice & GenerationSlice & GridSlice;
 
 export const useStudio = create<StudioState>()((...args) => ({
   ...createModelSlice(...args),
   ...createGenerationSlice(...args),
+  ...createGridSlice(...args),
 }));

@@ -1,52 +1,76 @@
 // Generation controls. Every control has an accessible name (label) so screen readers and the e2e
-// tests find it; defaults come from the loaded manifest.
+// tests find it; defaults come from the loaded manifest and "Reset to defaults" restores them.
 import type { FormEvent } from 'react';
+import { formatGuidanceSchedule, parseGuidanceSchedule } from '../../engine/schedulers/guidance';
 import { useStudio } from '../../store';
+import { ClassPicker } from './ClassPicker';
+import { SeedField } from './SeedField';
 
-const SCHEDULES = ['constant', 'late', 'linear', 'early-0.5', 'cfg_star-1-0', 'none'] as const;
+/** The schedules offered by name; a manifest's own schedule string is listed too when it is another. */
+const SCHEDULES: readonly { readonly value: string; readonly label: string }[] = [
+  { value: 'constant', label: 'Constant' },
+  { value: 'late', label: 'Late (second half of the steps)' },
+  { value: 'linear', label: 'Linear ramp' },
+  { value: 'early-0.5', label: 'Early (while t > 0.5)' },
+  { value: 'cfg_star-1-0', label: 'Zero-init (first step zeroed, CFG-Zero*)' },
+  { value: 'none', label: 'None (conditional only)' },
+];
+
+function scheduleLabel(value: string): string {
+  const known = SCHEDULES.find((s) => s.value === value);
+  if (known) return known.label;
+  try {
+    return `From the model: ${formatGuidanceSchedule(parseGuidanceSchedule(value))}`;
+  } catch {
+    return value;
+  }
+}
+
+function clampInteger(text: string, min: number, max: number, fallback: number): number {
+  const parsed = Math.round(Number(text));
+  return Number.isFinite(parsed) ? Math.min(max, Math.max(min, parsed)) : fallback;
+}
+
+function finiteOr(text: string, fallback: number): number {
+  const parsed = Number(text);
+  return text.trim() !== '' && Number.isFinite(parsed) ? parsed : fallback;
+}
 
 export function GeneratePanel() {
   const manifest = useStudio((s) => s.manifest);
   const settings = useStudio((s) => s.settings);
+  const seedMode = useStudio((s) => s.seedMode);
+  const previewsEnabled = useStudio((s) => s.previewsEnabled);
   const update = useStudio((s) => s.updateSettings);
+  const setSeedMode = useStudio((s) => s.setSeedMode);
+  const setPreviewsEnabled = useStudio((s) => s.setPreviewsEnabled);
+  const resetToDefaults = useStudio((s) => s.resetToDefaults);
   const generate = useStudio((s) => s.generate);
   const cancel = useStudio((s) => s.cancel);
-  const running = useStudio((s) => s.running);
+  const running = useStudio((s) => s.activeRun !== null);
   const ready = useStudio((s) => s.loadStatus === 'ready');
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     void generate();
   };
-  const numberInput = (value: string, fallback: number) => {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? parsed : fallback;
-  };
+  const schedules = SCHEDULES.some((s) => s.value === settings.guidanceSchedule)
+    ? SCHEDULES.map((s) => s.value)
+    : [settings.guidanceSchedule, ...SCHEDULES.map((s) => s.value)];
 
   return (
     <form className="panel generate-panel" onSubmit={onSubmit} aria-label="Generation settings">
-      <label>
-        Class
-        <select value={settings.classId} onChange={(e) => update({ classId: Number(e.target.value) })}>
-          {(manifest?.classes.names ?? []).map((name, id) => (
-            <option key={id} value={id}>
-              {id}: {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Seed
-        <input
-          type="number"
-          min={0}
-          step={1}
-          value={settings.seed}
-          onChange={(e) =>
-            update({ seed: Math.max(0, Math.floor(numberInput(e.target.value, settings.seed))) })
-          }
-        />
-      </label>
+      <ClassPicker
+        names={manifest?.classes.names ?? []}
+        value={settings.classId}
+        onChange={(classId) => update({ classId })}
+      />
+      <SeedField
+        seed={settings.seed}
+        mode={seedMode}
+        onSeedChange={(seed) => update({ seed })}
+        onModeChange={setSeedMode}
+      />
       <label>
         Steps
         <input
@@ -54,7 +78,7 @@ export function GeneratePanel() {
           min={1}
           max={100}
           value={settings.steps}
-          onChange={(e) => update({ steps: numberInput(e.target.value, settings.steps) })}
+          onChange={(e) => update({ steps: clampInteger(e.target.value, 1, 100, settings.steps) })}
         />
       </label>
       <label>
@@ -72,8 +96,9 @@ export function GeneratePanel() {
         <input
           type="number"
           step={0.05}
+          min={0.01}
           value={settings.shift}
-          onChange={(e) => update({ shift: numberInput(e.target.value, settings.shift) })}
+          onChange={(e) => update({ shift: finiteOr(e.target.value, settings.shift) })}
         />
       </label>
       <label>
@@ -81,8 +106,9 @@ export function GeneratePanel() {
         <input
           type="number"
           step={0.5}
+          min={0}
           value={settings.guidanceScale}
-          onChange={(e) => update({ guidanceScale: numberInput(e.target.value, settings.guidanceScale) })}
+          onChange={(e) => update({ guidanceScale: finiteOr(e.target.value, settings.guidanceScale) })}
         />
       </label>
       <label>
@@ -91,9 +117,9 @@ export function GeneratePanel() {
           value={settings.guidanceSchedule}
           onChange={(e) => update({ guidanceSchedule: e.target.value })}
         >
-          {[...new Set([settings.guidanceSchedule, ...SCHEDULES])].map((schedule) => (
+          {schedules.map((schedule) => (
             <option key={schedule} value={schedule}>
-              {schedule}
+              {scheduleLabel(schedule)}
             </option>
           ))}
         </select>
@@ -105,8 +131,16 @@ export function GeneratePanel() {
           min={1}
           max={16}
           value={settings.batch}
-          onChange={(e) => update({ batch: numberInput(e.target.value, settings.batch) })}
+          onChange={(e) => update({ batch: clampInteger(e.target.value, 1, 16, settings.batch) })}
         />
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={previewsEnabled}
+          onChange={(e) => setPreviewsEnabled(e.target.checked)}
+        />
+        Live previews
       </label>
       <div className="actions">
         <button type="submit" disabled={!ready || running}>
@@ -115,7 +149,11 @@ export function GeneratePanel() {
         <button type="button" onClick={cancel} disabled={!running}>
           Cancel
         </button>
+        <button type="button" onClick={resetToDefaults} disabled={!manifest || running}>
+          Reset to defaults
+        </button>
       </div>
+      <p className="hint">Ctrl/⌘+Enter generates · Esc cancels</p>
     </form>
   );
 }

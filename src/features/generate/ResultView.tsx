@@ -4,19 +4,12 @@ import { encodePng } from '../../engine/png';
 import { writeNpy } from '../../engine/npy';
 import { tileImages } from '../../engine/image';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
+import { downloadBytes } from '../../components/download-file';
 import { useStudio } from '../../store';
-
-function download(bytes: Uint8Array, fileName: string, type: string) {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { RunProgress } from './RunProgress';
 
 export function ResultView() {
-  const running = useStudio((s) => s.running);
+  const running = useStudio((s) => s.activeRun === 'generate');
   const progress = useStudio((s) => s.progress);
   const result = useStudio((s) => s.result);
   const error = useStudio((s) => s.generationError);
@@ -29,37 +22,17 @@ export function ResultView() {
     const png = await encodePng(grid, {
       'svg-studio': JSON.stringify({ modelSet: manifest.id, ...settings }),
     });
-    download(png, `svg-${manifest.id}-class${settings.classId}-seed${settings.seed}.png`, 'image/png');
+    downloadBytes(png, `svg-${manifest.id}-class${settings.classId}-seed${settings.seed}.png`, 'image/png');
   };
   const saveLatent = () => {
     if (!result) return;
     const npy = writeNpy(result.latentTokens, result.latentDims);
-    download(npy, `svg-latent-seed${result.settings.seed}.npy`, 'application/octet-stream');
+    downloadBytes(npy, `svg-latent-seed${result.settings.seed}.npy`, 'application/octet-stream');
   };
 
   return (
     <section className="panel result-view" aria-label="Results">
-      {running && (
-        <div className="progress">
-          <progress
-            aria-label="Sampling progress"
-            max={progress?.steps ?? 1}
-            value={progress ? progress.step : 0}
-          />
-          <span>
-            {progress
-              ? `Step ${progress.step} / ${progress.steps} · ${(progress.elapsedMs / 1000).toFixed(1)} s`
-              : 'Starting…'}
-          </span>
-          {progress?.previews && (
-            <div className="previews">
-              {progress.previews.map((image, i) => (
-                <RgbaCanvas key={i} image={image} label={`Preview ${i + 1}`} size={128} />
-              ))}
-            </div>
-          )}
-        </div>
-      )}
+      {running && <RunProgress progress={progress} />}
       {error && (
         <p className="error" role="alert">
           {error}

@@ -1,0 +1,166 @@
+// Comparison grids: the same seed at several step counts (SVG's few-step claim, side by side), or an
+// X/Y grid over two of class, guidance, steps and shift. Cells fill in as they finish; the finished
+// grid downloads as one PNG with the axes in its metadata.
+import { RgbaCanvas } from '../../components/RgbaCanvas';
+import { downloadBytes } from '../../components/download-file';
+import { tileImages, type RgbaImage } from '../../engine/image';
+import { encodePng } from '../../engine/png';
+import { axisValueLabel, GRID_AXES, type GridAxisName } from '../../engine/workspace/comparison-grid';
+import { useStudio } from '../../store';
+import type { GridAxisInput } from '../../store/grid-slice';
+import { RunProgress } from './RunProgress';
+
+const AXIS_NAMES = Object.keys(GRID_AXES) as GridAxisName[];
+const STEPS_PRESET: GridAxisInput = { name: 'steps', values: '1, 2, 4, 8, 25' };
+/** Values offered when the user switches an axis to another setting. */
+const AXIS_EXAMPLES: Record<GridAxisName, string> = {
+  class: '0, 1, 2, 3',
+  guidance: '1, 2, 4, 7',
+  steps: STEPS_PRESET.values,
+  shift: '0.1, 0.15, 0.3, 1',
+};
+
+function AxisControls(props: {
+  readonly which: 'X' | 'Y';
+  readonly axis: GridAxisInput | null;
+  readonly onChange: (axis: GridAxisInput | null) => void;
+}) {
+  const { which, axis, onChange } = props;
+  return (
+    <div className="grid-axis">
+      <label>
+        {which} axis
+        <select
+          value={axis?.name ?? ''}
+          onChange={(e) => {
+            const name = e.target.value as GridAxisName | '';
+            onChange(name === '' ? null : { name, values: AXIS_EXAMPLES[name] });
+          }}
+        >
+          {which === 'Y' && <option value="">None (one row)</option>}
+          {AXIS_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {GRID_AXES[name].label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {axis && (
+        <label>
+          {which} values
+          <input value={axis.values} onChange={(e) => onChange({ ...axis, values: e.target.value })} />
+        </label>
+      )}
+    </div>
+  );
+}
+
+export function ComparisonGrid() {
+  const gridX = useStudio((s) => s.gridX);
+  const gridY = useStudio((s) => s.gridY);
+  const gridRun = useStudio((s) => s.gridRun);
+  const gridError = useStudio((s) => s.gridError);
+  const setGridX = useStudio((s) => s.setGridX);
+  const setGridY = useStudio((s) => s.setGridY);
+  const runGrid = useStudio((s) => s.runGrid);
+  const busy = useStudio((s) => s.activeRun !== null);
+  const ready = useStudio((s) => s.loadStatus === 'ready');
+  const manifest = useStudio((s) => s.manifest);
+  const classNames = manifest?.classes.names ?? [];
+
+  const complete = gridRun?.images.every((image) => image !== null) ?? false;
+  const saveGrid = async () => {
+    if (!gridRun || !manifest || !complete) return;
+    const grid = tileImages(gridRun.images as RgbaImage[], gridRun.plan.columns);
+    const axes = { x: gridRun.x, y: gridRun.y, base: gridRun.plan.cells[0]?.settings };
+    const png = await encodePng(grid, {
+      'svg-studio-grid': JSON.stringify({ modelSet: manifest.id, ...axes }),
+    });
+    downloadBytes(png, `svg-${manifest.id}-grid-${gridRun.x.name}.png`, 'image/png');
+  };
+
+  return (
+    <section className="panel comparison-grid" aria-label="Comparison grid">
+      <h2>Comparison grid</h2>
+      <p className="hint">Same seed and settings as the workspace, one image per cell.</p>
+      <div className="grid-controls">
+        <AxisControls which="X" axis={gridX} onChange={(axis) => axis && setGridX(axis)} />
+        <AxisControls which="Y" axis={gridY} onChange={setGridY} />
+        <div className="actions">
+          <button
+            type="button"
+            onClick={() => {
+              setGridX(STEPS_PRESET);
+              setGridY(null);
+            }}
+          >
+            Steps comparison
+          </button>
+          <button type="button" onClick={() => void runGrid()} disabled={!ready || busy}>
+            Run grid
+          </button>
+          <button type="button" onClick={() => void saveGrid()} disabled={!complete || busy}>
+            Download grid
+          </button>
+        </div>
+      </div>
+      {gridError && (
+        <p className="error" role="alert">
+          {gridError}
+        </p>
+      )}
+      {gridRun && (
+        <>
+          {gridRun.activeCell !== null && (
+            <RunProgress
+              progress={gridRun.cellProgress}
+              prefix={`Cell ${gridRun.activeCell + 1} / ${gridRun.plan.cells.length}`}
+            />
+          )}
+          <div
+            className="grid-table"
+            data-testid="comparison-grid"
+            style={{ gridTemplateColumns: `auto repeat(${gridRun.plan.columns}, auto)` }}
+          >
+            <span />
+            {gridRun.x.values.map((value) => (
+              <span key={value} className="grid-heading" role="columnheader">
+                {axisValueLabel(gridRun.x.name, value, classNames)}
+              </span>
+            ))}
+            {Array.from({ length: gridRun.plan.rows }, (_, row) => (
+              <GridRow key={row} row={row} />
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function GridRow({ row }: { readonly row: number }) {
+  const gridRun = useStudio((s) => s.gridRun);
+  const manifest = useStudio((s) => s.manifest);
+  if (!gridRun) return null;
+  const classNames = manifest?.classes.names ?? [];
+  const { y, plan, images, activeCell } = gridRun;
+  const yValue = y?.values[row];
+  return (
+    <>
+      <span className="grid-heading" role="rowheader">
+        {y && yValue !== undefined ? axisValueLabel(y.name, yValue, classNames) : ''}
+      </span>
+      {Array.from({ length: plan.columns }, (_, column) => {
+        const index = row * plan.columns + column;
+        const image = images[index];
+        return image ? (
+          <RgbaCanvas key={column} image={image} label={`Grid cell ${row + 1}, ${column + 1}`} size={128} />
+        ) : (
+          <span key={column} className="grid-pending">
+            {index === activeCell ? 'sampling…' : 'waiting'}
+          </span>
+        );
+      })}
+    </>
+  );
+}
