@@ -1,0 +1,52 @@
+// A StudioEngine double for store tests: records every request, answers generate with solid images,
+// reports one progress event per step and honours cancellation like the worker does.
+import { readFileSync } from 'node:fs';
+import { SamplingCancelledError } from '../../src/engine/errors';
+import { parseManifest, type ModelSetManifest } from '../../src/engine/manifest';
+import type { GenerateRequest, GenerateResult, StudioEngine } from '../../src/engine/studio-engine';
+
+export const TINY_MANIFEST: ModelSetManifest = parseManifest(
+  JSON.parse(readFileSync('public/models/random-tiny/manifest.json', 'utf8')),
+  'random-tiny/manifest.json',
+);
+
+export class FakeEngine implements StudioEngine {
+  readonly requests: GenerateRequest[] = [];
+  /** Abort the run's signal when this step is reached (simulates a click on Cancel mid-run). */
+  cancelAtStep: number | null = null;
+  onCancelStep: (() => void) | null = null;
+
+  async loadModelSet(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async reconstruct(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async generate(
+    request: GenerateRequest,
+    options: Parameters<StudioEngine['generate']>[1] = {},
+  ): Promise<GenerateResult> {
+    this.requests.push(request);
+    for (let step = 1; step <= request.steps; step++) {
+      if (step === this.cancelAtStep) this.onCancelStep?.();
+      if (options.signal?.aborted) throw new SamplingCancelledError('sampling was cancelled');
+      options.onProgress?.({
+        kind: 'step',
+        step,
+        steps: request.steps,
+        t: step / request.steps,
+        elapsedMs: step,
+      });
+    }
+    const image = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(request.steps) };
+    return {
+      images: Array.from({ length: request.batch }, () => image),
+      latentTokens: new Float32Array(4),
+      latentDims: [request.batch, 2, 2],
+      execution: { provider: 'cpu', adapter: 'fake', reason: 'test' },
+      timings: { samplingMs: 10 * request.steps, decodeMs: 30, totalMs: 10 * request.steps + 30 },
+    };
+  }
+}
