@@ -51,7 +51,7 @@ function cliReference() {
 }
 
 test('generates an image that matches the CLI', async ({ studio, provider }, testInfo) => {
-  await studio.setSettings(SETTINGS);
+  await studio.setSettings({ ...SETTINGS, previews: false });
   await studio.generateAndWait();
   await expect(studio.results).toHaveCount(1);
   await expect(studio.page.getByText(`${provider.toUpperCase()} · sampling`)).toBeVisible();

@@ -32,17 +32,24 @@ export class StudioPage {
     steps: number;
     guidance: number;
     batch?: number;
+    previews?: boolean;
   }) {
-    await this.page.getByLabel('Class').selectOption(String(settings.classId));
-    await this.page.getByLabel('Seed').fill(String(settings.seed));
-    await this.page.getByLabel('Steps').fill(String(settings.steps));
-    await this.page.getByLabel('Guidance scale').fill(String(settings.guidance));
-    await this.page.getByLabel('Batch size').fill(String(settings.batch ?? 1));
+    await this.page.getByLabel('Class', { exact: true }).selectOption(String(settings.classId));
+    await this.page.getByLabel('Seed', { exact: true }).fill(String(settings.seed));
+    await this.page.getByLabel('Steps', { exact: true }).fill(String(settings.steps));
+    await this.page.getByLabel('Guidance scale', { exact: true }).fill(String(settings.guidance));
+    await this.page.getByLabel('Batch size', { exact: true }).fill(String(settings.batch ?? 1));
+    await this.page.getByLabel('Live previews', { exact: true }).setChecked(settings.previews ?? false);
   }
 
   async generateAndWait(): Promise<void> {
     await this.generateButton.click();
     await expect(this.page.getByTestId('result')).toBeVisible({ timeout: 280_000 });
+  }
+
+  /** The running job's progress line ("Step 3 / 25 · … left"). */
+  get runStatus(): Locator {
+    return this.page.getByRole('status', { name: 'Run status' });
   }
 
   async download(buttonName: string): Promise<Download> {

@@ -55,9 +55,32 @@ export function serializeError(error: unknown): SerializedError {
   return { code: 'runtime', name: 'Error', message: String(error) };
 }
 
-/** Rebuilds an SvgStudioError (same code, name and message) on the receiving side. */
+type NamedErrorClass = new (message: string) => SvgStudioError;
+
+/** Every named error class (add new ones here): the receiving side of the worker protocol rebuilds
+ * the same class, so `instanceof SamplingCancelledError` works on the main thread. */
+const NAMED_ERRORS: readonly NamedErrorClass[] = [
+  ManifestError,
+  IntegrityError,
+  ModelFetchError,
+  ModelIoMismatchError,
+  UnknownClassError,
+  InvalidSettingError,
+  SamplingCancelledError,
+  ImageDecodeError,
+  NpyFormatError,
+  RuntimeFailureError,
+];
+const CLASS_BY_CODE = new Map<string, NamedErrorClass>(
+  NAMED_ERRORS.map((named) => [new named('').code, named]),
+);
+
+/** Rebuilds the named error (same class, code, name and message) on the receiving side. */
 export function deserializeError(serialized: SerializedError): SvgStudioError {
-  const error = new SvgStudioError(serialized.code as ErrorCode, serialized.message);
+  const named = CLASS_BY_CODE.get(serialized.code);
+  const error = named
+    ? new named(serialized.message)
+    : new SvgStudioError(serialized.code as ErrorCode, serialized.message);
   error.name = serialized.name;
   return error;
 }

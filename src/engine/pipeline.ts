@@ -17,6 +17,7 @@ import type {
   StepProgressEvent,
 } from './studio-engine';
 import { cpuTensor, type CpuTensor } from './tensor';
+import { yieldToEventLoop } from './yield';
 
 /** Standardised tokens [B,N,C] → images, through destandardisation, NCHW layout and the decoder. */
 async function decodeTokens<T>(
@@ -59,7 +60,11 @@ export async function generateImages<T>(
       nullId: manifest.classes.nullId,
       guidance,
       math: runtime.math,
-      model: (z, t, labels) => runtime.velocity(z, t, labels),
+      // Yield before each forward so a cancel message reaches the worker within one step.
+      model: async (z, t, labels) => {
+        await yieldToEventLoop();
+        return runtime.velocity(z, t, labels);
+      },
       previewEvery: request.previewEvery,
       ...(options.signal ? { signal: options.signal } : {}),
       onStep: async (event) => {

@@ -24,6 +24,7 @@ describe('engine errors', () => {
     const original = new ManifestError('manifest.json: latent.mean has 103 values');
     const copy = deserializeError(JSON.parse(JSON.stringify(serializeError(original))));
     expect(copy).toBeInstanceOf(SvgStudioError);
+    expect(copy).toBeInstanceOf(original.constructor);
     expect([copy.code, copy.name, copy.message]).toEqual([original.code, original.name, original.message]);
     expect(serializeError(new TypeError('boom'))).toEqual({
       code: 'runtime',

@@ -31,6 +31,7 @@ function AxisControls(props: {
       <label>
         {which} axis
         <select
+          aria-label={`${which} axis`}
           value={axis?.name ?? ''}
           onChange={(e) => {
             const name = e.target.value as GridAxisName | '';
@@ -48,7 +49,11 @@ function AxisControls(props: {
       {axis && (
         <label>
           {which} values
-          <input value={axis.values} onChange={(e) => onChange({ ...axis, values: e.target.value })} />
+          <input
+            aria-label={`${which} values`}
+            value={axis.values}
+            onChange={(e) => onChange({ ...axis, values: e.target.value })}
+          />
         </label>
       )}
     </div>

@@ -59,7 +59,9 @@ export function GeneratePanel() {
     : [settings.guidanceSchedule, ...SCHEDULES.map((s) => s.value)];
 
   return (
-    <form className="panel generate-panel" onSubmit={onSubmit} aria-label="Generation settings">
+    // noValidate: the fields clamp their own values, and a browser step mismatch (shift 0.15 against a
+    // 0.05 step) must never silently block Generate.
+    <form className="panel generate-panel" onSubmit={onSubmit} aria-label="Generation settings" noValidate>
       <ClassPicker
         names={manifest?.classes.names ?? []}
         value={settings.classId}
@@ -84,6 +86,7 @@ export function GeneratePanel() {
       <label>
         Sampler
         <select
+          aria-label="Sampler"
           value={settings.sampler}
           onChange={(e) => update({ sampler: e.target.value as 'euler' | 'heun' })}
         >
@@ -95,7 +98,7 @@ export function GeneratePanel() {
         Timestep shift
         <input
           type="number"
-          step={0.05}
+          step="any"
           min={0.01}
           value={settings.shift}
           onChange={(e) => update({ shift: finiteOr(e.target.value, settings.shift) })}
@@ -105,7 +108,7 @@ export function GeneratePanel() {
         Guidance scale
         <input
           type="number"
-          step={0.5}
+          step="any"
           min={0}
           value={settings.guidanceScale}
           onChange={(e) => update({ guidanceScale: finiteOr(e.target.value, settings.guidanceScale) })}
@@ -114,6 +117,7 @@ export function GeneratePanel() {
       <label>
         Guidance schedule
         <select
+          aria-label="Guidance schedule"
           value={settings.guidanceSchedule}
           onChange={(e) => update({ guidanceSchedule: e.target.value })}
         >
