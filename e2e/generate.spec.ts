@@ -54,7 +54,14 @@ test('generates an image that matches the CLI', async ({ studio, provider }, tes
   await studio.setSettings({ ...SETTINGS, previews: false });
   await studio.generateAndWait();
   await expect(studio.results).toHaveCount(1);
-  await expect(studio.page.getByText(`${provider.toUpperCase()} · sampling`)).toBeVisible();
+  const meta = studio.page.getByText(`${provider.toUpperCase()} · sampling`);
+  await expect(meta).toBeVisible();
+  // Reported, not asserted: wall-clock limits belong to `npm run bench`.
+  const [, samplingMs, decodeMs] =
+    /sampling (\d+) ms · decode (\d+) ms/.exec((await meta.textContent()) ?? '') ?? [];
+  console.log(
+    `${provider}: ${SETTINGS.steps} guided steps in ${samplingMs} ms (${Number(samplingMs) / SETTINGS.steps} ms/step), decode ${decodeMs} ms`,
+  );
   await studio.page.screenshot({ path: testInfo.outputPath('studio.png'), fullPage: true });
 
   const latentPath = path.join(outDir, `${provider}.npy`);
