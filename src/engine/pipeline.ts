@@ -2,7 +2,17 @@
 // rectified-flow sampling on the runtime's latents → decoder) and reconstruction (encoders → aligned
 // latent → decoder). Pure orchestration: the networks run in the runtime, the arithmetic in engine modules.
 import { fromModelOutput, resizeAndCenterCrop, toModelInput, type RgbaImage } from './image';
-import { assembleLatent, destandardize, tokensToNchw } from './latents';
+import { ModelIoMismatchError } from './errors';
+import {
+  assembleLatent,
+  destandardize,
+  matchDistribution,
+  meanResidual,
+  nchwToTokens,
+  standardize,
+  tokensToNchw,
+  zeroResidual,
+} from './latents';
 import { validateSamplerSettings, type ModelSetManifest } from './manifest';
 import { TorchGenerator } from './rng/torch-randn';
 import { parseGuidanceSchedule } from './schedulers/guidance';
@@ -10,6 +20,11 @@ import { sampleFlow } from './schedulers/sampler';
 import type { ModelSetRuntime } from './runtime-contract';
 import type {
   CallOptions,
+  DecodeLatentsRequest,
+  DecodeLatentsResult,
+  DinoOnlyMode,
+  EncodeImagesRequest,
+  EncodeImagesResult,
   GenerateRequest,
   GenerateResult,
   ReconstructRequest,
@@ -19,16 +34,36 @@ import type {
 import { cpuTensor, type CpuTensor } from './tensor';
 import { yieldToEventLoop } from './yield';
 
-/** Standardised tokens [B,N,C] → images, through destandardisation, NCHW layout and the decoder. */
+/** How each "DINO only" mode rewrites the residual channels of a raw latent [B, C, h, w]. */
+const DINO_ONLY: Record<DinoOnlyMode, (latent: CpuTensor, manifest: ModelSetManifest) => CpuTensor> = {
+  zero: (latent, manifest) => zeroResidual(latent, manifest.latent.dinoChannels),
+  mean: (latent, manifest) => meanResidual(latent, manifest.latent.dinoChannels, manifest.latent.mean),
+};
+
+/**
+ * Standardised tokens [B,N,C] → images, through destandardisation, NCHW layout and the decoder;
+ * `dinoOnly` first drops the residual channels' information (see DinoOnlyMode).
+ */
 async function decodeTokens<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   tokens: CpuTensor,
+  dinoOnly: DinoOnlyMode | false = false,
 ): Promise<RgbaImage[]> {
   const [gridH, gridW] = manifest.latent.grid;
   const raw = destandardize(tokens, manifest.latent.mean, manifest.latent.std);
-  const image = await runtime.decode(tokensToNchw(raw, gridH, gridW));
+  const latent = tokensToNchw(raw, gridH, gridW);
+  const image = await runtime.decode(dinoOnly ? DINO_ONLY[dinoOnly](latent, manifest) : latent);
   return Array.from({ length: image.dims[0] ?? 0 }, (_, index) => fromModelOutput(image, index));
+}
+
+/** Stacks per-image encoder inputs [1, 3, H, W] into one batch [B, 3, H, W]. */
+function stackBatch(items: readonly CpuTensor[]): CpuTensor {
+  const [, channels, height, width] = items[0]!.dims as [number, number, number, number];
+  const size = channels * height * width;
+  const out = new Float32Array(items.length * size);
+  items.forEach((item, index) => out.set(item.data, index * size));
+  return cpuTensor(out, [items.length, channels, height, width]);
 }
 
 export async function generateImages<T>(
@@ -98,22 +133,63 @@ export async function generateImages<T>(
   };
 }
 
+/**
+ * Images → model-resolution crops, DINO tokens [B,N,D], aligned residual [B,R,N] and standardised latent
+ * tokens [B,N,C]. The batch is encoded together, so each image's residual depends on the others.
+ */
+export async function encodeImages<T>(
+  runtime: ModelSetRuntime<T>,
+  manifest: ModelSetManifest,
+  request: EncodeImagesRequest,
+  _options: CallOptions<never> = {},
+): Promise<EncodeImagesResult> {
+  if (request.images.length === 0) throw new ModelIoMismatchError('encodeImages needs at least one image');
+  const started = performance.now();
+  const inputs = request.images.map((image) => resizeAndCenterCrop(image, manifest.image.resolution));
+  const pixels = stackBatch(inputs.map((input) => toModelInput(input, manifest.image.normalization)));
+  const patchTokens = await runtime.encodeDino(pixels);
+  const residual = await runtime.encodeResidual(pixels);
+  const eps = manifest.latent.alignmentEps;
+  const latent = assembleLatent(patchTokens, residual, eps, manifest.latent.grid);
+  const tokens = standardize(nchwToTokens(latent), manifest.latent.mean, manifest.latent.std);
+  const aligned = matchDistribution(patchTokens, residual, eps);
+  return {
+    inputs,
+    latentTokens: tokens.data,
+    latentDims: tokens.dims,
+    dinoTokens: patchTokens.data,
+    dinoDims: patchTokens.dims,
+    residual: aligned.data,
+    residualDims: aligned.dims,
+    timings: { encodeMs: performance.now() - started },
+  };
+}
+
+/** Standardised latent tokens [B,N,C] → images, optionally without the residual branch. */
+export async function decodeLatents<T>(
+  runtime: ModelSetRuntime<T>,
+  manifest: ModelSetManifest,
+  request: DecodeLatentsRequest,
+  _options: CallOptions<never> = {},
+): Promise<DecodeLatentsResult> {
+  const started = performance.now();
+  const tokens = cpuTensor(request.latentTokens, request.latentDims);
+  const images = await decodeTokens(runtime, manifest, tokens, request.dinoOnly ?? false);
+  return { images, timings: { decodeMs: performance.now() - started } };
+}
+
+/** One image through encodeImages and decodeLatents (a batch of one, as the CLI's reconstruct). */
 export async function reconstructImage<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   request: ReconstructRequest,
-  _options: CallOptions<never> = {},
+  options: CallOptions<never> = {},
 ): Promise<ReconstructResult> {
-  const started = performance.now();
-  const input = resizeAndCenterCrop(request.image, manifest.image.resolution);
-  const pixels = toModelInput(input, manifest.image.normalization);
-  const [patchTokens, residual] = [await runtime.encodeDino(pixels), await runtime.encodeResidual(pixels)];
-  const latent = assembleLatent(patchTokens, residual, manifest.latent.alignmentEps);
-  const encoded = performance.now();
-  const output = await runtime.decode(latent);
+  const encoded = await encodeImages(runtime, manifest, { images: [request.image] }, options);
+  const decoded = await decodeLatents(runtime, manifest, encoded, options);
   return {
-    input,
-    reconstruction: fromModelOutput(output, 0),
-    timings: { encodeMs: encoded - started, decodeMs: performance.now() - encoded },
+    input: encoded.inputs[0]!,
+    reconstruction: decoded.images[0]!,
+    timings: { encodeMs: encoded.timings.encodeMs, decodeMs: decoded.timings.decodeMs },
   };
 }

@@ -2,10 +2,14 @@
 // set and runs the pipelines on it. The runtime comes from an injected loader, so this file never
 // touches ONNX Runtime.
 import type { ModelSetManifest } from './manifest';
-import { generateImages, reconstructImage } from './pipeline';
+import { decodeLatents, encodeImages, generateImages, reconstructImage } from './pipeline';
 import type { ModelSetRuntime } from './runtime-contract';
 import type {
   CallOptions,
+  DecodeLatentsRequest,
+  DecodeLatentsResult,
+  EncodeImagesRequest,
+  EncodeImagesResult,
   GenerateRequest,
   GenerateResult,
   LoadedModelSet,
@@ -60,6 +64,22 @@ export class EngineService implements StudioEngine {
   async reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult> {
     const { runtime, manifest } = this.current();
     return reconstructImage(runtime, manifest, request, options);
+  }
+
+  async encodeImages(
+    request: EncodeImagesRequest,
+    options?: CallOptions<never>,
+  ): Promise<EncodeImagesResult> {
+    const { runtime, manifest } = this.current();
+    return encodeImages(runtime, manifest, request, options);
+  }
+
+  async decodeLatents(
+    request: DecodeLatentsRequest,
+    options?: CallOptions<never>,
+  ): Promise<DecodeLatentsResult> {
+    const { runtime, manifest } = this.current();
+    return decodeLatents(runtime, manifest, request, options);
   }
 
   async dispose(): Promise<void> {

@@ -71,6 +71,44 @@ export interface ReconstructResult {
   readonly timings: { readonly encodeMs: number; readonly decodeMs: number };
 }
 
+export interface EncodeImagesRequest {
+  /** Encoded together: the residual alignment uses statistics of the whole batch. */
+  readonly images: readonly RgbaImage[];
+}
+
+export interface EncodeImagesResult {
+  /** The model-resolution inputs (resized and centre-cropped), one per image. */
+  readonly inputs: readonly RgbaImage[];
+  /** Standardised latent tokens [B, N, C] (the DiT's space), row-major. */
+  readonly latentTokens: Float32Array;
+  readonly latentDims: readonly number[];
+  /** Raw DINO patch tokens [B, N, D]. */
+  readonly dinoTokens: Float32Array;
+  readonly dinoDims: readonly number[];
+  /** Residual features aligned to the DINO statistics of this batch, [B, R, N]. */
+  readonly residual: Float32Array;
+  readonly residualDims: readonly number[];
+  readonly timings: { readonly encodeMs: number };
+}
+
+/**
+ * How "DINO features only" removes the residual branch's information before decoding: 'zero' sets the
+ * raw residual channels to 0, 'mean' to their per-channel latent mean (manifest latent.mean).
+ */
+export type DinoOnlyMode = 'zero' | 'mean';
+
+export interface DecodeLatentsRequest {
+  /** Standardised latent tokens [B, N, C], row-major. */
+  readonly latentTokens: Float32Array;
+  readonly latentDims: readonly number[];
+  readonly dinoOnly?: DinoOnlyMode | false;
+}
+
+export interface DecodeLatentsResult {
+  readonly images: readonly RgbaImage[];
+  readonly timings: { readonly decodeMs: number };
+}
+
 export interface CallOptions<P> {
   readonly onProgress?: (event: P) => void;
   readonly signal?: AbortSignal;
@@ -83,4 +121,6 @@ export interface StudioEngine {
   ): Promise<LoadedModelSet>;
   generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult>;
   reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult>;
+  encodeImages(request: EncodeImagesRequest, options?: CallOptions<never>): Promise<EncodeImagesResult>;
+  decodeLatents(request: DecodeLatentsRequest, options?: CallOptions<never>): Promise<DecodeLatentsResult>;
 }

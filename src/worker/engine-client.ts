@@ -38,6 +38,14 @@ export class WorkerEngineClient implements StudioEngine {
     return this.call('reconstruct', request, options);
   }
 
+  encodeImages(request: EngineMethods['encodeImages'][0], options?: CallOptions<never>) {
+    return this.call('encodeImages', request, options);
+  }
+
+  decodeLatents(request: EngineMethods['decodeLatents'][0], options?: CallOptions<never>) {
+    return this.call('decodeLatents', request, options);
+  }
+
   private call<M extends EngineMethod>(
     method: M,
     request: EngineMethods[M][0],

@@ -2,6 +2,10 @@
 // worker answers with any number of progress events and then exactly one result or error for that id.
 // Errors cross as {code, name, message} and are rebuilt into the engine's named error classes.
 import type {
+  DecodeLatentsRequest,
+  DecodeLatentsResult,
+  EncodeImagesRequest,
+  EncodeImagesResult,
   GenerateRequest,
   GenerateResult,
   LoadedModelSet,
@@ -17,6 +21,8 @@ export interface EngineMethods {
   loadModelSet: [LoadModelSetRequest, LoadProgressEvent, LoadedModelSet];
   generate: [GenerateRequest, StepProgressEvent, GenerateResult];
   reconstruct: [ReconstructRequest, never, ReconstructResult];
+  encodeImages: [EncodeImagesRequest, never, EncodeImagesResult];
+  decodeLatents: [DecodeLatentsRequest, never, DecodeLatentsResult];
 }
 export type EngineMethod = keyof EngineMethods;
 

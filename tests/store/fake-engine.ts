@@ -24,6 +24,14 @@ export class FakeEngine implements StudioEngine {
     throw new Error('not used');
   }
 
+  async encodeImages(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async decodeLatents(): Promise<never> {
+    throw new Error('not used');
+  }
+
   async generate(
     request: GenerateRequest,
     options: Parameters<StudioEngine['generate']>[1] = {},

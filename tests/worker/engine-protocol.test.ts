@@ -29,6 +29,8 @@ const fakeEngine = (overrides: Partial<StudioEngine>): StudioEngine => ({
   loadModelSet: () => Promise.reject(new Error('not used')),
   generate: () => Promise.reject(new Error('not used')),
   reconstruct: () => Promise.reject(new Error('not used')),
+  encodeImages: () => Promise.reject(new Error('not used')),
+  decodeLatents: () => Promise.reject(new Error('not used')),
   ...overrides,
 });
 
