@@ -1,0 +1,84 @@
+"""Stage 2: the residual ViT and the convolutional decoder, trained to reconstruct through the frozen encoder.
+
+latent = [DINO patch tokens (frozen) ; residual aligned to their batch statistics] -> decoder -> pixels.
+Loss: L1 + 0.5 * (1 - SSIM) on [0, 1] pixels (no perceptual network exists offline). Residual masking, our
+reading of SVG's recipe: for a random 10 % of the samples the residual channels are zeroed before decoding,
+so the decoder also learns to draw from the DINO features alone and cannot hide everything in 8 channels.
+"""
+import math
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from svg_models.decoder import Decoder
+from svg_models.dinov3 import DinoV3
+from svg_models.latent import match_distribution
+from svg_models.residual_vit import ResidualViT
+
+from .augment import random_flip
+from .data import to_encoder_input
+
+RESIDUAL_MASK_P = 0.1
+
+
+def ssim(a: Tensor, b: Tensor, window: int = 7, sigma: float = 1.5) -> Tensor:
+    """Mean SSIM of [B,3,H,W] images in [0,1]: Gaussian window, C1 = 0.01^2, C2 = 0.03^2 (Wang et al. 2004)."""
+    coords = torch.arange(window, dtype=a.dtype) - window // 2
+    g = torch.exp(-(coords**2) / (2 * sigma**2))
+    g = (g / g.sum())[None, :] * (g / g.sum())[:, None]
+    kernel = g.expand(a.shape[1], 1, window, window)
+    blur = lambda x: F.conv2d(x, kernel, padding=window // 2, groups=a.shape[1])  # noqa: E731
+    mu_a, mu_b = blur(a), blur(b)
+    var_a, var_b = blur(a * a) - mu_a**2, blur(b * b) - mu_b**2
+    cov = blur(a * b) - mu_a * mu_b
+    c1, c2 = 0.01**2, 0.03**2
+    return (((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))).mean()
+
+
+def encode(dino: DinoV3, residual: ResidualViT, images: Tensor, grid: int, eps: float = 1e-6) -> Tensor:
+    """images [B,3,S,S] in [-1,1] -> raw latent [B, D+R, grid, grid] (alignment over this batch)."""
+    pixels = to_encoder_input(images)
+    with torch.no_grad():
+        h = dino(pixels).transpose(1, 2)  # [B, D, N]
+    r = match_distribution(h, residual(pixels), eps)  # [B, R, N]
+    return torch.cat([h, r], dim=1).reshape(images.shape[0], -1, grid, grid)
+
+
+def train_autoencoder(images: Tensor, dino: DinoV3, residual: ResidualViT, decoder: Decoder, *, steps: int,
+                      batch: int, seed: int, checkpoint, log, lr: float = 5e-4) -> None:
+    torch.manual_seed(seed)
+    grid = images.shape[-1] // dino.config.patch_size
+    dim = dino.config.embed_dim
+    params = list(residual.parameters()) + list(decoder.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
+    state = checkpoint.load()
+    start = 0
+    if state:
+        residual.load_state_dict(state["residual"]), decoder.load_state_dict(state["decoder"])
+        opt.load_state_dict(state["opt"])
+        start = state["step"]
+    gen = torch.Generator().manual_seed(seed * 1000 + start)
+    residual.train(), decoder.train()
+    started = time.time()
+    for step in range(start, steps):
+        for group in opt.param_groups:
+            group["lr"] = lr * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * step / steps))
+        x = random_flip(images[torch.randint(0, images.shape[0], (batch,), generator=gen)], gen)
+        latent = encode(dino, residual, x, grid)
+        keep = (torch.rand(batch, generator=gen) >= RESIDUAL_MASK_P).float()[:, None, None, None]
+        latent = torch.cat([latent[:, :dim], latent[:, dim:] * keep], dim=1)
+        out = decoder(latent)
+        target, pred = (x + 1) / 2, (out.clamp(-1, 1) + 1) / 2
+        loss = F.l1_loss(out, x) + 0.5 * (1 - ssim(pred, target))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        if (step + 1) % 50 == 0 or step + 1 == steps:
+            psnr = -10 * torch.log10(F.mse_loss(pred.detach(), target)).item()
+            log(f"autoencoder step {step + 1}/{steps} loss {loss.item():.4f} psnr {psnr:.2f} ({time.time() - started:.0f} s)")
+            checkpoint.save({"residual": residual.state_dict(), "decoder": decoder.state_dict(),
+                             "opt": opt.state_dict(), "step": step + 1})
+    residual.eval(), decoder.eval()
