@@ -1,0 +1,60 @@
+// Browser decoding of a user's image, shared by every view that takes one. The bytes are checked first
+// (src/engine/image-input: format, header dimensions, limits), so a huge or non-image file is refused
+// before the browser decodes anything; then createImageBitmap decodes off the main thread with the EXIF
+// orientation applied (GIFs give their first frame), and a canvas turns it into an RgbaImage,
+// transparency composited over white and scaled so its short side is at most WORKING_SIDE.
+import { ImageDecodeError } from '../../engine/errors';
+import type { RgbaImage } from '../../engine/image';
+import { IMAGE_LIMITS, readImageHeader, type ImageHeader } from '../../engine/image-input';
+
+/** The short side images are kept at after loading: far above any model resolution, far below a photo. */
+const WORKING_SIDE = 1024;
+
+export interface LoadedImage {
+  readonly name: string;
+  readonly image: RgbaImage;
+  readonly header: ImageHeader;
+  /** Size after EXIF orientation, before scaling to WORKING_SIDE. */
+  readonly orientedWidth: number;
+  readonly orientedHeight: number;
+}
+
+export async function loadImageBlob(blob: Blob, name: string): Promise<LoadedImage> {
+  if (blob.size > IMAGE_LIMITS.maxFileBytes) {
+    throw new ImageDecodeError(
+      `${name}: ${(blob.size / 2 ** 20).toFixed(0)} MB is larger than the ${IMAGE_LIMITS.maxFileBytes / 2 ** 20} MB limit`,
+    );
+  }
+  const header = readImageHeader(new Uint8Array(await blob.arrayBuffer()), name, blob.type);
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'default' });
+  } catch (error) {
+    throw new ImageDecodeError(
+      `${name}: the browser could not decode this ${header.format.toUpperCase()} (corrupt or truncated data)`,
+      { cause: error },
+    );
+  }
+  try {
+    const scale = Math.min(1, WORKING_SIDE / Math.min(bitmap.width, bitmap.height));
+    const width = Math.max(1, Math.round(bitmap.width * scale));
+    const height = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new ImageDecodeError(`${name}: no 2D canvas to read the pixels with`);
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, 0, 0, width, height);
+    const pixels = context.getImageData(0, 0, width, height);
+    return {
+      name,
+      image: { width, height, data: pixels.data },
+      header,
+      orientedWidth: bitmap.width,
+      orientedHeight: bitmap.height,
+    };
+  } finally {
+    bitmap.close();
+  }
+}
