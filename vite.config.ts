@@ -29,6 +29,8 @@ const crossOriginIsolation = {
 
 export default defineConfig({
   plugins: [copyOrtRuntime(), react()],
+  // The version written into every downloaded PNG's metadata.
+  define: { __APP_VERSION__: JSON.stringify(process.env.npm_package_version ?? 'dev') },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: { format: 'es' },

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'image-decode'
   | 'npy'
   | 'usage'
+  | 'result-metadata'
+  | 'storage'
   | 'runtime';
 
 export class SvgStudioError extends Error {
@@ -42,6 +44,10 @@ export class SamplingCancelledError extends define('cancelled') {}
 export class ImageDecodeError extends define('image-decode') {}
 export class NpyFormatError extends define('npy') {}
 export class RuntimeFailureError extends define('runtime') {}
+/** A dropped or opened PNG that is not one of ours, or whose metadata is damaged. */
+export class ResultMetadataError extends define('result-metadata') {}
+/** Browser storage (IndexedDB, Cache Storage) unavailable or full. */
+export class StorageError extends define('storage') {}
 
 export interface SerializedError {
   readonly code: string;
@@ -70,6 +76,8 @@ const NAMED_ERRORS: readonly NamedErrorClass[] = [
   ImageDecodeError,
   NpyFormatError,
   RuntimeFailureError,
+  ResultMetadataError,
+  StorageError,
 ];
 const CLASS_BY_CODE = new Map<string, NamedErrorClass>(
   NAMED_ERRORS.map((named) => [new named('').code, named]),

@@ -493,8 +493,20 @@ export function validateSamplerSettings(manifest: ModelSetManifest, s: SamplerSe
   }
 }
 
-const toHex = (digest: ArrayBuffer) =>
-  Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+/** Lower-case hex SHA-256 (Web Crypto: the browser, its workers and Node 20 all have it). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A manifest read from its text, with the SHA-256 of that text: results record which manifest made them. */
+export async function readManifestText(
+  text: string,
+  source: string,
+): Promise<{ manifest: ModelSetManifest; manifestSha256: string }> {
+  const manifest = parseManifest(parseJson(text, source), source);
+  return { manifest, manifestSha256: await sha256Hex(new TextEncoder().encode(text)) };
+}
 
 /** Checks a file against its manifest entry: the size first (cheap), then the SHA-256. */
 export async function verifyFileIntegrity(
@@ -507,7 +519,7 @@ export async function verifyFileIntegrity(
       `${file}: size is ${bytes.byteLength} bytes, the manifest says ${expected.bytes} (size mismatch: incomplete or replaced file)`,
     );
   }
-  const digest = toHex(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
+  const digest = await sha256Hex(bytes);
   if (digest !== expected.sha256.toLowerCase()) {
     throw new IntegrityError(
       `${file}: SHA-256 is ${digest}, the manifest says ${expected.sha256} (hash mismatch: corrupt or replaced file)`,

@@ -24,6 +24,8 @@ import { RuntimeFailureError } from './errors';
 
 export interface LoadedRuntime {
   readonly manifest: ModelSetManifest;
+  /** SHA-256 of the manifest's text, recorded in every result's metadata. */
+  readonly manifestSha256: string;
   readonly runtime: ModelSetRuntime<unknown>;
 }
 
@@ -47,7 +49,11 @@ export class EngineService implements StudioEngine {
       const next = await this.loadRuntime(request, options?.onProgress);
       await this.dispose();
       this.loaded = next;
-      return { manifest: next.manifest, execution: next.runtime.execution };
+      return {
+        manifest: next.manifest,
+        manifestSha256: next.manifestSha256,
+        execution: next.runtime.execution,
+      };
     });
     this.loading = load.catch(() => undefined);
     return load;

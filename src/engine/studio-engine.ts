@@ -16,6 +16,7 @@ export interface LoadModelSetRequest {
 
 export interface LoadedModelSet {
   readonly manifest: ModelSetManifest;
+  readonly manifestSha256: string;
   readonly execution: ExecutionInfo;
 }
 

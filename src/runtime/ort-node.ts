@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ManifestError, ModelFetchError } from '../engine/errors';
-import { parseJson, parseManifest, type ModelSetManifest } from '../engine/manifest';
+import { readManifestText, type ModelSetManifest } from '../engine/manifest';
 import type { RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { cpuTensor, type CpuTensor } from '../engine/tensor';
@@ -81,7 +81,7 @@ export const loadNodeRuntime: RuntimeLoader = async (request, onProgress) => {
   } catch (error) {
     throw new ManifestError(`${manifestPath}: cannot read the manifest (${(error as Error).message})`);
   }
-  const manifest = parseManifest(parseJson(text, manifestPath), manifestPath);
+  const { manifest, manifestSha256 } = await readManifestText(text, manifestPath);
   const runtime = await loadModelSetFromDirectory(request.source, manifest, onProgress);
-  return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
+  return { manifest, manifestSha256, runtime: runtime as ModelSetRuntime<unknown> };
 };

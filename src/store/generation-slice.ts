@@ -124,6 +124,7 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
         },
       });
       get().updateSettings({ seed: seedAfterRun(get().seedMode, seed, settings.batch) });
+      await get().addResultToGallery({ ...result, settings });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       set({

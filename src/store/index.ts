@@ -1,13 +1,15 @@
 // The studio's one zustand store, composed from slices; components read it through selectors.
 import { create } from 'zustand';
+import { createGallerySlice, type GallerySlice } from './gallery-slice';
 import { createGenerationSlice, type GenerationSlice } from './generation-slice';
 import { createGridSlice, type GridSlice } from './grid-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';
 
-export type StudioState = ModelSlice & GenerationSlice & GridSlice;
+export type StudioState = ModelSlice & GenerationSlice & GridSlice & GallerySlice;
 
 export const useStudio = create<StudioState>()((...args) => ({
   ...createModelSlice(...args),
   ...createGenerationSlice(...args),
   ...createGridSlice(...args),
+  ...createGallerySlice(...args),
 }));

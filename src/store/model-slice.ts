@@ -16,6 +16,8 @@ export interface ModelSlice {
   selectedSetId: string | null;
   provider: ProviderPreference;
   manifest: ModelSetManifest | null;
+  /** SHA-256 of the loaded manifest's text (recorded with every result). */
+  manifestSha256: string | null;
   execution: ExecutionInfo | null;
   loadStatus: 'idle' | 'loading' | 'ready' | 'error';
   loadProgress: LoadProgressEvent | null;
@@ -33,6 +35,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
   selectedSetId: null,
   provider: 'auto',
   manifest: null,
+  manifestSha256: null,
   execution: null,
   loadStatus: 'idle',
   loadProgress: null,
@@ -72,7 +75,12 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       if (requestedLoad !== wanted) return;
       // A provider switch reloads the same set: keep the user's settings; a new set brings its defaults.
       const sameSet = get().manifest?.id === loaded.manifest.id;
-      set({ manifest: loaded.manifest, execution: loaded.execution, loadStatus: 'ready' });
+      set({
+        manifest: loaded.manifest,
+        manifestSha256: loaded.manifestSha256,
+        execution: loaded.execution,
+        loadStatus: 'ready',
+      });
       if (!sameSet) get().adoptManifestDefaults(loaded.manifest);
     } catch (error) {
       if (requestedLoad !== wanted) return;

@@ -1,7 +1,7 @@
 // The browser's EngineService: loads manifests and ONNX files over fetch (with byte progress) and runs
 // them on onnxruntime-web.
 import { ManifestError, ModelFetchError } from '../engine/errors';
-import { parseJson, parseManifest } from '../engine/manifest';
+import { readManifestText } from '../engine/manifest';
 import { EngineService, type RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { loadWebModelSet } from '../runtime/ort-web';
@@ -46,7 +46,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
   const manifestUrl = request.source;
   const text = await (await fetchOrThrow(manifestUrl)).text();
   if (!text.trimStart().startsWith('{')) throw new ManifestError(`${manifestUrl}: not a JSON manifest`);
-  const manifest = parseManifest(parseJson(text, manifestUrl), manifestUrl);
+  const { manifest, manifestSha256 } = await readManifestText(text, manifestUrl);
   const runtime = await loadWebModelSet({
     manifest,
     preference: request.provider,
@@ -54,7 +54,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
       readWithProgress(await fetchOrThrow(new URL(file, manifestUrl).href), progress),
     onProgress: onProgress,
   });
-  return { manifest, runtime: runtime as ModelSetRuntime<unknown> };
+  return { manifest, manifestSha256, runtime: runtime as ModelSetRuntime<unknown> };
 };
 
 export function createWebEngine(): EngineService {

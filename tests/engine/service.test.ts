@@ -30,6 +30,7 @@ describe('EngineService', () => {
       log.push(`end ${request.source}`);
       return {
         manifest: { id: request.source } as unknown as ModelSetManifest,
+        manifestSha256: `sha-${request.source}`,
         runtime: fakeRuntime(request.source, log),
       };
     };
@@ -48,6 +49,7 @@ describe('EngineService', () => {
       if (calls++ === 0) throw new Error('broken manifest');
       return {
         manifest: { id: request.source } as unknown as ModelSetManifest,
+        manifestSha256: `sha-${request.source}`,
         runtime: fakeRuntime('ok', []),
       };
     });

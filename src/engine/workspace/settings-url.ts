@@ -81,3 +81,28 @@ export function writeSettingsQuery(
   }
   return `?${params.toString()}`;
 }
+
+/**
+ * The same checks for settings stored as a JSON object (PNG metadata, gallery records): every field
+ * must be present and valid; returns the settings, or the list of problems.
+ */
+export function validateLinkedSettings(
+  record: Record<string, unknown>,
+): { settings: LinkedSettings; problems: [] } | { settings: null; problems: string[] } {
+  const settings: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, field] of Object.entries(FIELDS) as [
+    keyof LinkedSettings,
+    Field<keyof LinkedSettings>,
+  ][]) {
+    const value = record[name];
+    const parsed =
+      typeof value === 'number' || typeof value === 'string' ? field.parse(String(value)) : undefined;
+    if (parsed === undefined)
+      problems.push(`${name}: ${value === undefined ? 'missing' : JSON.stringify(value)}`);
+    else settings[name] = parsed;
+  }
+  return problems.length === 0
+    ? { settings: settings as unknown as LinkedSettings, problems: [] }
+    : { settings: null, problems };
+}
