@@ -2,6 +2,7 @@
 // (and never another branch in App). Order is the order of the tab strip.
 import type { ComponentType } from 'react';
 import { GenerateWorkspace } from './generate/GenerateWorkspace';
+import { ReconstructionLab } from './lab/ReconstructionLab';
 
 export interface WorkspaceTab {
   /** Stable id: used in the URL (?view=) and as the DOM id prefix. */
@@ -12,6 +13,7 @@ export interface WorkspaceTab {
 
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'generate', label: 'Generate', View: GenerateWorkspace },
+  { id: 'reconstruct', label: 'Reconstruct', View: ReconstructionLab },
 ];
 
 export function findTab(id: string | null): WorkspaceTab {
