@@ -2,7 +2,7 @@
 // rectified-flow sampling on the runtime's latents → decoder) and reconstruction (encoders → aligned
 // latent → decoder). Pure orchestration: the networks run in the runtime, the arithmetic in engine modules.
 import { fromModelOutput, resizeAndCenterCrop, toModelInput, type RgbaImage } from './image';
-import { ModelIoMismatchError } from './errors';
+import { InvalidSettingError, ModelIoMismatchError } from './errors';
 import {
   assembleLatent,
   destandardize,
@@ -17,6 +17,8 @@ import { validateSamplerSettings, type ModelSetManifest } from './manifest';
 import { TorchGenerator } from './rng/torch-randn';
 import { parseGuidanceSchedule } from './schedulers/guidance';
 import { sampleFlow } from './schedulers/sampler';
+import { editStartStep, followSourceInRegion, noisedLatent } from './schedulers/start';
+import { timeGrid } from './schedulers/time-grid';
 import type { ModelSetRuntime } from './runtime-contract';
 import type {
   CallOptions,
@@ -66,6 +68,38 @@ function stackBatch(items: readonly CpuTensor[]): CpuTensor {
   return cpuTensor(out, [items.length, channels, height, width]);
 }
 
+/**
+ * The sampler's start for a request: step 0 from the noise, or (SDEdit) the source latent noised to the
+ * first grid time at or after 1 - strength; with keepTokens, a hook that puts the kept tokens back on the
+ * source's trajectory (same noise) after every step. See schedulers/start.ts.
+ */
+function editStart<T>(
+  runtime: ModelSetRuntime<T>,
+  request: GenerateRequest,
+  noise: CpuTensor,
+): { startStep: number; start: CpuTensor; afterStep?: (z: T, step: number, tNext: number) => Promise<T> } {
+  const init = request.start?.init;
+  const keep = request.start?.keepTokens;
+  if (!init) {
+    if (keep) throw new InvalidSettingError('a region edit needs a source latent (start.init)');
+    return { startStep: 0, start: noise };
+  }
+  const channels = noise.dims[2] ?? 1;
+  const grid = timeGrid(request.steps, request.shift);
+  const startStep = editStartStep(grid, init.strength);
+  const start = cpuTensor(noisedLatent(init.latentTokens, noise.data, grid[startStep] as number), noise.dims);
+  if (!keep) return { startStep, start };
+  return {
+    startStep,
+    start,
+    afterStep: async (z, _step, tNext) => {
+      const current = await runtime.download(z);
+      const kept = followSourceInRegion(current.data, init.latentTokens, noise.data, tNext, keep, channels);
+      return runtime.upload(cpuTensor(kept, noise.dims));
+    },
+  };
+}
+
 export async function generateImages<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
@@ -77,17 +111,20 @@ export async function generateImages<T>(
   const [gridH, gridW] = manifest.latent.grid;
   const dims = [request.batch, gridH * gridW, manifest.latent.channels];
   // The official sampler draws torch.randn(n, tokens, channels) right after torch.manual_seed(seed).
-  const noise = cpuTensor(new TorchGenerator(request.seed).randn(dims), dims);
+  const noise = cpuTensor(request.start?.noiseTokens ?? new TorchGenerator(request.seed).randn(dims), dims);
+  const { startStep, start, afterStep } = editStart(runtime, request, noise);
   const guidance =
     request.guidanceSchedule === 'none'
       ? null
       : { scale: request.guidanceScale, schedule: parseGuidanceSchedule(request.guidanceSchedule) };
 
-  const z0 = await runtime.upload(noise);
+  const z0 = await runtime.upload(start);
   let final: T;
   try {
     final = await sampleFlow<T>({
       noise: z0,
+      startStep,
+      ...(afterStep ? { afterStep } : {}),
       steps: request.steps,
       solver: request.sampler,
       shift: request.shift,

@@ -40,6 +40,21 @@ export interface GenerateRequest {
   readonly batch: number;
   /** Decode a clean-image preview every k steps; 0 turns previews off. */
   readonly previewEvery: number;
+  /** Optional: start other than the seed's pure noise (interpolation, SDEdit, region edit). */
+  readonly start?: GenerateStart;
+}
+
+/** Where sampling starts; see src/engine/schedulers/start.ts for the time convention. */
+export interface GenerateStart {
+  /** Noise tokens [batch, N, C] used instead of torch.randn from the seed (noise-space interpolation). */
+  readonly noiseTokens?: Float32Array;
+  /**
+   * SDEdit: standardised source latent [N, C] (shared by the batch) or [batch, N, C], noised to
+   * t0 = 1 - strength with the run's noise; only the remaining steps of the shifted grid run.
+   */
+  readonly init?: { readonly latentTokens: Float32Array; readonly strength: number };
+  /** Region edit (needs init): keep[n] = 1 marks tokens [N] that follow the source's noised trajectory. */
+  readonly keepTokens?: Uint8Array;
 }
 
 export interface StepProgressEvent {

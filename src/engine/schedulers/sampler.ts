@@ -38,8 +38,16 @@ export interface SamplerStepEvent<T> {
 }
 
 export interface SampleFlowOptions<T> {
-  /** z_0 [B, N, C] (pure noise at t = 0); never released by the sampler. */
+  /** z at grid point `startStep` [B, N, C] (pure noise at t = 0 by default); never released by the sampler. */
   readonly noise: T;
+  /** First grid index (0 … steps): later starts run only the steps after it (SDEdit, see start.ts). */
+  readonly startStep?: number;
+  /**
+   * Called with z_{i+1} after every step; returns the state to continue from (the region edit replaces
+   * kept tokens by the source trajectory, see start.ts). A new handle returned here is owned by the
+   * sampler and z_{i+1} is then released; returning z_{i+1} itself changes nothing.
+   */
+  readonly afterStep?: (z: T, stepIndex: number, tNext: number) => Promise<T>;
   readonly steps: number;
   readonly solver: FlowSolver['name'] | FlowSolver;
   /** time shift s of the grid (s <= 0: uniform) */
@@ -73,6 +81,9 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
   const labels = Int32Array.from(options.labels);
   const nullLabels = new Int32Array(labels.length).fill(options.nullId);
   const previewEvery = options.previewEvery ?? 0;
+  const startStep = options.startStep ?? 0;
+  if (!Number.isInteger(startStep) || startStep < 0 || startStep > steps)
+    throw new InvalidSettingError(`start step must be a whole number from 0 to ${steps}, got ${startStep}`);
 
   const callModel = async (z: T, t: number, y: Int32Array) => {
     throwIfCancelled(signal);
@@ -109,13 +120,20 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
 
   let z = noise;
   try {
-    for (let i = 0; i < steps; i++) {
+    for (let i = startStep; i < steps; i++) {
       const t = grid[i] as number;
       const tNext = grid[i + 1] as number;
       const result = await solver.step({ z, t, tNext, stepIndex: i, velocity: velocityAt(i), math });
       const previous = z;
       z = result.z;
       try {
+        if (options.afterStep) {
+          const replaced = await options.afterStep(z, i, tNext);
+          if (replaced !== z) {
+            math.release(z);
+            z = replaced;
+          }
+        }
         if (onStep) {
           const preview = previewEvery > 0 && (i + 1) % previewEvery === 0 && i < steps - 1;
           const cleanEstimate = preview
@@ -135,7 +153,8 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
         if (previous !== noise) math.release(previous);
       }
     }
-    return z;
+    // no step ran (start at the last grid point): a copy, so the caller owns what it gets
+    return z === noise ? await math.linearCombination([[1, noise]]) : z;
   } catch (error) {
     if (z !== noise) math.release(z);
     throw error;
