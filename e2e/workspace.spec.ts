@@ -58,6 +58,6 @@ test('a link reproduces the settings, and the URL follows the workspace', async 
   await expect(second.getByLabel('Class', { exact: true })).toHaveValue('4');
 
   await second.goto('/?steps=abc&seed=9');
-  await expect(second.getByRole('status', { name: 'Workspace notice' })).toContainText('steps: "abc"');
+  await expect(second.getByRole('status', { name: 'Studio notice' })).toContainText('steps: "abc"');
   await expect(second.getByLabel('Seed', { exact: true })).toHaveValue('9');
 });

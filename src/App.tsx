@@ -1,5 +1,7 @@
 // Studio shell: model-set bar on top, a tab strip of views (see features/workspace-tabs), the active view.
 import { useEffect, useState } from 'react';
+import { StudioNotice } from './components/StudioNotice';
+import { useSettingsDrop } from './features/gallery/useSettingsDrop';
 import { useStudioShortcuts } from './features/generate/useStudioShortcuts';
 import { ModelBar } from './features/models/ModelBar';
 import { findTab, WORKSPACE_TABS } from './features/workspace-tabs';
@@ -8,13 +10,16 @@ import { writeViewToUrl } from './store/url-sync';
 
 export function App() {
   const loadCatalogue = useStudio((s) => s.loadCatalogue);
+  const openGallery = useStudio((s) => s.openGallery);
   const [activeTabId, setActiveTabId] = useState(
     () => findTab(new URLSearchParams(window.location.search).get('view')).id,
   );
   useStudioShortcuts();
+  useSettingsDrop();
   useEffect(() => {
     void loadCatalogue();
-  }, [loadCatalogue]);
+    void openGallery();
+  }, [loadCatalogue, openGallery]);
 
   const active = findTab(activeTabId);
   return (
@@ -41,6 +46,7 @@ export function App() {
           </button>
         ))}
       </nav>
+      <StudioNotice />
       <main id={`view-${active.id}`} role="tabpanel" aria-labelledby={`tab-${active.id}`}>
         <active.View />
       </main>

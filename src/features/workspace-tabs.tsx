@@ -1,7 +1,9 @@
 // The studio's views, as a table: App renders one tab per row, so adding a view is adding a row here
 // (and never another branch in App). Order is the order of the tab strip.
 import type { ComponentType } from 'react';
+import { GalleryView } from './gallery/GalleryView';
 import { GenerateWorkspace } from './generate/GenerateWorkspace';
+import { FeatureInspector } from './inspector/FeatureInspector';
 import { ReconstructionLab } from './lab/ReconstructionLab';
 
 export interface WorkspaceTab {
@@ -13,7 +15,9 @@ export interface WorkspaceTab {
 
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'generate', label: 'Generate', View: GenerateWorkspace },
+  { id: 'gallery', label: 'Gallery', View: GalleryView },
   { id: 'reconstruct', label: 'Reconstruct', View: ReconstructionLab },
+  { id: 'inspect', label: 'Inspect', View: FeatureInspector },
 ];
 
 export function findTab(id: string | null): WorkspaceTab {

@@ -21,7 +21,7 @@ export interface GallerySlice {
   clearGallery: () => Promise<void>;
   setGalleryFilter: (patch: { classId?: number | null; favouritesOnly?: boolean }) => void;
   selectEntry: (id: string | null) => void;
-  useEntrySettings: (id: string) => Promise<void>;
+  applyEntrySettings: (id: string) => Promise<void>;
   restoreSettingsFromFile: (file: File) => Promise<void>;
 }
 
@@ -140,7 +140,7 @@ export const createGallerySlice: StateCreator<StudioState, [], [], GallerySlice>
       set({ selectedEntryId: id });
     },
 
-    async useEntrySettings(id) {
+    async applyEntrySettings(id) {
       const entry = get().galleryEntries.find((e) => e.id === id);
       if (entry) await applyMetadata(entry, 'the gallery');
     },

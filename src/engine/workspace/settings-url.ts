@@ -2,8 +2,11 @@
 // One table maps settings to query keys and parsers; unknown or invalid values are reported, not applied.
 import type { GenerateRequest, SolverName } from '../studio-engine';
 
-/** The settings a link carries (the preview interval is a display preference, not part of a result). */
-export type LinkedSettings = Omit<GenerateRequest, 'previewEvery'>;
+/** The settings a link carries: what determines a generated result (not display preferences). */
+export type LinkedSettings = Pick<
+  GenerateRequest,
+  'classId' | 'seed' | 'steps' | 'sampler' | 'shift' | 'guidanceScale' | 'guidanceSchedule' | 'batch'
+>;
 
 interface Field<K extends keyof LinkedSettings> {
   readonly key: string;

@@ -4,7 +4,9 @@
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
 import { tileImages, type RgbaImage } from '../../engine/image';
+import { APP_VERSION } from '../../app-version';
 import { encodePng } from '../../engine/png';
+import { resultTextChunks } from '../../engine/result-metadata';
 import { axisValueLabel, GRID_AXES, type GridAxisName } from '../../engine/workspace/comparison-grid';
 import { useStudio } from '../../store';
 import type { GridAxisInput } from '../../store/grid-slice';
@@ -71,15 +73,25 @@ export function ComparisonGrid() {
   const busy = useStudio((s) => s.activeRun !== null);
   const ready = useStudio((s) => s.loadStatus === 'ready');
   const manifest = useStudio((s) => s.manifest);
+  const manifestSha256 = useStudio((s) => s.manifestSha256);
+  const settings = useStudio((s) => s.settings);
   const classNames = manifest?.classes.names ?? [];
 
   const complete = gridRun?.images.every((image) => image !== null) ?? false;
   const saveGrid = async () => {
     if (!gridRun || !manifest || !complete) return;
     const grid = tileImages(gridRun.images as RgbaImage[], gridRun.plan.columns);
-    const axes = { x: gridRun.x, y: gridRun.y, base: gridRun.plan.cells[0]?.settings };
+    const base = gridRun.plan.cells[0]?.settings ?? settings;
+    // Dropping the grid back restores its base settings; the axes ride along in their own chunk.
     const png = await encodePng(grid, {
-      'svg-studio-grid': JSON.stringify({ modelSet: manifest.id, ...axes }),
+      ...resultTextChunks({
+        modelSetId: manifest.id,
+        manifestSha256: manifestSha256 ?? '',
+        settings: base,
+        batchIndex: null,
+        appVersion: APP_VERSION,
+      }),
+      'svg-studio-grid': JSON.stringify({ x: gridRun.x, y: gridRun.y }),
     });
     downloadBytes(png, `svg-${manifest.id}-grid-${gridRun.x.name}.png`, 'image/png');
   };

@@ -1,6 +1,8 @@
 // Progress, live preview and the finished batch, with downloads of the image (PNG with the settings in
 // tEXt chunks) and of the final latent (.npy, the DiT's standardised tokens) for researchers.
+import { APP_VERSION } from '../../app-version';
 import { encodePng } from '../../engine/png';
+import { resultTextChunks } from '../../engine/result-metadata';
 import { writeNpy } from '../../engine/npy';
 import { tileImages } from '../../engine/image';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
@@ -14,14 +16,23 @@ export function ResultView() {
   const result = useStudio((s) => s.result);
   const error = useStudio((s) => s.generationError);
   const manifest = useStudio((s) => s.manifest);
+  const manifestSha256 = useStudio((s) => s.manifestSha256);
 
   const saveImage = async () => {
     if (!result || !manifest) return;
     const { settings } = result;
+    // The whole batch as one image; its metadata restores the batch's settings.
     const grid = tileImages(result.images, Math.ceil(Math.sqrt(result.images.length)));
-    const png = await encodePng(grid, {
-      'svg-studio': JSON.stringify({ modelSet: manifest.id, ...settings }),
-    });
+    const png = await encodePng(
+      grid,
+      resultTextChunks({
+        modelSetId: manifest.id,
+        manifestSha256: manifestSha256 ?? '',
+        settings,
+        batchIndex: result.images.length === 1 ? 0 : null,
+        appVersion: APP_VERSION,
+      }),
+    );
     downloadBytes(png, `svg-${manifest.id}-class${settings.classId}-seed${settings.seed}.png`, 'image/png');
   };
   const saveLatent = () => {

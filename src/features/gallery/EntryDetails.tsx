@@ -1,0 +1,78 @@
+// Full view of one gallery result: the image, every parameter, and its actions.
+import { APP_VERSION } from '../../app-version';
+import { RgbaCanvas } from '../../components/RgbaCanvas';
+import { downloadBytes } from '../../components/download-file';
+import { encodePng } from '../../engine/png';
+import { resultTextChunks } from '../../engine/result-metadata';
+import type { GalleryEntry } from '../../storage/gallery-db';
+import { useStudio } from '../../store';
+
+export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
+  const toggleFavourite = useStudio((s) => s.toggleFavourite);
+  const deleteEntry = useStudio((s) => s.deleteEntry);
+  const applyEntrySettings = useStudio((s) => s.applyEntrySettings);
+  const { settings } = entry;
+
+  const savePng = async () => {
+    const png = await encodePng(
+      entry.image,
+      resultTextChunks({
+        modelSetId: entry.modelSetId,
+        manifestSha256: entry.manifestSha256,
+        settings,
+        batchIndex: entry.batchIndex,
+        appVersion: APP_VERSION,
+      }),
+    );
+    downloadBytes(
+      png,
+      `svg-${entry.modelSetId}-class${settings.classId}-seed${settings.seed}-${entry.batchIndex}.png`,
+      'image/png',
+    );
+  };
+
+  return (
+    <section className="panel entry-details" aria-label="Selected result">
+      <RgbaCanvas image={entry.image} label="Selected result" size={320} />
+      <dl>
+        <dt>Class</dt>
+        <dd>
+          {settings.classId}: {entry.className}
+        </dd>
+        <dt>Seed</dt>
+        <dd>
+          {settings.seed} (image {entry.batchIndex + 1} of {settings.batch})
+        </dd>
+        <dt>Sampler</dt>
+        <dd>
+          {settings.sampler}, {settings.steps} steps, shift {settings.shift}
+        </dd>
+        <dt>Guidance</dt>
+        <dd>
+          {settings.guidanceScale} ({settings.guidanceSchedule})
+        </dd>
+        <dt>Model set</dt>
+        <dd>{entry.modelSetId}</dd>
+        <dt>Made</dt>
+        <dd>
+          {new Date(entry.createdAt).toLocaleString()} on {entry.provider.toUpperCase()} in{' '}
+          {Math.round(entry.totalMs)} ms
+        </dd>
+      </dl>
+      <div className="actions">
+        <button type="button" aria-pressed={entry.favourite} onClick={() => void toggleFavourite(entry.id)}>
+          {entry.favourite ? '★ Favourite' : '☆ Favourite'}
+        </button>
+        <button type="button" onClick={() => void applyEntrySettings(entry.id)}>
+          Use these settings
+        </button>
+        <button type="button" onClick={() => void savePng()}>
+          Download PNG
+        </button>
+        <button type="button" onClick={() => void deleteEntry(entry.id)}>
+          Delete
+        </button>
+      </div>
+    </section>
+  );
+}
