@@ -1,0 +1,71 @@
+// Journeys of the reconstruction lab and the feature inspector on the bundled random-weight model:
+// reconstruct a sample and read the metrics, toggle DINO-only, refuse bad files with a message, open the
+// inspector and click a patch. Screenshots go to the test output.
+import { expect, test } from './fixtures';
+import { LabPage } from './lab-page';
+
+test('reconstructs a bundled sample and reports PSNR, SSIM and timings', async ({
+  studio,
+  page,
+}, testInfo) => {
+  const lab = new LabPage(page);
+  await lab.openTab('Reconstruct');
+  await lab.chooseSample('sunset');
+  await expect(page.getByRole('img', { name: 'Input with crop' })).toBeVisible();
+  await lab.reconstruct();
+  await expect(lab.psnr).toHaveText(/^\d+\.\d{2} dB$/);
+  await expect(lab.ssim).toHaveText(/^-?[01]\.\d{4}$/);
+  await expect(lab.timings).toHaveText(/encode \d+ ms · decode \d+ ms/);
+  const full = await lab.psnr.textContent();
+  testInfo.annotations.push({ type: 'timings', description: `${await lab.timings.textContent()}` });
+
+  await page.getByLabel('DINO features only', { exact: true }).check();
+  await expect(page.getByText('DINO features only (residual = their latent mean)')).toBeVisible();
+  await expect(lab.psnr).not.toHaveText(full ?? '');
+  await page.getByLabel('Difference gain', { exact: true }).fill('16');
+  await page.screenshot({ path: testInfo.outputPath('lab.png'), fullPage: true });
+  expect(studio).toBeTruthy();
+});
+
+test('refuses files that are not images, and SVG, with a message', async ({ page }) => {
+  const lab = new LabPage(page);
+  await lab.openTab('Reconstruct');
+  await lab.upload({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, not an image') });
+  await expect(page.getByRole('alert')).toHaveText(/notes\.txt: not an image the studio can read/);
+  await lab.upload({
+    name: 'logo.svg',
+    mimeType: 'image/svg+xml',
+    buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'),
+  });
+  await expect(page.getByRole('alert')).toHaveText(/logo\.svg: SVG is a vector format/);
+  // A PNG header that claims 12000 x 12000 is refused before any decoding.
+  const huge = Buffer.from(
+    '89504e470d0a1a0a0000000d4948445200002ee000002ee00806000000000000000000000049454e44ae426082',
+    'hex',
+  );
+  await lab.upload({ name: 'huge.png', mimeType: 'image/png', buffer: huge });
+  await expect(page.getByRole('alert')).toHaveText(/huge\.png: 12000x12000 is too large/);
+  // A PNG cut off after its header, but with IEND bytes appended, reaches the browser's decoder and fails there.
+  const corrupt = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000100000001008060000001ff3ff610000000049454e44ae426082',
+    'hex',
+  );
+  await lab.upload({ name: 'corrupt.png', mimeType: 'image/png', buffer: corrupt });
+  await expect(page.getByRole('alert')).toHaveText(/corrupt\.png: the browser could not decode this PNG/);
+});
+
+test('inspects DINO features: PCA overlay, a clicked patch, residual channels', async ({
+  page,
+}, testInfo) => {
+  const lab = new LabPage(page);
+  await lab.openTab('Inspect');
+  await lab.chooseSample('shapes');
+  await expect(page.getByRole('img', { name: 'PCA of DINO patch tokens' })).toBeVisible({ timeout: 120_000 });
+  await lab.chooseSample('sunset', 'Second sample image');
+  await expect(page.getByRole('img', { name: /^Residual channel \d+$/ })).toHaveCount(8);
+  await page.getByRole('img', { name: 'PCA of DINO patch tokens' }).click({ position: { x: 10, y: 10 } });
+  await expect(page.getByLabel('Selected patch', { exact: true })).toHaveText(/row 1, column 1/);
+  await expect(page.getByRole('img', { name: 'Similarity to the patch, same image' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Similarity to the patch, second image' })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('inspector.png'), fullPage: true });
+});
