@@ -4,7 +4,6 @@ import type { ComponentType } from 'react';
 import { GalleryView } from './gallery/GalleryView';
 import { GenerateWorkspace } from './generate/GenerateWorkspace';
 import { FeatureInspector } from './inspector/FeatureInspector';
-import { FeatureInspector } from './inspector/FeatureInspector';
 import { ReconstructionLab } from './lab/ReconstructionLab';
 
 export interface WorkspaceTab {
@@ -18,7 +17,6 @@ export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'generate', label: 'Generate', View: GenerateWorkspace },
   { id: 'gallery', label: 'Gallery', View: GalleryView },
   { id: 'reconstruct', label: 'Reconstruct', View: ReconstructionLab },
-  { id: 'inspect', label: 'Inspect', View: FeatureInspector },
   { id: 'inspect', label: 'Inspect', View: FeatureInspector },
 ];
 
