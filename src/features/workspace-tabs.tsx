@@ -5,6 +5,8 @@ import { GalleryView } from './gallery/GalleryView';
 import { GenerateWorkspace } from './generate/GenerateWorkspace';
 import { FeatureInspector } from './inspector/FeatureInspector';
 import { ReconstructionLab } from './lab/ReconstructionLab';
+import { InterpolateView } from './interpolate/InterpolateView';
+import { EditView } from './edit/EditView';
 
 export interface WorkspaceTab {
   /** Stable id: used in the URL (?view=) and as the DOM id prefix. */
@@ -18,6 +20,8 @@ export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'gallery', label: 'Gallery', View: GalleryView },
   { id: 'reconstruct', label: 'Reconstruct', View: ReconstructionLab },
   { id: 'inspect', label: 'Inspect', View: FeatureInspector },
+  { id: 'interpolate', label: 'Interpolate', View: InterpolateView },
+  { id: 'edit', label: 'Edit', View: EditView },
 ];
 
 export function findTab(id: string | null): WorkspaceTab {
