@@ -105,3 +105,19 @@ export async function decodeLatentPayload(text: string): Promise<LatentPayload> 
     dims,
   };
 }
+
+/** The tEXt entry to merge into encodePng's text (beside resultTextChunks) for a latent [1, N, C]. */
+export async function latentTextChunk(
+  values: Float32Array,
+  dims: readonly number[],
+): Promise<Record<string, string>> {
+  return { [LATENT_TEXT_KEY]: await encodeLatentPayload(values, dims) };
+}
+
+/** The latent stored in a PNG's text chunks, or null when it carries none (a damaged one throws). */
+export async function readStoredLatent(
+  text: Readonly<Record<string, string>>,
+): Promise<LatentPayload | null> {
+  const payload = text[LATENT_TEXT_KEY];
+  return payload === undefined ? null : decodeLatentPayload(payload);
+}

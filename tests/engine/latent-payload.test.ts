@@ -5,8 +5,11 @@ import {
   decodeLatentPayload,
   encodeLatentPayload,
   fromFloat16Bits,
+  latentTextChunk,
+  readStoredLatent,
   toFloat16Bits,
 } from '../../src/engine/latent-payload';
+import { decodePng, encodePng } from '../../src/engine/png';
 
 describe('float16', () => {
   it.each([
@@ -53,5 +56,20 @@ describe('latent payload', () => {
   it('refuses a value count that disagrees with the dims', async () => {
     const text = await encodeLatentPayload(new Float32Array(4), [4]);
     await expect(decodeLatentPayload(text.replace(';4;', ';5;'))).rejects.toThrow(/need 5/);
+  });
+});
+
+describe('latent in a PNG', () => {
+  it('survives encodePng and decodePng beside other text', async () => {
+    const values = Float32Array.from({ length: 2 * 3 }, (_, i) => i - 2.5);
+    const png = await encodePng(
+      { width: 1, height: 1, data: new Uint8ClampedArray([1, 2, 3, 255]) },
+      { Software: 'test', ...(await latentTextChunk(values, [1, 2, 3])) },
+    );
+    const { text } = await decodePng(png);
+    const stored = await readStoredLatent(text);
+    expect(stored?.dims).toEqual([1, 2, 3]);
+    expect([...stored!.values]).toEqual([...values]);
+    expect(await readStoredLatent({ Software: 'test' })).toBeNull();
   });
 });
