@@ -3,14 +3,18 @@
 // tokens on the kept side follow the source's noised trajectory, so only the other side changes).
 import { useCallback, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
+import { downloadBytes } from '../../components/download-file';
 import { SvgStudioError } from '../../engine/errors';
 import type { RgbaImage } from '../../engine/image';
+import { latentTextChunk } from '../../engine/latent-payload';
+import { encodePng } from '../../engine/png';
 import { boxKeepMask, type KeepRegion, type RegionBox } from '../../engine/schedulers/start';
 import { useStudio } from '../../store';
 import { studioEngine } from '../../store/engine-instance';
 import { ClassPicker } from '../generate/ClassPicker';
 import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
+import { LatentPngInput, type StoredLatentImage } from '../interpolate/LatentPngInput';
 import { BoxCanvas } from './BoxCanvas';
 import './edit.css';
 
@@ -28,6 +32,9 @@ const BOX_FIELDS: ReadonlyArray<readonly [keyof RegionBox, string]> = [
 interface EditResult {
   readonly before: RgbaImage;
   readonly after: RgbaImage;
+  /** the result's standardised latent [1, N, C] */
+  readonly latentTokens: Float32Array;
+  readonly latentDims: readonly number[];
   readonly summary: string;
 }
 
@@ -35,7 +42,8 @@ export function EditView() {
   const manifest = useStudio((s) => s.manifest);
   const ready = useStudio((s) => s.loadStatus === 'ready');
   const settings = useStudio((s) => s.settings);
-  const [source, setSource] = useState<LoadedImage | null>(null);
+  const [source, setSource] = useState<LoadedImage | StoredLatentImage | null>(null);
+  const [storeLatent, setStoreLatent] = useState(true);
   const [strength, setStrength] = useState(0.6);
   const [classId, setClassId] = useState(0);
   const [guidance, setGuidance] = useState(settings.guidanceScale);
@@ -47,7 +55,7 @@ export function EditView() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const onImage = useCallback((loaded: LoadedImage) => {
+  const onImage = useCallback((loaded: LoadedImage | StoredLatentImage) => {
     setSource(loaded);
     setResult(null);
   }, []);
@@ -67,7 +75,13 @@ export function EditView() {
         ? boxKeepMask(box ?? { x: 0, y: 0, width: 0, height: 0 }, gridH, gridW, keep)
         : undefined;
       const engine = studioEngine();
-      const encoded = await engine.encodeImages({ images: [source.image] });
+      // a PNG with a stored latent is used exactly; any other image goes through the encoders
+      const { before, latentTokens } =
+        'latentTokens' in source
+          ? { before: source.image, latentTokens: source.latentTokens }
+          : await engine
+              .encodeImages({ images: [source.image] })
+              .then((encoded) => ({ before: encoded.inputs[0]!, latentTokens: encoded.latentTokens }));
       const edited = await engine.generate({
         ...settings,
         classId,
@@ -76,14 +90,16 @@ export function EditView() {
         batch: 1,
         previewEvery: 0,
         start: {
-          init: { latentTokens: encoded.latentTokens, strength },
+          init: { latentTokens, strength },
           ...(keepTokens ? { keepTokens } : {}),
         },
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       setResult({
-        before: encoded.inputs[0]!,
+        before,
         after: edited.images[0]!,
+        latentTokens: edited.latentTokens,
+        latentDims: edited.latentDims,
         summary: `strength ${strength}, class ${manifest.classes.names[classId] ?? classId}, guidance ${guidance}, seed ${seed}${
           keepTokens ? `, keeping ${keep} the box` : ''
         } — ${seconds} s`,
@@ -93,6 +109,12 @@ export function EditView() {
     } finally {
       setBusy(false);
     }
+  };
+
+  /** The edited image as PNG, with its latent (half precision, compressed) when asked for. */
+  const download = async (edit: EditResult) => {
+    const text = storeLatent ? await latentTextChunk(edit.latentTokens, edit.latentDims) : {};
+    downloadBytes(await encodePng(edit.after, text), `svg-edit-class${classId}-seed${seed}.png`, 'image/png');
   };
 
   return (
@@ -105,6 +127,13 @@ export function EditView() {
         uploadLabel="Upload image to edit"
         initialSample="cat"
       />
+      {manifest && (
+        <LatentPngInput
+          label="PNG with stored latent to edit"
+          tokenCount={manifest.latent.grid[0] * manifest.latent.grid[1] * manifest.latent.channels}
+          onLatent={onImage}
+        />
+      )}
       {source && <BoxCanvas image={source.image} box={useRegion ? box : null} onBox={onBox} size={256} />}
       <div className="settings-row">
         <label>
@@ -190,6 +219,19 @@ export function EditView() {
             </figure>
           </div>
           <p aria-label="Edit summary">{result.summary}</p>
+          <div className="settings-row">
+            <label>
+              <input
+                type="checkbox"
+                checked={storeLatent}
+                onChange={(e) => setStoreLatent(e.target.checked)}
+              />
+              Store latent in PNG
+            </label>
+            <button type="button" onClick={() => void download(result)}>
+              Download PNG
+            </button>
+          </div>
         </section>
       )}
     </div>

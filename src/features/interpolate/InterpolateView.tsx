@@ -13,6 +13,7 @@ import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
 import { gifBytes, pngStripBytes, webmBlob } from './exports';
 import { Filmstrip, type Strip } from './Filmstrip';
+import { LatentPngInput, type StoredLatentImage } from './LatentPngInput';
 import { renderFrames, seedNoise, type EndpointSpace } from './run-interpolation';
 import './interpolate.css';
 
@@ -60,6 +61,7 @@ export function InterpolateView() {
   const [frames, setFrames] = useState(8);
   const [gridMode, setGridMode] = useState(false);
   const [images, setImages] = useState<(LoadedImage | null)[]>([null, null, null, null]);
+  const [stored, setStored] = useState<(StoredLatentImage | null)[]>([null, null, null, null]);
   const [galleryIds, setGalleryIds] = useState<string[]>(['', '', '', '']);
   const [seeds, setSeeds] = useState([1, 2, 3, 4]);
   const [classId, setClassId] = useState(0);
@@ -80,6 +82,14 @@ export function InterpolateView() {
       ),
     [],
   );
+  const storedHandlers = useMemo(
+    () =>
+      SLOTS.map(
+        (_, index) => (latent: StoredLatentImage) =>
+          setStored((current) => current.map((item, i) => (i === index ? latent : item))),
+      ),
+    [],
+  );
 
   const framesProblem =
     !Number.isInteger(frames) || frames < MIN_FRAMES || frames > (gridMode ? MAX_GRID_SIDE : MAX_FRAMES)
@@ -92,13 +102,21 @@ export function InterpolateView() {
     const engine = studioEngine();
     if (mode === 'images') {
       const chosen = slots.map((slot, i) => {
+        const latent = stored[i];
+        if (latent) return latent;
         const loaded = images[i];
         if (!loaded) throw new InvalidSettingError(`Choose image ${slot} first.`);
         return loaded.image;
       });
-      // One image per call: the residual alignment uses batch statistics, so each latent is its own.
+      // A stored latent is used as it is; images are encoded one per call (the residual alignment uses
+      // batch statistics, so each latent is its own).
       const points: Float32Array[] = [];
-      for (const image of chosen) points.push((await engine.encodeImages({ images: [image] })).latentTokens);
+      for (const item of chosen)
+        points.push(
+          'latentTokens' in item
+            ? item.latentTokens
+            : (await engine.encodeImages({ images: [item] })).latentTokens,
+        );
       return { kind: 'latent', points };
     }
     if (mode === 'gallery') {
@@ -227,6 +245,24 @@ export function InterpolateView() {
                 uploadLabel={`Upload image ${slot}`}
                 initialSample={images[i] ? undefined : SAMPLE_FOR_SLOT[i]}
               />
+            )}
+            {mode === 'images' && manifest && (
+              <LatentPngInput
+                label={`PNG with stored latent ${slot}`}
+                tokenCount={manifest.latent.grid[0] * manifest.latent.grid[1] * manifest.latent.channels}
+                onLatent={storedHandlers[i]!}
+              />
+            )}
+            {mode === 'images' && stored[i] && (
+              <p className="hint">
+                Using the stored latent of {stored[i].name}{' '}
+                <button
+                  type="button"
+                  onClick={() => setStored((all) => all.map((item, k) => (k === i ? null : item)))}
+                >
+                  Use image {slot} instead
+                </button>
+              </p>
             )}
             {mode === 'gallery' && (
               <label>
