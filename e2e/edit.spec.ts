@@ -1,5 +1,8 @@
 // Edit journey on the bundled random-tiny set: a region edit with a box drawn by mouse (refined in the
 // numeric fields), then before and after side by side.
+import { readFileSync } from 'node:fs';
+import { readStoredLatent } from '../src/engine/latent-payload';
+import { decodePng } from '../src/engine/png';
 import { expect, test } from './fixtures';
 import { EditPage } from './edit-page';
 
@@ -18,6 +21,17 @@ test('runs a region edit with a drawn box', async ({ studio, page }, testInfo) =
   await expect(page.getByRole('img', { name: 'Before', exact: true })).toBeVisible();
   await expect(page.getByLabel('Edit summary')).toContainText('keeping outside the box');
   await page.screenshot({ path: testInfo.outputPath('edit.png'), fullPage: true });
+
+  // the result saved with its latent opens again as an exact source
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download PNG' }).click();
+  const path = await (await download).path();
+  const { text } = await decodePng(new Uint8Array(readFileSync(path)));
+  const stored = await readStoredLatent(text);
+  expect(stored?.dims.slice(0, 1)).toEqual([1]);
+  await page.getByLabel('PNG with stored latent to edit').setInputFiles(path);
+  await expect(page.getByRole('img', { name: 'After', exact: true })).toBeHidden();
+  await view.edit();
 });
 
 test('names a missing box instead of editing', async ({ studio, page }) => {
