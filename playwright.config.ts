@@ -19,7 +19,8 @@ const swiftShaderWebGpu = [
   '--use-webgpu-adapter=swiftshader',
   '--enable-unsafe-swiftshader',
 ];
-const port = 4173;
+// E2E_PORT lets two suites run side by side (each builds and serves its own copy).
+const port = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
   testDir: 'e2e',
