@@ -35,6 +35,17 @@ describe('principalComponents', () => {
     expected.forEach((v, i) => expect(variances[i]).toBeCloseTo(v, 4));
   });
 
+  it('finds the same axes through the Gram matrix when tokens are wider than they are many (D > N)', () => {
+    const tokens = axisTokens(8, 20, [
+      [5, 3],
+      [12, 2],
+      [0, 1],
+    ]);
+    const { components, variances } = principalComponents(tokens, [8, 20]);
+    [5, 12, 0].forEach((axis, c) => expect(components[c * 20 + axis]).toBeCloseTo(1, 6));
+    [9, 4, 1].forEach((s2, c) => expect(variances[c]).toBeCloseTo((s2 * 8) / (2 * 7), 6));
+  });
+
   it('projects the centred tokens', () => {
     const tokens = axisTokens(32, 4, [
       [0, 2],

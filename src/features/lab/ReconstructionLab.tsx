@@ -2,7 +2,8 @@
 // model-resolution input with a gain-adjustable difference and PSNR/SSIM computed on the shown 8-bit
 // images. "DINO features only" re-decodes the same latent with the residual channels replaced (by their
 // latent mean or by zero), showing what the residual branch adds, as in the paper's ablation.
-// One image is encoded at a time: the residual alignment uses batch statistics (see the note below).
+// One image is encoded at a time unless the user asks for a batch with the bundled samples: the residual
+// alignment uses batch statistics, so batching changes the image's residual channels (see the note below).
 import { useCallback, useMemo, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { SvgStudioError } from '../../engine/errors';
@@ -13,7 +14,8 @@ import { useStudio } from '../../store';
 import { studioEngine } from '../../store/engine-instance';
 import { CropPreview } from '../image-input/CropPreview';
 import { ImageInput } from '../image-input/ImageInput';
-import type { LoadedImage } from '../image-input/load-image';
+import { loadImageBlob, type LoadedImage } from '../image-input/load-image';
+import { fetchSample, SAMPLE_IMAGES } from '../image-input/samples';
 import './lab.css';
 
 interface Reconstruction {
@@ -23,6 +25,35 @@ interface Reconstruction {
   readonly dinoOnly: DinoOnlyMode | false;
   readonly encodeMs: number;
   readonly decodeMs: number;
+  readonly batchSize: number;
+}
+
+/** Item 0 of a batch encoding, as a batch of one (its residual keeps the batch's alignment). */
+function firstItem(encoded: EncodeImagesResult): EncodeImagesResult {
+  const item = (data: Float32Array, dims: readonly number[]) => {
+    const size = dims.slice(1).reduce((a, b) => a * b, 1);
+    return { data: data.slice(0, size), dims: [1, ...dims.slice(1)] };
+  };
+  const latent = item(encoded.latentTokens, encoded.latentDims);
+  const dino = item(encoded.dinoTokens, encoded.dinoDims);
+  const residual = item(encoded.residual, encoded.residualDims);
+  return {
+    inputs: encoded.inputs.slice(0, 1),
+    latentTokens: latent.data,
+    latentDims: latent.dims,
+    dinoTokens: dino.data,
+    dinoDims: dino.dims,
+    residual: residual.data,
+    residualDims: residual.dims,
+    timings: encoded.timings,
+  };
+}
+
+/** The bundled samples, decoded, as batch companions. */
+function loadSampleBatch(): Promise<LoadedImage[]> {
+  return Promise.all(
+    SAMPLE_IMAGES.map(async (sample) => loadImageBlob(await fetchSample(sample), sample.file)),
+  );
 }
 
 const DINO_ONLY_LABELS: Record<DinoOnlyMode, string> = {
@@ -44,13 +75,19 @@ export function ReconstructionLab() {
   const [gain, setGain] = useState(4);
   const [dinoOnly, setDinoOnly] = useState(false);
   const [dinoOnlyMode, setDinoOnlyMode] = useState<DinoOnlyMode>('mean');
+  const [batchWithSamples, setBatchWithSamples] = useState(false);
 
   const onImage = useCallback((loaded: LoadedImage) => {
     setSource(loaded);
     setResult(null);
   }, []);
 
-  const decode = async (encoded: EncodeImagesResult, mode: DinoOnlyMode | false, encodeMs: number) => {
+  const decode = async (
+    encoded: EncodeImagesResult,
+    mode: DinoOnlyMode | false,
+    encodeMs: number,
+    batchSize: number,
+  ) => {
     setBusy('decode');
     const decoded = await studioEngine().decodeLatents({
       latentTokens: encoded.latentTokens,
@@ -64,6 +101,7 @@ export function ReconstructionLab() {
       dinoOnly: mode,
       encodeMs,
       decodeMs: decoded.timings.decodeMs,
+      batchSize,
     });
   };
 
@@ -84,15 +122,18 @@ export function ReconstructionLab() {
     run(async () => {
       if (!source) return;
       setBusy('encode');
-      // One image per call: batching would change its residual channels (batch-statistics alignment).
-      const encoded = await studioEngine().encodeImages({ images: [source.image] });
-      await decode(encoded, dinoOnly && dinoOnlyMode, encoded.timings.encodeMs);
+      // One image per call unless batching on purpose: the batch changes its residual channels.
+      const companions = batchWithSamples ? await loadSampleBatch() : [];
+      const images = [source.image, ...companions.map((companion) => companion.image)];
+      const encoded = await studioEngine().encodeImages({ images });
+      await decode(firstItem(encoded), dinoOnly && dinoOnlyMode, encoded.timings.encodeMs, images.length);
     });
 
   const redecode = (nextDinoOnly: boolean, nextMode: DinoOnlyMode) => {
     setDinoOnly(nextDinoOnly);
     setDinoOnlyMode(nextMode);
-    if (result && !busy) void run(() => decode(result.encoded, nextDinoOnly && nextMode, result.encodeMs));
+    if (result && !busy)
+      void run(() => decode(result.encoded, nextDinoOnly && nextMode, result.encodeMs, result.batchSize));
   };
 
   const current = result && result.modelSetId === manifest?.id ? result : null;
@@ -154,6 +195,15 @@ export function ReconstructionLab() {
             </select>
           </label>
           <label>
+            <input
+              type="checkbox"
+              checked={batchWithSamples}
+              onChange={(event) => setBatchWithSamples(event.target.checked)}
+              aria-label="Encode in a batch with the samples"
+            />
+            Encode in a batch with the {SAMPLE_IMAGES.length} samples
+          </label>
+          <label>
             Difference gain
             <input
               type="range"
@@ -168,9 +218,10 @@ export function ReconstructionLab() {
           </label>
         </div>
         <p className="lab-note">
-          Each image is encoded on its own. The residual channels are aligned to the DINO features with
-          statistics of the whole batch, so encoding several images together would change every image’s
-          residual channels (and its reconstruction).
+          Each image is encoded on its own unless you batch it with the samples on purpose. The residual
+          channels are aligned to the DINO features with statistics of the whole batch, so encoding several
+          images together changes every image’s residual channels (and its reconstruction); the DINO features
+          do not change.
         </p>
         {!ready && <p className="lab-note">Load a model set to reconstruct.</p>}
       </section>
@@ -214,7 +265,9 @@ export function ReconstructionLab() {
               <dd aria-label="SSIM">{metrics.ssim.toFixed(4)}</dd>
               <dt>Time</dt>
               <dd aria-label="Timings">
-                encode {Math.round(current.encodeMs)} ms · decode {Math.round(current.decodeMs)} ms
+                encode {Math.round(current.encodeMs)} ms
+                {current.batchSize > 1 && ` (batch of ${current.batchSize})`} · decode{' '}
+                {Math.round(current.decodeMs)} ms
               </dd>
             </dl>
             <p className="lab-note">
