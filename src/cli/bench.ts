@@ -25,7 +25,10 @@ const filled = (dims: number[], value = 0.1): CpuTensor =>
   cpuTensor(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value), dims);
 
 async function main(modelDir: string): Promise<void> {
-  const { manifest, runtime } = await loadNodeRuntime({ source: modelDir, provider: 'auto' });
+  const { manifest, runtime } = await loadNodeRuntime({
+    source: { kind: 'directory', path: modelDir },
+    provider: 'auto',
+  });
   const { resolution } = manifest.image;
   const [gridH, gridW] = manifest.latent.grid;
   const tokens = gridH * gridW;
@@ -42,7 +45,7 @@ async function main(modelDir: string): Promise<void> {
   await runtime.dispose();
 
   const engine = new EngineService(loadNodeRuntime);
-  await engine.loadModelSet({ source: modelDir, provider: 'auto' });
+  await engine.loadModelSet({ source: { kind: 'directory', path: modelDir }, provider: 'auto' });
   const steps = manifest.sampler.steps;
   const generate = (guidanceSchedule: string) =>
     engine.generate({

@@ -35,7 +35,10 @@ function generateRequest(args: GenerateArgs, manifest: ModelSetManifest): Genera
 }
 
 async function generate(engine: StudioEngine, args: GenerateArgs): Promise<void> {
-  const { manifest, execution } = await engine.loadModelSet({ source: args.models, provider: 'auto' });
+  const { manifest, execution } = await engine.loadModelSet({
+    source: { kind: 'directory', path: args.models },
+    provider: 'auto',
+  });
   const request = generateRequest(args, manifest);
   const bar = new ProgressBar(process.stderr, 'sampling');
   const result = await engine.generate(request, {
@@ -54,7 +57,7 @@ async function generate(engine: StudioEngine, args: GenerateArgs): Promise<void>
 }
 
 async function reconstruct(engine: StudioEngine, args: ReconstructArgs): Promise<void> {
-  await engine.loadModelSet({ source: args.models, provider: 'auto' });
+  await engine.loadModelSet({ source: { kind: 'directory', path: args.models }, provider: 'auto' });
   const image = decodeImageFile(args.image, new Uint8Array(await readFile(args.image)));
   const result = await engine.reconstruct({ image: await image });
   await writeOutput(args.out, await encodePng(tileImages([result.input, result.reconstruction], 2)));

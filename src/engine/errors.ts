@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'usage'
   | 'result-metadata'
   | 'storage'
+  | 'model-too-large'
   | 'runtime';
 
 export class SvgStudioError extends Error {
@@ -48,6 +49,8 @@ export class RuntimeFailureError extends define('runtime') {}
 export class ResultMetadataError extends define('result-metadata') {}
 /** Browser storage (IndexedDB, Cache Storage) unavailable or full. */
 export class StorageError extends define('storage') {}
+/** A model set whose estimated memory exceeds what this device can hold. */
+export class ModelTooLargeError extends define('model-too-large') {}
 
 export interface SerializedError {
   readonly code: string;
@@ -78,6 +81,7 @@ const NAMED_ERRORS: readonly NamedErrorClass[] = [
   RuntimeFailureError,
   ResultMetadataError,
   StorageError,
+  ModelTooLargeError,
 ];
 const CLASS_BY_CODE = new Map<string, NamedErrorClass>(
   NAMED_ERRORS.map((named) => [new named('').code, named]),

@@ -37,6 +37,17 @@ export interface NetworkEntry extends FileEntry {
   readonly config: Readonly<Record<string, unknown>>;
   /** the weights of a graph over 2 GB, passed to ONNX Runtime as external data */
   readonly externalData?: FileEntry;
+  /**
+   * Optional half-precision export of the same graph: float16 weights and compute, with Cast nodes at
+   * the graph IO so its inputs and outputs are exactly the float32 ones declared here. The studio picks
+   * it only on WebGPU adapters with shader-f16 (engine/capabilities.ts).
+   */
+  readonly float16?: FileVariant;
+}
+
+/** A network file with its optional external-data side file (the float16 variant of a network). */
+export interface FileVariant extends FileEntry {
+  readonly externalData?: FileEntry;
 }
 
 export interface SamplerDefaults {
@@ -372,6 +383,14 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
     if (entry.externalData !== undefined) {
       const external = c.object(entry.externalData, `${path}.externalData`);
       if (external) c.fileEntry(external, `${path}.externalData`);
+    }
+    if (entry.float16 !== undefined) {
+      const half = c.object(entry.float16, `${path}.float16`);
+      if (half) c.fileEntry(half, `${path}.float16`);
+      if (half?.externalData !== undefined) {
+        const external = c.object(half.externalData, `${path}.float16.externalData`);
+        if (external) c.fileEntry(external, `${path}.float16.externalData`);
+      }
     }
     for (const side of ['inputs', 'outputs'] as const) {
       const declared = c.tensorSpecs(entry[side], `${path}.${side}`);

@@ -15,6 +15,7 @@ import type {
   LoadedModelSet,
   LoadModelSetRequest,
   LoadProgressEvent,
+  ModelCacheReport,
   ReconstructRequest,
   ReconstructResult,
   StepProgressEvent,
@@ -27,6 +28,7 @@ export interface LoadedRuntime {
   /** SHA-256 of the manifest's text, recorded in every result's metadata. */
   readonly manifestSha256: string;
   readonly runtime: ModelSetRuntime<unknown>;
+  readonly cache?: ModelCacheReport;
 }
 
 export type RuntimeLoader = (
@@ -53,6 +55,7 @@ export class EngineService implements StudioEngine {
         manifest: next.manifest,
         manifestSha256: next.manifestSha256,
         execution: next.runtime.execution,
+        ...(next.cache ? { cache: next.cache } : {}),
       };
     });
     this.loading = load.catch(() => undefined);

@@ -8,24 +8,62 @@ import type { RgbaImage } from './image';
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type SolverName = 'euler' | 'heun';
 
+/** A file of a model set picked or dropped by the user; `path` is relative to the set's folder. */
+export interface LocalModelFile {
+  readonly path: string;
+  readonly data: Blob;
+}
+
+/** Where a model set comes from. Blobs are structured-cloneable, so every kind crosses postMessage. */
+export type ModelSetSource =
+  /** manifest.json by URL (browser); its files are resolved against it. */
+  | { readonly kind: 'url'; readonly url: string }
+  /** a folder holding manifest.json (Node). */
+  | { readonly kind: 'directory'; readonly path: string }
+  /** local files: one manifest.json plus the files it names (browser). */
+  | { readonly kind: 'files'; readonly files: readonly LocalModelFile[] };
+
 export interface LoadModelSetRequest {
-  /** URL of manifest.json (browser) or the model-set directory (Node). */
-  readonly source: string;
+  readonly source: ModelSetSource;
   readonly provider: ProviderPreference;
+}
+
+/** What happened to the browser's model cache during a load (absent where there is no cache: Node). */
+export interface ModelCacheReport {
+  /** 'stored': downloaded and cached; 'cached': every file came from the cache; 'uncached': not kept. */
+  readonly status: 'stored' | 'cached' | 'partial' | 'uncached';
+  /** Why something was not cached (quota exceeded, no Cache Storage, local files), for the user. */
+  readonly note?: string;
 }
 
 export interface LoadedModelSet {
   readonly manifest: ModelSetManifest;
   readonly manifestSha256: string;
   readonly execution: ExecutionInfo;
+  readonly cache?: ModelCacheReport;
+}
+
+/** The capability decision made before any file is read (see engine/capabilities.ts). */
+export interface LoadPlanSummary {
+  /** adapter facts as read, e.g. "WebGPU: google / swiftshader; shader-f16: no; maxBufferSize 256 MiB" */
+  readonly adapter: string;
+  /** one sentence per decision: provider, precision per network, memory estimate */
+  readonly explanation: readonly string[];
+  readonly estimatedBytes: number;
+  readonly downloadBytes: number;
 }
 
 export interface LoadProgressEvent {
   readonly kind: 'load';
   readonly file: string;
-  readonly stage: 'download' | 'verify' | 'session';
+  /** 'plan': the capability decision (`plan` set, no file yet); 'cache': bytes read from the browser cache */
+  readonly stage: 'plan' | 'download' | 'cache' | 'verify' | 'session';
   readonly loadedBytes: number;
   readonly totalBytes: number;
+  /** Bytes of the whole set read so far and in all, where the loader knows them. */
+  readonly setLoadedBytes?: number;
+  readonly setTotalBytes?: number;
+  readonly plan?: LoadPlanSummary;
 }
 
 export interface GenerateRequest {

@@ -72,9 +72,13 @@ export async function openOnnxFile(modelPath: string): Promise<OnnxFileSession> 
   };
 }
 
-/** RuntimeLoader for EngineService: `source` is a model-set directory holding manifest.json. */
+/** RuntimeLoader for EngineService: the source is a model-set directory holding manifest.json. */
 export const loadNodeRuntime: RuntimeLoader = async (request, onProgress) => {
-  const manifestPath = path.join(request.source, 'manifest.json');
+  if (request.source.kind !== 'directory') {
+    throw new ModelFetchError(`the CLI reads model sets from a directory, not from ${request.source.kind}`);
+  }
+  const directory = request.source.path;
+  const manifestPath = path.join(directory, 'manifest.json');
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
@@ -82,6 +86,6 @@ export const loadNodeRuntime: RuntimeLoader = async (request, onProgress) => {
     throw new ManifestError(`${manifestPath}: cannot read the manifest (${(error as Error).message})`);
   }
   const { manifest, manifestSha256 } = await readManifestText(text, manifestPath);
-  const runtime = await loadModelSetFromDirectory(request.source, manifest, onProgress);
+  const runtime = await loadModelSetFromDirectory(directory, manifest, onProgress);
   return { manifest, manifestSha256, runtime: runtime as ModelSetRuntime<unknown> };
 };

@@ -2,6 +2,7 @@
 // (WebGPU, then WASM), reports what ran and why, and keeps DiT outputs on the GPU (`gpu-buffer`) so the
 // sampler's state never leaves the device between steps.
 import * as ort from 'onnxruntime-web/webgpu';
+import type { AdapterFacts } from '../engine/capabilities';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
 import type { LoadProgressEvent, ProviderPreference } from '../engine/studio-engine';
@@ -12,15 +13,7 @@ import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
 export type WebLatent = GpuLatent | CpuTensor;
 
 /** What the browser's WebGPU adapter offers; read before choosing a provider or an fp16 variant. */
-export interface AdapterCapabilities {
-  readonly webgpu: boolean;
-  readonly description: string;
-  readonly shaderF16: boolean;
-  readonly maxBufferSize: number;
-  readonly maxStorageBufferBindingSize: number;
-  /** Why WebGPU is unavailable, when it is. */
-  readonly unavailableReason?: string;
-}
+export type AdapterCapabilities = Omit<AdapterFacts, 'deviceMemoryGiB'>;
 
 let adapterPromise: Promise<GPUAdapter | null> | undefined;
 
@@ -121,7 +114,10 @@ function webGpuBinding(adapter: GPUAdapter, reason: string): TensorBinding<WebLa
 }
 
 export interface WebLoadOptions {
+  /** The set as WASM loads it (float32 files). */
   readonly manifest: ModelSetManifest;
+  /** The set as WebGPU loads it: float16 variants swapped in by the capability check; else `manifest`. */
+  readonly webgpuManifest?: ModelSetManifest;
   readonly readFile: ModelFileReader;
   readonly preference: ProviderPreference;
   readonly onProgress?: (progress: LoadProgressEvent) => void;
@@ -146,7 +142,8 @@ export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSet
   ort.env.webgpu.adapter = adapter;
   const reason = options.preference === 'webgpu' ? 'WebGPU was selected' : 'WebGPU adapter available';
   try {
-    return await loadModelSet(ort, webGpuBinding(adapter, reason), load);
+    const webgpuLoad = { ...load, manifest: options.webgpuManifest ?? options.manifest };
+    return await loadModelSet(ort, webGpuBinding(adapter, reason), webgpuLoad);
   } catch (error) {
     if (options.preference === 'webgpu') throw error;
     const why = error instanceof Error ? error.message : String(error);

@@ -1,14 +1,41 @@
-// Model-set slice: the bundled catalogue, the loaded set, the provider preference and what ran.
+// Model-set slice: the catalogue (bundled sets, sets added by manifest URL, local files), the loaded
+// set, the provider preference and what ran, plus what the model manager shows about a load: the
+// capability plan, per-file and whole-set byte progress with timestamps (for speed and ETA) and what
+// happened in the browser cache. The catalogue is remembered in localStorage so a reload works offline.
 import type { StateCreator } from 'zustand';
+import { addSample, type ByteSample } from '../engine/download-progress';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo } from '../engine/runtime-contract';
-import type { LoadProgressEvent, ProviderPreference } from '../engine/studio-engine';
+import type {
+  LoadPlanSummary,
+  LoadProgressEvent,
+  LocalModelFile,
+  ModelCacheReport,
+  ModelSetSource,
+  ProviderPreference,
+} from '../engine/studio-engine';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 
 export interface CatalogueEntry {
   readonly id: string;
-  readonly manifest: string;
+  readonly origin: 'bundled' | 'url' | 'local';
+  readonly source: ModelSetSource;
+}
+
+/** One file's row in the download panel. */
+export interface FileProgress {
+  readonly file: string;
+  readonly stage: LoadProgressEvent['stage'];
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+  readonly samples: readonly ByteSample[];
+}
+
+export interface SetProgress {
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+  readonly samples: readonly ByteSample[];
 }
 
 export interface ModelSlice {
@@ -22,75 +49,238 @@ export interface ModelSlice {
   loadStatus: 'idle' | 'loading' | 'ready' | 'error';
   loadProgress: LoadProgressEvent | null;
   loadError: string | null;
+  /** The capability decision of the latest load, made before its files were read. */
+  loadPlan: LoadPlanSummary | null;
+  /** Per-file rows of the latest load, in the order the files were read. */
+  loadFiles: readonly FileProgress[];
+  loadTotal: SetProgress | null;
+  cacheReport: ModelCacheReport | null;
+  /**
+   * Why the last load from a URL or local files failed. The engine keeps the set it had, so the studio
+   * stays on it (loadStatus 'ready') and the model manager shows this message.
+   */
+  sourceError: string | null;
   loadCatalogue: () => Promise<void>;
   selectModelSet: (id: string) => Promise<void>;
   setProvider: (provider: ProviderPreference) => Promise<void>;
+  /** Loads manifest.json from a URL and adds the set to the catalogue (remembered across reloads). */
+  loadFromUrl: (url: string) => Promise<void>;
+  /** Loads a set from picked or dropped files (one manifest.json and the files it names). */
+  loadFromFiles: (files: readonly LocalModelFile[]) => Promise<void>;
 }
 
-/** The most recent (set, provider) load asked for; older completions are ignored. */
+const BUNDLED_KEY = 'svg-studio.bundled-catalogue';
+const URL_SETS_KEY = 'svg-studio.url-model-sets';
+
+interface BundledIndex {
+  readonly modelSets: ReadonlyArray<{ id: string; manifest: string }>;
+  readonly default: string;
+}
+
+function readStored<T>(key: string): T | null {
+  try {
+    const text = localStorage.getItem(key);
+    return text ? (JSON.parse(text) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeStored(key: string, value: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private mode or a full quota: the catalogue then lasts for this page only.
+  }
+}
+
+/** The bundled index from the server; offline, the copy saved by the last successful start. */
+async function fetchBundledIndex(): Promise<BundledIndex> {
+  try {
+    const response = await fetch(new URL('models/index.json', document.baseURI));
+    if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
+    const index = (await response.json()) as BundledIndex;
+    writeStored(BUNDLED_KEY, index);
+    return index;
+  } catch (error) {
+    const saved = readStored<BundledIndex>(BUNDLED_KEY);
+    if (saved) return saved;
+    throw error;
+  }
+}
+
+const urlEntry = (id: string, url: string): CatalogueEntry => ({
+  id,
+  origin: 'url',
+  source: { kind: 'url', url },
+});
+
+/** The most recent load asked for; older completions are ignored. */
 let requestedLoad = '';
+let localLoads = 0;
 
-export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (set, get) => ({
-  catalogue: [],
-  selectedSetId: null,
-  provider: 'auto',
-  manifest: null,
-  manifestSha256: null,
-  execution: null,
-  loadStatus: 'idle',
-  loadProgress: null,
-  loadError: null,
+export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (set, get) => {
+  const rememberUrlSets = () =>
+    writeStored(
+      URL_SETS_KEY,
+      get().catalogue.flatMap((e) =>
+        e.origin === 'url' && e.source.kind === 'url' ? [[e.id, e.source.url]] : [],
+      ),
+    );
 
-  async loadCatalogue() {
-    try {
-      const response = await fetch(new URL('models/index.json', document.baseURI));
-      if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
-      const index = (await response.json()) as { modelSets: CatalogueEntry[]; default: string };
-      set({ catalogue: index.modelSets });
-      const wanted = get().selectedSetId ?? index.default;
-      await get().selectModelSet(wanted);
-    } catch (error) {
-      set({ loadStatus: 'error', loadError: error instanceof Error ? error.message : String(error) });
+  /** Adds (or replaces, by id) a catalogue entry for a set loaded from outside the bundle. */
+  const addToCatalogue = (entry: CatalogueEntry) => {
+    const existing = get().catalogue.find((e) => e.id === entry.id);
+    if (existing?.origin === 'bundled') return;
+    set({ catalogue: [...get().catalogue.filter((e) => e.id !== entry.id), entry] });
+    if (entry.origin === 'url') rememberUrlSets();
+  };
+
+  const onProgress = (event: LoadProgressEvent) => {
+    const atMs = performance.now();
+    if (event.plan) set({ loadPlan: event.plan });
+    const files = [...get().loadFiles];
+    const index = files.findIndex((f) => f.file === event.file);
+    if (event.stage !== 'plan') {
+      const previous = index >= 0 ? files[index] : undefined;
+      const row: FileProgress = {
+        file: event.file,
+        stage: event.stage,
+        loadedBytes: event.loadedBytes,
+        totalBytes: event.totalBytes,
+        samples: addSample(previous?.samples ?? [], { atMs, loadedBytes: event.loadedBytes }),
+      };
+      if (previous) files[index] = row;
+      else files.push(row);
     }
-  },
+    const total = get().loadTotal;
+    const loadTotal =
+      event.setTotalBytes !== undefined && event.setLoadedBytes !== undefined
+        ? {
+            loadedBytes: event.setLoadedBytes,
+            totalBytes: event.setTotalBytes,
+            samples: addSample(total?.samples ?? [], { atMs, loadedBytes: event.setLoadedBytes }),
+          }
+        : total;
+    set({ loadProgress: event, loadFiles: files, loadTotal });
+  };
 
-  async selectModelSet(id) {
-    const entry = get().catalogue.find((item) => item.id === id);
-    if (!entry) {
-      set({ loadStatus: 'error', loadError: `unknown model set "${id}"` });
-      return;
-    }
-    const provider = get().provider;
-    const wanted = `${id}|${provider}`;
-    // Re-selecting what is loaded or loading changes nothing.
-    if (wanted === requestedLoad && get().loadStatus !== 'error') return;
-    requestedLoad = wanted;
-    set({ selectedSetId: id, loadStatus: 'loading', loadError: null, loadProgress: null });
+  /** Runs one load; `key` identifies the request so a superseded load does not overwrite a newer one. */
+  const runLoad = async (
+    key: string,
+    source: ModelSetSource,
+    afterLoad?: (manifest: ModelSetManifest) => void,
+  ) => {
+    requestedLoad = key;
+    const keepsPrevious = afterLoad !== undefined;
+    const previous = get().loadStatus === 'ready' ? get().manifest : null;
+    set({
+      sourceError: null,
+      loadStatus: 'loading',
+      loadError: null,
+      loadProgress: null,
+      loadPlan: null,
+      loadFiles: [],
+      loadTotal: null,
+      cacheReport: null,
+    });
     try {
-      const loaded = await studioEngine().loadModelSet(
-        { source: new URL(entry.manifest, document.baseURI).href, provider },
-        { onProgress: (loadProgress) => set({ loadProgress }) },
-      );
-      // A newer request superseded this one: its own completion updates the state.
-      if (requestedLoad !== wanted) return;
+      const loaded = await studioEngine().loadModelSet({ source, provider: get().provider }, { onProgress });
+      if (requestedLoad !== key) return;
       // A provider switch reloads the same set: keep the user's settings; a new set brings its defaults.
       const sameSet = get().manifest?.id === loaded.manifest.id;
+      afterLoad?.(loaded.manifest);
       set({
+        selectedSetId: loaded.manifest.id,
         manifest: loaded.manifest,
         manifestSha256: loaded.manifestSha256,
         execution: loaded.execution,
+        cacheReport: loaded.cache ?? null,
         loadStatus: 'ready',
       });
       if (!sameSet) get().adoptManifestDefaults(loaded.manifest);
     } catch (error) {
-      if (requestedLoad !== wanted) return;
-      set({ loadStatus: 'error', loadError: error instanceof Error ? error.message : String(error) });
+      if (requestedLoad !== key) return;
+      const message = error instanceof Error ? error.message : String(error);
+      if (keepsPrevious && previous) {
+        requestedLoad = `${previous.id}|${get().provider}`;
+        set({ loadStatus: 'ready', sourceError: message, selectedSetId: previous.id });
+      } else {
+        set({ loadStatus: 'error', loadError: message, sourceError: keepsPrevious ? message : null });
+      }
     }
-  },
+  };
 
-  async setProvider(provider) {
-    set({ provider });
-    const id = get().selectedSetId;
-    if (id) await get().selectModelSet(id);
-  },
-});
+  return {
+    catalogue: [],
+    selectedSetId: null,
+    provider: 'auto',
+    manifest: null,
+    manifestSha256: null,
+    execution: null,
+    loadStatus: 'idle',
+    loadProgress: null,
+    loadError: null,
+    loadPlan: null,
+    loadFiles: [],
+    loadTotal: null,
+    cacheReport: null,
+    sourceError: null,
+
+    async loadCatalogue() {
+      try {
+        const index = await fetchBundledIndex();
+        const bundled = index.modelSets.map((entry): CatalogueEntry => ({
+          id: entry.id,
+          origin: 'bundled',
+          source: { kind: 'url', url: new URL(entry.manifest, document.baseURI).href },
+        }));
+        const added = (readStored<Array<[string, string]>>(URL_SETS_KEY) ?? [])
+          .filter(([id]) => !bundled.some((entry) => entry.id === id))
+          .map(([id, url]) => urlEntry(id, url));
+        set({ catalogue: [...bundled, ...added] });
+        const wanted = get().selectedSetId ?? index.default;
+        await get().selectModelSet(wanted);
+      } catch (error) {
+        set({ loadStatus: 'error', loadError: error instanceof Error ? error.message : String(error) });
+      }
+    },
+
+    async selectModelSet(id) {
+      const entry = get().catalogue.find((item) => item.id === id);
+      if (!entry) {
+        set({ loadStatus: 'error', loadError: `unknown model set "${id}"` });
+        return;
+      }
+      const wanted = `${id}|${get().provider}`;
+      // Re-selecting what is loaded or loading changes nothing.
+      if (wanted === requestedLoad && get().loadStatus !== 'error') return;
+      set({ selectedSetId: id });
+      await runLoad(wanted, entry.source);
+    },
+
+    async setProvider(provider) {
+      set({ provider });
+      const id = get().selectedSetId;
+      if (id) await get().selectModelSet(id);
+    },
+
+    async loadFromUrl(url) {
+      await runLoad(`url:${url}|${get().provider}`, { kind: 'url', url }, (manifest) =>
+        addToCatalogue(urlEntry(manifest.id, url)),
+      );
+      // Later selections of this set go through selectModelSet: align the request key with it.
+      const id = get().selectedSetId;
+      if (get().loadStatus === 'ready' && id) requestedLoad = `${id}|${get().provider}`;
+    },
+
+    async loadFromFiles(files) {
+      const source: ModelSetSource = { kind: 'files', files };
+      await runLoad(`files:${++localLoads}`, source, (manifest) =>
+        addToCatalogue({ id: manifest.id, origin: 'local', source }),
+      );
+      const id = get().selectedSetId;
+      if (get().loadStatus === 'ready' && id) requestedLoad = `${id}|${get().provider}`;
+    },
+  };
+};

@@ -229,6 +229,24 @@ describe('parseManifest', () => {
     ).toBe('graphs/dit.onnx');
   });
 
+  it('accepts an optional float16 variant per network and checks its entries', () => {
+    const half = { file: 'dit.fp16.onnx', bytes: 7, sha256: 'ab'.repeat(32) };
+    expect(parseManifest(set(manifest(), 'networks.dit.float16', half), 'm').networks.dit.float16).toEqual(
+      half,
+    );
+    expect(parseManifest(manifest(), 'm').networks.dit.float16).toBeUndefined();
+    const withBadExternal = set(manifest(), 'networks.dit.float16', {
+      ...half,
+      externalData: { file: '../x', bytes: 1, sha256: 'ab'.repeat(32) },
+    });
+    expect(problems(withBadExternal)).toEqual([
+      'networks.dit.float16.externalData.file must be a relative path inside the model-set folder, got "../x"',
+    ]);
+    expect(problems(set(manifest(), 'networks.decoder.float16', { ...half, bytes: 0 }))).toEqual([
+      'networks.decoder.float16.bytes must be > 0, got 0',
+    ]);
+  });
+
   it('rejects non-objects and bad JSON with ManifestError naming the source', () => {
     expect(() => parseManifest([], 'x.json')).toThrow(/^x\.json: the manifest must be a JSON object/);
     expect(() => parseJson('{"a":', 'x.json')).toThrow(ManifestError);

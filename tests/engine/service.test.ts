@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { ModelSetManifest } from '../../src/engine/manifest';
 import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
 import { EngineService, type RuntimeLoader } from '../../src/engine/service';
+import type { LoadModelSetRequest } from '../../src/engine/studio-engine';
 import { cpuLatentMath } from '../../src/engine/tensor';
+
+const sourceName = ({ source }: LoadModelSetRequest) =>
+  source.kind === 'directory' ? source.path : source.kind;
 
 function fakeRuntime(name: string, log: string[]): ModelSetRuntime<unknown> {
   const fail = () => Promise.reject(new Error('not used'));
@@ -25,19 +29,19 @@ describe('EngineService', () => {
   it('runs loads one after another and disposes the runtime it replaces', async () => {
     const log: string[] = [];
     const loader: RuntimeLoader = async (request) => {
-      log.push(`start ${request.source}`);
+      log.push(`start ${sourceName(request)}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
-      log.push(`end ${request.source}`);
+      log.push(`end ${sourceName(request)}`);
       return {
-        manifest: { id: request.source } as unknown as ModelSetManifest,
-        manifestSha256: `sha-${request.source}`,
-        runtime: fakeRuntime(request.source, log),
+        manifest: { id: sourceName(request) } as unknown as ModelSetManifest,
+        manifestSha256: `sha-${sourceName(request)}`,
+        runtime: fakeRuntime(sourceName(request), log),
       };
     };
     const engine = new EngineService(loader);
     const [a, b] = await Promise.all([
-      engine.loadModelSet({ source: 'a', provider: 'auto' }),
-      engine.loadModelSet({ source: 'b', provider: 'auto' }),
+      engine.loadModelSet({ source: { kind: 'directory', path: 'a' }, provider: 'auto' }),
+      engine.loadModelSet({ source: { kind: 'directory', path: 'b' }, provider: 'auto' }),
     ]);
     expect([a.execution.adapter, b.execution.adapter]).toEqual(['a', 'b']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'dispose a']);
@@ -48,15 +52,30 @@ describe('EngineService', () => {
     const engine = new EngineService(async (request) => {
       if (calls++ === 0) throw new Error('broken manifest');
       return {
-        manifest: { id: request.source } as unknown as ModelSetManifest,
-        manifestSha256: `sha-${request.source}`,
+        manifest: { id: sourceName(request) } as unknown as ModelSetManifest,
+        manifestSha256: `sha-${sourceName(request)}`,
         runtime: fakeRuntime('ok', []),
       };
     });
-    await expect(engine.loadModelSet({ source: 'x', provider: 'auto' })).rejects.toThrow('broken manifest');
-    await expect(engine.loadModelSet({ source: 'y', provider: 'auto' })).resolves.toMatchObject({
+    await expect(
+      engine.loadModelSet({ source: { kind: 'directory', path: 'x' }, provider: 'auto' }),
+    ).rejects.toThrow('broken manifest');
+    await expect(
+      engine.loadModelSet({ source: { kind: 'directory', path: 'y' }, provider: 'auto' }),
+    ).resolves.toMatchObject({
       manifest: { id: 'y' },
     });
+  });
+
+  it("passes the loader's cache report on to the caller", async () => {
+    const engine = new EngineService(async (request) => ({
+      manifest: { id: sourceName(request) } as unknown as ModelSetManifest,
+      manifestSha256: 'sha',
+      runtime: fakeRuntime('ok', []),
+      cache: { status: 'uncached', note: 'quota exceeded' },
+    }));
+    const loaded = await engine.loadModelSet({ source: { kind: 'url', url: 'u' }, provider: 'auto' });
+    expect(loaded.cache).toEqual({ status: 'uncached', note: 'quota exceeded' });
   });
 
   it('refuses to generate before a model set is loaded', async () => {

@@ -33,7 +33,8 @@ afterEach(() => {
   copies = [];
 });
 
-const load = (source: string) => loadNodeRuntime({ source, provider: 'auto' });
+const load = (source: string) =>
+  loadNodeRuntime({ source: { kind: 'directory', path: source }, provider: 'auto' });
 
 describe('loadNodeRuntime', () => {
   it('loads the bundled set and runs every network with the declared shapes', async () => {

@@ -1,0 +1,68 @@
+// Download speed and ETA for the model manager's progress rows (per file and for the whole set). The
+// caller timestamps each byte count as it arrives; the speed is measured over a sliding window so a
+// stall shows up within seconds, and the ETA is the remaining bytes at that speed.
+
+export interface ByteSample {
+  /** milliseconds on any monotonic clock (performance.now()) */
+  readonly atMs: number;
+  readonly loadedBytes: number;
+}
+
+/** How far back the speed looks. */
+export const SPEED_WINDOW_MS = 3000;
+
+/**
+ * Appends a sample and drops those older than the window, keeping one sample at or before the window's
+ * start so the speed always spans the whole window once enough time has passed. Returns a new array.
+ */
+export function addSample(
+  samples: readonly ByteSample[],
+  sample: ByteSample,
+  windowMs = SPEED_WINDOW_MS,
+): ByteSample[] {
+  const all = [...samples, sample];
+  const windowStart = sample.atMs - windowMs;
+  let first = 0;
+  while (first + 1 < all.length && (all[first + 1] as ByteSample).atMs <= windowStart) first++;
+  return all.slice(first);
+}
+
+export interface TransferStats {
+  /** bytes per second over the window, or null before two samples span some time */
+  readonly bytesPerSecond: number | null;
+  /** seconds left at that speed; 0 when done, null when the speed is unknown or zero */
+  readonly etaSeconds: number | null;
+}
+
+export function transferStats(samples: readonly ByteSample[], totalBytes: number): TransferStats {
+  const last = samples[samples.length - 1];
+  const first = samples[0];
+  if (last && totalBytes > 0 && last.loadedBytes >= totalBytes) {
+    return { bytesPerSecond: rate(first, last), etaSeconds: 0 };
+  }
+  const bytesPerSecond = rate(first, last);
+  const etaSeconds =
+    bytesPerSecond && last && totalBytes > 0 ? (totalBytes - last.loadedBytes) / bytesPerSecond : null;
+  return { bytesPerSecond, etaSeconds };
+}
+
+function rate(first: ByteSample | undefined, last: ByteSample | undefined): number | null {
+  if (!first || !last || last.atMs <= first.atMs) return null;
+  return ((last.loadedBytes - first.loadedBytes) * 1000) / (last.atMs - first.atMs);
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** "812 B", "3.1 KiB", "7.4 MiB", "1.25 GiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes >= GiB) return `${(bytes / GiB).toFixed(2)} GiB`;
+  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
+  if (bytes >= KiB) return `${(bytes / KiB).toFixed(1)} KiB`;
+  return `${Math.round(bytes)} B`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
