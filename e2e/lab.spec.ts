@@ -1,6 +1,7 @@
 // Journeys of the reconstruction lab and the feature inspector on the bundled random-weight model:
 // reconstruct a sample and read the metrics, toggle DINO-only, refuse bad files with a message, open the
 // inspector and click a patch. Screenshots go to the test output.
+import jpeg from 'jpeg-js';
 import { expect, test } from './fixtures';
 import { LabPage } from './lab-page';
 
@@ -22,6 +23,13 @@ test('reconstructs a bundled sample and reports PSNR, SSIM and timings', async (
   await expect(lab.psnr).not.toHaveText(full ?? '');
   await page.getByLabel('Difference gain', { exact: true }).fill('16');
   await page.screenshot({ path: testInfo.outputPath('lab.png'), fullPage: true });
+
+  // Batching on purpose: the same image encoded with the 4 samples.
+  await page.getByLabel('DINO features only', { exact: true }).uncheck();
+  await page.getByLabel('Encode in a batch with the samples', { exact: true }).check();
+  await lab.reconstruct();
+  await expect(lab.timings).toHaveText(/\(batch of 5\)/);
+  await page.screenshot({ path: testInfo.outputPath('lab-batch.png'), fullPage: true });
 });
 
 test('refuses files that are not images, and SVG, with a message', async ({ studio }) => {
@@ -50,6 +58,49 @@ test('refuses files that are not images, and SVG, with a message', async ({ stud
   );
   await lab.upload({ name: 'corrupt.png', mimeType: 'image/png', buffer: corrupt });
   await expect(page.getByRole('alert')).toHaveText(/corrupt\.png: the browser could not decode this PNG/);
+});
+
+/** A 32x16 JPEG whose EXIF says "rotate 90° clockwise to display" (orientation 6). */
+function rotatedJpeg(): Buffer {
+  const width = 32;
+  const height = 16;
+  const data = Buffer.alloc(width * height * 4, 200);
+  const encoded = jpeg.encode({ width, height, data }, 90).data;
+  const exif = Buffer.from(
+    'ffe10022' + '457869660000' + '4d4d002a00000008' + '0001' + '011200030000000100060000' + '00000000',
+    'hex',
+  );
+  return Buffer.concat([encoded.subarray(0, 2), exif, encoded.subarray(2)]);
+}
+
+/** A two-frame 1x1 GIF: header, palette, NETSCAPE loop extension, two (control + image) frames. */
+const ANIMATED_GIF = Buffer.from(
+  '47494638396101000100800000' +
+    'ffffff000000' +
+    '21ff0b4e45545343415045322e300301000000' +
+    '21f904000a000000' +
+    '2c0000000001000100' +
+    '0002024401' +
+    '00' +
+    '21f904000a000000' +
+    '2c0000000001000100' +
+    '0002024401' +
+    '00' +
+    '3b',
+  'hex',
+);
+
+test('applies EXIF orientation and takes the first frame of an animated GIF', async ({ studio }) => {
+  const page = studio.page; // the fixture opened the studio on the bundled model set
+  const lab = new LabPage(page);
+  await lab.openTab('Reconstruct');
+  await lab.upload({ name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: rotatedJpeg() });
+  await expect(page.getByLabel('Upload image details')).toHaveText(/rotated\.jpg: JPEG 16x32/);
+  await lab.upload({ name: 'anim.gif', mimeType: 'image/gif', buffer: ANIMATED_GIF });
+  await expect(page.getByLabel('Upload image details')).toHaveText(
+    /anim\.gif: GIF 1x1 · GIF: the first frame is used/,
+  );
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('inspects DINO features: PCA overlay, a clicked patch, residual channels', async ({
