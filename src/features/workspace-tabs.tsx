@@ -7,6 +7,7 @@ import { FeatureInspector } from './inspector/FeatureInspector';
 import { ReconstructionLab } from './lab/ReconstructionLab';
 import { InterpolateView } from './interpolate/InterpolateView';
 import { EditView } from './edit/EditView';
+import { ModelsView } from './models/ModelsView';
 
 export interface WorkspaceTab {
   /** Stable id: used in the URL (?view=) and as the DOM id prefix. */
@@ -22,6 +23,7 @@ export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'inspect', label: 'Inspect', View: FeatureInspector },
   { id: 'interpolate', label: 'Interpolate', View: InterpolateView },
   { id: 'edit', label: 'Edit', View: EditView },
+  { id: 'models', label: 'Models', View: ModelsView },
 ];
 
 export function findTab(id: string | null): WorkspaceTab {

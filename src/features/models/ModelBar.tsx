@@ -1,4 +1,6 @@
-// Model-set picker, execution-provider selector and the always-visible "what ran" badge.
+// Model-set picker, execution-provider selector and the always-visible "what ran" badge (with the
+// load's overall progress; the Models view has the details).
+import { formatBytes } from '../../engine/download-progress';
 import type { ProviderPreference } from '../../engine/studio-engine';
 import { useStudio } from '../../store';
 
@@ -19,6 +21,7 @@ export function ModelBar() {
   const loadStatus = useStudio((s) => s.loadStatus);
   const loadProgress = useStudio((s) => s.loadProgress);
   const loadError = useStudio((s) => s.loadError);
+  const loadTotal = useStudio((s) => s.loadTotal);
 
   return (
     <div className="model-bar">
@@ -50,7 +53,12 @@ export function ModelBar() {
         data-provider={execution?.provider ?? ''}
       >
         {loadStatus === 'loading' && (
-          <span>Loading {loadProgress ? `${loadProgress.file} (${loadProgress.stage})` : '…'}</span>
+          <span>
+            Loading {loadProgress ? `${loadProgress.file} (${loadProgress.stage})` : '…'}
+            {loadTotal && loadTotal.totalBytes > 0
+              ? ` · ${Math.floor((100 * loadTotal.loadedBytes) / loadTotal.totalBytes)} % of ${formatBytes(loadTotal.totalBytes)}`
+              : ''}
+          </span>
         )}
         {loadStatus === 'ready' && execution && (
           <span title={execution.reason}>

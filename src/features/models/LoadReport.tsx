@@ -1,0 +1,110 @@
+// What the latest load decided and did: the capability check (adapter facts, provider, precision per
+// network, memory estimate), byte progress per file and for the whole set with speed and ETA, and what
+// happened in the browser cache.
+import { formatBytes, formatSpeed, transferStats, type ByteSample } from '../../engine/download-progress';
+import { formatDuration } from '../../engine/workspace/progress-eta';
+import { useStudio } from '../../store';
+
+const STAGE_LABEL = {
+  plan: 'planned',
+  download: 'downloading',
+  cache: 'from cache',
+  verify: 'verifying',
+  session: 'loaded',
+} as const;
+
+function Rate({ samples, total }: { samples: readonly ByteSample[]; total: number }) {
+  const { bytesPerSecond, etaSeconds } = transferStats(samples, total);
+  return (
+    <>
+      <td>{bytesPerSecond === null ? '–' : formatSpeed(bytesPerSecond)}</td>
+      <td>{etaSeconds === null ? '–' : etaSeconds === 0 ? 'done' : formatDuration(etaSeconds * 1000)}</td>
+    </>
+  );
+}
+
+export function LoadReport() {
+  const plan = useStudio((s) => s.loadPlan);
+  const files = useStudio((s) => s.loadFiles);
+  const total = useStudio((s) => s.loadTotal);
+  const cacheReport = useStudio((s) => s.cacheReport);
+  const loadStatus = useStudio((s) => s.loadStatus);
+  const loadError = useStudio((s) => s.loadError);
+  const sourceError = useStudio((s) => s.sourceError);
+  const error = sourceError ?? (loadStatus === 'error' ? loadError : null);
+
+  return (
+    <>
+      {error && (
+        <p className="error" role="alert" aria-label="Model load error">
+          Could not load the model set: {error}
+        </p>
+      )}
+      <section aria-labelledby="capability-title">
+        <h2 id="capability-title">Capability check</h2>
+        {plan ? (
+          <div role="region" aria-label="Capability report">
+            <p>{plan.adapter}</p>
+            <ul>
+              {plan.explanation.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <p className="muted">Runs when a model set starts loading, before any file is read.</p>
+        )}
+      </section>
+      <section aria-labelledby="download-title">
+        <h2 id="download-title">Download</h2>
+        <table className="download-table" aria-label="Download progress">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">State</th>
+              <th scope="col">Bytes</th>
+              <th scope="col">Speed</th>
+              <th scope="col">ETA</th>
+            </tr>
+          </thead>
+          <tbody>
+            {files.map((row) => (
+              <tr key={row.file} data-stage={row.stage}>
+                <td>{row.file}</td>
+                <td>{STAGE_LABEL[row.stage]}</td>
+                <td>
+                  <progress
+                    value={row.loadedBytes}
+                    max={row.totalBytes || 1}
+                    aria-label={`${row.file} bytes`}
+                  />{' '}
+                  {formatBytes(row.loadedBytes)} / {formatBytes(row.totalBytes)}
+                </td>
+                <Rate samples={row.samples} total={row.totalBytes} />
+              </tr>
+            ))}
+          </tbody>
+          {total && (
+            <tfoot>
+              <tr>
+                <th scope="row">Total</th>
+                <td>{loadStatus === 'loading' ? 'loading' : loadStatus}</td>
+                <td>
+                  <progress value={total.loadedBytes} max={total.totalBytes || 1} aria-label="Total bytes" />{' '}
+                  {formatBytes(total.loadedBytes)} / {formatBytes(total.totalBytes)}
+                </td>
+                <Rate samples={total.samples} total={total.totalBytes} />
+              </tr>
+            </tfoot>
+          )}
+        </table>
+        {cacheReport && (
+          <p role="status" aria-label="Cache status" data-cache-status={cacheReport.status}>
+            Cache: {cacheReport.status}
+            {cacheReport.note ? ` — ${cacheReport.note}` : ''}
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

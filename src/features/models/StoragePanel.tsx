@@ -1,0 +1,102 @@
+// The storage panel: browser storage used against the quota, the model sets in the cache with their
+// sizes, and a button per set to delete it (files shared with another cached set stay).
+import { useEffect, useState } from 'react';
+import { formatBytes } from '../../engine/download-progress';
+import { cachedSetBytes, openModelCache, type CachedSetRecord } from '../../storage/model-cache';
+import { useStudio } from '../../store';
+
+interface StorageState {
+  readonly estimate: StorageEstimate | null;
+  readonly sets: readonly CachedSetRecord[];
+  readonly available: boolean;
+}
+
+async function readStorage(): Promise<StorageState> {
+  const cache = await openModelCache();
+  const estimate = navigator.storage?.estimate ? await navigator.storage.estimate() : null;
+  return { estimate, sets: cache ? await cache.listSets() : [], available: cache !== null };
+}
+
+export function StoragePanel() {
+  const loadStatus = useStudio((s) => s.loadStatus);
+  const [state, setState] = useState<StorageState | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  /** Bumped after a delete, to re-read the storage. */
+  const [version, setVersion] = useState(0);
+
+  // Loads add sets to the cache: re-read whenever one settles, and after a delete.
+  useEffect(() => {
+    if (loadStatus === 'loading') return;
+    let current = true;
+    readStorage().then(
+      (next) => current && setState(next),
+      (error: unknown) =>
+        current &&
+        setMessage(`Could not read the browser storage: ${error instanceof Error ? error.message : error}`),
+    );
+    return () => {
+      current = false;
+    };
+  }, [loadStatus, version]);
+
+  const remove = async (record: CachedSetRecord) => {
+    try {
+      await (await openModelCache())?.deleteSet(record.source);
+      setMessage(`Deleted the cached files of ${record.id}; it downloads again next time it loads.`);
+    } catch (error) {
+      setMessage(`Could not delete ${record.id}: ${error instanceof Error ? error.message : error}`);
+    }
+    setVersion((v) => v + 1);
+  };
+
+  const usage = state?.estimate?.usage;
+  const quota = state?.estimate?.quota;
+  return (
+    <section aria-labelledby="storage-title">
+      <h2 id="storage-title">Storage</h2>
+      <p role="status" aria-label="Storage usage">
+        {usage !== undefined && quota !== undefined
+          ? `${formatBytes(usage)} used of ${formatBytes(quota)} (${((usage / quota) * 100).toFixed(1)} %)`
+          : 'This browser does not report storage usage.'}
+      </p>
+      {state && !state.available && (
+        <p className="warning">
+          Cache Storage is unavailable here (it needs a secure context): sets are not cached.
+        </p>
+      )}
+      <table aria-label="Cached model sets">
+        <thead>
+          <tr>
+            <th scope="col">Set</th>
+            <th scope="col">Source</th>
+            <th scope="col">Size</th>
+            <th scope="col">Cached</th>
+            <th scope="col" aria-label="Actions" />
+          </tr>
+        </thead>
+        <tbody>
+          {state?.sets.map((record) => (
+            <tr key={record.source}>
+              <td>{record.id}</td>
+              <td className="muted">{record.source}</td>
+              <td>{formatBytes(cachedSetBytes(record))}</td>
+              <td>{new Date(record.cachedAt).toLocaleString()}</td>
+              <td>
+                <button
+                  type="button"
+                  aria-label={`Delete cached set ${record.id}`}
+                  onClick={() => void remove(record)}
+                >
+                  Delete cached set
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {state?.sets.length === 0 && <p className="muted">No model set is cached.</p>}
+      {message && <p role="note">{message}</p>}
+    </section>
+  );
+}
