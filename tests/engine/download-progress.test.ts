@@ -1,0 +1,72 @@
+// Download speed over a sliding window, ETA from the remaining bytes, and the byte formats.
+import { describe, expect, it } from 'vitest';
+import {
+  addSample,
+  formatBytes,
+  formatSpeed,
+  transferStats,
+  type ByteSample,
+} from '../../src/engine/download-progress';
+
+const series = (points: Array<[number, number]>, windowMs = 3000) =>
+  points.reduce<ByteSample[]>(
+    (samples, [atMs, loadedBytes]) => addSample(samples, { atMs, loadedBytes }, windowMs),
+    [],
+  );
+
+describe('download progress', () => {
+  it('has no speed or ETA before two samples span time', () => {
+    expect(transferStats([], 100)).toEqual({ bytesPerSecond: null, etaSeconds: null });
+    expect(transferStats(series([[0, 10]]), 100)).toEqual({ bytesPerSecond: null, etaSeconds: null });
+  });
+
+  it('measures speed over the window and extrapolates the remaining bytes', () => {
+    const samples = series([
+      [0, 0],
+      [1000, 1000],
+      [2000, 3000],
+    ]);
+    expect(transferStats(samples, 9000)).toEqual({ bytesPerSecond: 1500, etaSeconds: 4 });
+  });
+
+  it('forgets samples older than the window, keeping one at its start', () => {
+    const samples = series([
+      [0, 0],
+      [1000, 100],
+      [2000, 200],
+      [5000, 3200],
+    ]);
+    expect(samples.map((s) => s.atMs)).toEqual([2000, 5000]);
+    // a stall: only the last 3 s count, not the slow start
+    expect(transferStats(samples, 10_000).bytesPerSecond).toBe(1000);
+  });
+
+  it('reports a finished transfer as done, and a stalled one without an ETA', () => {
+    expect(
+      transferStats(
+        series([
+          [0, 0],
+          [500, 100],
+        ]),
+        100,
+      ).etaSeconds,
+    ).toBe(0);
+    expect(
+      transferStats(
+        series([
+          [0, 50],
+          [500, 50],
+        ]),
+        100,
+      ),
+    ).toEqual({ bytesPerSecond: 0, etaSeconds: null });
+  });
+
+  it('formats bytes in binary units and speeds per second', () => {
+    expect(formatBytes(812)).toBe('812 B');
+    expect(formatBytes(3174)).toBe('3.1 KiB');
+    expect(formatBytes(7.4 * 1024 ** 2)).toBe('7.4 MiB');
+    expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.25 GiB');
+    expect(formatSpeed(2 * 1024 ** 2)).toBe('2.0 MiB/s');
+  });
+});
