@@ -37,7 +37,7 @@ const PNG_COLOUR_NOTES: Record<number, string | null> = {
   2: null,
   3: null,
   4: 'grayscale with alpha: used as RGB, transparency composited over white',
-  6: 'alpha channel: transparency composited over white',
+  6: 'alpha channel: any transparency composited over white',
 };
 
 function pngHeader(bytes: Uint8Array, name: string): ImageHeader {

@@ -48,7 +48,7 @@ describe('readImageHeader', () => {
       format: 'png',
       width: 30,
       height: 20,
-      notes: ['alpha channel: transparency composited over white'],
+      notes: ['alpha channel: any transparency composited over white'],
     });
   });
 

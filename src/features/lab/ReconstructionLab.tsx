@@ -170,7 +170,7 @@ export function ReconstructionLab() {
           >
             Reconstruct
           </button>
-          <label>
+          <label className="checkbox">
             <input
               type="checkbox"
               checked={dinoOnly}
@@ -194,7 +194,7 @@ export function ReconstructionLab() {
               ))}
             </select>
           </label>
-          <label>
+          <label className="checkbox">
             <input
               type="checkbox"
               checked={batchWithSamples}
