@@ -29,6 +29,8 @@ export interface FileProgress {
   readonly stage: LoadProgressEvent['stage'];
   readonly loadedBytes: number;
   readonly totalBytes: number;
+  /** true when the bytes came from the browser cache rather than the source */
+  readonly fromCache: boolean;
   readonly samples: readonly ByteSample[];
 }
 
@@ -148,6 +150,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         stage: event.stage,
         loadedBytes: event.loadedBytes,
         totalBytes: event.totalBytes,
+        fromCache: (previous?.fromCache ?? false) || event.stage === 'cache',
         samples: addSample(previous?.samples ?? [], { atMs, loadedBytes: event.loadedBytes }),
       };
       if (previous) files[index] = row;

@@ -62,6 +62,7 @@ export function LoadReport() {
             <tr>
               <th scope="col">File</th>
               <th scope="col">State</th>
+              <th scope="col">Source</th>
               <th scope="col">Bytes</th>
               <th scope="col">Speed</th>
               <th scope="col">ETA</th>
@@ -69,9 +70,10 @@ export function LoadReport() {
           </thead>
           <tbody>
             {files.map((row) => (
-              <tr key={row.file} data-stage={row.stage}>
+              <tr key={row.file} data-stage={row.stage} data-from-cache={row.fromCache}>
                 <td>{row.file}</td>
                 <td>{STAGE_LABEL[row.stage]}</td>
+                <td>{row.fromCache ? 'cache' : 'source'}</td>
                 <td>
                   <progress
                     value={row.loadedBytes}
@@ -89,6 +91,7 @@ export function LoadReport() {
               <tr>
                 <th scope="row">Total</th>
                 <td>{loadStatus === 'loading' ? 'loading' : loadStatus}</td>
+                <td />
                 <td>
                   <progress value={total.loadedBytes} max={total.totalBytes || 1} aria-label="Total bytes" />{' '}
                   {formatBytes(total.loadedBytes)} / {formatBytes(total.totalBytes)}
