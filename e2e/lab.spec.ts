@@ -2,6 +2,7 @@
 // reconstruct a sample and read the metrics, toggle DINO-only, refuse bad files with a message, open the
 // inspector and click a patch. Screenshots go to the test output.
 import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { expect, test } from './fixtures';
 import { LabPage } from './lab-page';
 
@@ -90,7 +91,18 @@ const ANIMATED_GIF = Buffer.from(
   'hex',
 );
 
-test('applies EXIF orientation and takes the first frame of an animated GIF', async ({ studio }) => {
+/** An 8x4 16-bit grayscale PNG (a ramp). */
+function gray16Png(): Buffer {
+  const options = { bitDepth: 16, colorType: 0, inputColorType: 0, inputHasAlpha: false } as const;
+  const png = new PNG({ width: 8, height: 4, ...options });
+  png.data = Buffer.alloc(8 * 4 * 2);
+  for (let i = 0; i < 32; i++) png.data.writeUInt16BE(i * 2000, i * 2);
+  return PNG.sync.write(png, options);
+}
+
+test('applies EXIF orientation, takes the first frame of an animated GIF, reads 16-bit grayscale', async ({
+  studio,
+}) => {
   const page = studio.page; // the fixture opened the studio on the bundled model set
   const lab = new LabPage(page);
   await lab.openTab('Reconstruct');
@@ -100,7 +112,29 @@ test('applies EXIF orientation and takes the first frame of an animated GIF', as
   await expect(page.getByLabel('Upload image details')).toHaveText(
     /anim\.gif: GIF 1x1 · GIF: the first frame is used/,
   );
+  await lab.upload({ name: 'gray16.png', mimeType: 'image/png', buffer: gray16Png() });
+  await expect(page.getByLabel('Upload image details')).toHaveText(
+    'gray16.png: PNG 8x4 · grayscale: used as RGB · 16 bits per channel: reduced to 8',
+  );
   await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // Drag and drop, then paste from the clipboard (the bundled shapes sample as a file).
+  const transfer = (name: string) =>
+    page.evaluateHandle(async (fileName) => {
+      const blob = await (await fetch('samples/shapes.png')).blob();
+      const data = new DataTransfer();
+      data.items.add(new File([blob], fileName, { type: 'image/png' }));
+      return data;
+    }, name);
+  await page
+    .getByRole('group', { name: 'Upload image: drop, paste or choose' })
+    .dispatchEvent('drop', { dataTransfer: await transfer('dropped.png') });
+  await expect(page.getByLabel('Upload image details')).toHaveText(/^dropped\.png: PNG 256x256/);
+  const pasted = await transfer('pasted.png');
+  await page.evaluate((clipboardData) => {
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData }));
+  }, pasted);
+  await expect(page.getByLabel('Upload image details')).toHaveText(/^pasted\.png: PNG 256x256/);
 });
 
 test('inspects DINO features: PCA overlay, a clicked patch, residual channels', async ({
