@@ -257,7 +257,8 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       }
       const wanted = `${id}|${get().provider}`;
       // Re-selecting what is loaded or loading changes nothing.
-      if (wanted === requestedLoad && get().loadStatus !== 'error') return;
+      const { loadStatus } = get();
+      if (wanted === requestedLoad && (loadStatus === 'loading' || loadStatus === 'ready')) return;
       set({ selectedSetId: id });
       await runLoad(wanted, entry.source);
     },

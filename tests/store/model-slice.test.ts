@@ -1,0 +1,129 @@
+// The model slice: the bundled catalogue with an offline copy, sets added by URL remembered across
+// reloads, per-file and whole-set progress rows (cache or source), and a failed load from a URL that
+// leaves the studio on the set it had.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ModelFetchError } from '../../src/engine/errors';
+import type {
+  LoadedModelSet,
+  LoadModelSetRequest,
+  LoadProgressEvent,
+  StudioEngine,
+} from '../../src/engine/studio-engine';
+import { TINY_MANIFEST } from './fake-engine';
+
+const OTHER = { ...TINY_MANIFEST, id: 'other-set' };
+const requests: LoadModelSetRequest[] = [];
+
+/** Loads succeed (reporting a plan, one cached and one downloaded file) unless the URL says "down". */
+const engine = {
+  async loadModelSet(
+    request: LoadModelSetRequest,
+    options?: { onProgress?: (event: LoadProgressEvent) => void },
+  ): Promise<LoadedModelSet> {
+    requests.push(request);
+    const url = request.source.kind === 'url' ? request.source.url : '';
+    if (url.includes('down')) throw new ModelFetchError(`${url} is unreachable`);
+    const base = { kind: 'load', setTotalBytes: 30 } as const;
+    const plan = {
+      adapter: 'No WebGPU',
+      explanation: ['WASM was selected.'],
+      estimatedBytes: 40,
+      downloadBytes: 30,
+    };
+    for (const event of [
+      { ...base, file: 'set', stage: 'plan', loadedBytes: 0, totalBytes: 30, setLoadedBytes: 0, plan },
+      { ...base, file: 'a.onnx', stage: 'cache', loadedBytes: 10, totalBytes: 10, setLoadedBytes: 10 },
+      { ...base, file: 'a.onnx', stage: 'session', loadedBytes: 10, totalBytes: 10, setLoadedBytes: 10 },
+      { ...base, file: 'b.onnx', stage: 'download', loadedBytes: 5, totalBytes: 20, setLoadedBytes: 15 },
+      { ...base, file: 'b.onnx', stage: 'download', loadedBytes: 20, totalBytes: 20, setLoadedBytes: 30 },
+    ] as const) {
+      options?.onProgress?.(event);
+    }
+    return {
+      manifest: url.includes('other') ? OTHER : TINY_MANIFEST,
+      manifestSha256: 'sha',
+      execution: { provider: 'wasm', adapter: 'WebAssembly', reason: 'WASM was selected' },
+      cache: { status: 'stored' },
+    };
+  },
+} as unknown as StudioEngine;
+
+vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
+const storage = new Map<string, string>();
+vi.stubGlobal('localStorage', {
+  getItem: (key: string) => storage.get(key) ?? null,
+  setItem: (key: string, value: string) => void storage.set(key, value),
+});
+vi.stubGlobal('document', { baseURI: 'http://studio.test/' });
+const INDEX = {
+  modelSets: [{ id: 'random-tiny', manifest: 'models/random-tiny/manifest.json' }],
+  default: 'random-tiny',
+};
+const fetchIndex = vi.fn(async () => new Response(JSON.stringify(INDEX)));
+vi.stubGlobal('fetch', fetchIndex);
+const { useStudio } = await import('../../src/store');
+const initial = useStudio.getState();
+
+beforeEach(() => {
+  useStudio.setState(initial, true);
+  storage.clear();
+  requests.length = 0;
+  fetchIndex.mockImplementation(async () => new Response(JSON.stringify(INDEX)));
+});
+
+describe('model slice', () => {
+  it('loads the bundled default, and offline uses the saved copy of the catalogue', async () => {
+    await useStudio.getState().loadCatalogue();
+    expect(requests[0]?.source).toEqual({
+      kind: 'url',
+      url: 'http://studio.test/models/random-tiny/manifest.json',
+    });
+    expect(useStudio.getState().loadStatus).toBe('ready');
+
+    useStudio.setState(initial, true);
+    fetchIndex.mockImplementation(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await useStudio.getState().loadCatalogue();
+    expect(useStudio.getState().catalogue.map((e) => e.id)).toEqual(['random-tiny']);
+    expect(useStudio.getState().loadStatus).toBe('ready');
+  });
+
+  it('adds a set loaded by URL to the catalogue and remembers it for the next start', async () => {
+    await useStudio.getState().loadCatalogue();
+    await useStudio.getState().loadFromUrl('https://models.test/other/manifest.json');
+    const state = useStudio.getState();
+    expect(state.selectedSetId).toBe('other-set');
+    expect(state.catalogue.map((e) => [e.id, e.origin])).toEqual([
+      ['random-tiny', 'bundled'],
+      ['other-set', 'url'],
+    ]);
+    useStudio.setState(initial, true);
+    await useStudio.getState().loadCatalogue();
+    expect(useStudio.getState().catalogue.map((e) => e.id)).toEqual(['random-tiny', 'other-set']);
+  });
+
+  it('keeps one progress row per file, marking bytes that came from the cache', async () => {
+    await useStudio.getState().loadFromUrl('https://models.test/other/manifest.json');
+    const { loadFiles, loadTotal, loadPlan, cacheReport } = useStudio.getState();
+    expect(loadFiles.map((f) => [f.file, f.stage, f.loadedBytes, f.fromCache])).toEqual([
+      ['a.onnx', 'session', 10, true],
+      ['b.onnx', 'download', 20, false],
+    ]);
+    expect(loadFiles[1]?.samples.map((s) => s.loadedBytes)).toEqual([5, 20]);
+    expect(loadTotal).toMatchObject({ loadedBytes: 30, totalBytes: 30 });
+    expect(loadPlan?.explanation).toEqual(['WASM was selected.']);
+    expect(cacheReport).toEqual({ status: 'stored' });
+  });
+
+  it('stays on the loaded set when a URL fails, with the reason for the model manager', async () => {
+    await useStudio.getState().loadCatalogue();
+    await useStudio.getState().loadFromUrl('https://down.test/manifest.json');
+    const state = useStudio.getState();
+    expect(state.loadStatus).toBe('ready');
+    expect(state.selectedSetId).toBe('random-tiny');
+    expect(state.manifest?.id).toBe('random-tiny');
+    expect(state.sourceError).toBe('https://down.test/manifest.json is unreachable');
+    expect(state.catalogue).toHaveLength(1);
+  });
+});
