@@ -69,6 +69,10 @@ export class ModelCache {
     await this.put(FILE_KEY(ref.sha256), new Response(bytes as BodyInit), ref.file);
   }
 
+  async deleteFile(ref: CachedFileRef): Promise<void> {
+    await this.store.delete(FILE_KEY(ref.sha256));
+  }
+
   async writeSet(record: CachedSetRecord): Promise<void> {
     const body = JSON.stringify(record);
     await this.put(

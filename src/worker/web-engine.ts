@@ -217,8 +217,15 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
   const fromCache = new Set<string>();
   const used: CachedFileRef[] = [];
   const counts = { cached: 0, stored: 0 };
+  /** Files this load added to the cache: no set record refers to them until the load completes. */
+  const written: CachedFileRef[] = [];
   let failure: string | null = null;
   const useCache = source.cacheable ? cache : null;
+  /** A cache write failed: drop what this load wrote, so a half-cached set leaves no orphan files. */
+  const giveUpCaching = async (error: StorageError) => {
+    failure = error.message;
+    await Promise.all(written.map((ref) => useCache?.deleteFile(ref)));
+  };
 
   const readFile = async (file: string, progress?: ByteProgress): Promise<Uint8Array> => {
     const ref = refs.get(file);
@@ -236,10 +243,11 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
       await verifyFileIntegrity(file, bytes, ref); // never cache a damaged file
       try {
         await useCache.writeFile(ref, bytes);
+        written.push(ref);
         counts.stored++;
       } catch (error) {
         if (!(error instanceof StorageError)) throw error;
-        failure = error.message;
+        await giveUpCaching(error);
       }
     }
     return bytes;
@@ -264,7 +272,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
       });
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      failure = error.message;
+      await giveUpCaching(error);
     }
   }
   return {

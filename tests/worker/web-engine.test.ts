@@ -1,0 +1,149 @@
+// The browser loader with ONNX Runtime mocked out: a load by URL downloads and caches; with the network
+// down it loads from the cache (manifest included); a full quota continues uncached and says so; local
+// files are read, not cached; a page that is not a manifest and a set too large are refused before any
+// file is fetched.
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ManifestError, ModelFetchError, ModelTooLargeError } from '../../src/engine/errors';
+import { NETWORK_ROLES, type ModelSetManifest } from '../../src/engine/manifest';
+import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/studio-engine';
+import { FakeCache } from '../storage/fake-cache';
+
+vi.mock('../../src/runtime/ort-web', () => ({
+  readAdapterCapabilities: async () => ({
+    webgpu: false,
+    description: 'none',
+    shaderF16: false,
+    maxBufferSize: 0,
+    maxStorageBufferBindingSize: 0,
+    unavailableReason: 'no WebGPU in this test',
+  }),
+  // Reads each network's file the way session-set.ts does, reporting download progress.
+  loadWebModelSet: async (options: {
+    manifest: ModelSetManifest;
+    readFile: (file: string, progress?: (loaded: number) => void) => Promise<Uint8Array>;
+    onProgress?: (event: LoadProgressEvent) => void;
+  }) => {
+    for (const role of NETWORK_ROLES) {
+      const { file, bytes } = options.manifest.networks[role];
+      await options.readFile(file, (loaded) =>
+        options.onProgress?.({
+          kind: 'load',
+          file,
+          stage: 'download',
+          loadedBytes: loaded,
+          totalBytes: bytes,
+        }),
+      );
+    }
+    return { execution: { provider: 'wasm', adapter: 'test', reason: 'test' }, dispose: async () => {} };
+  },
+}));
+
+const FOLDER = 'public/models/random-tiny';
+const MANIFEST_URL = 'http://models.test/random-tiny/manifest.json';
+const manifestText = readFileSync(`${FOLDER}/manifest.json`, 'utf8');
+let cache = new FakeCache();
+let networkUp = true;
+const fetched: string[] = [];
+let serveText: string | null = null;
+
+vi.stubGlobal('navigator', {});
+vi.stubGlobal('caches', { open: async () => cache });
+vi.stubGlobal('fetch', async (input: string) => {
+  if (!networkUp) throw new TypeError('Failed to fetch');
+  fetched.push(input);
+  const name = input.slice(input.lastIndexOf('/') + 1);
+  if (name === 'manifest.json') return new Response(serveText ?? manifestText);
+  return new Response(readFileSync(`${FOLDER}/${name}`));
+});
+const { createWebEngine } = await import('../../src/worker/web-engine');
+
+const byUrl: LoadModelSetRequest = { source: { kind: 'url', url: MANIFEST_URL }, provider: 'wasm' };
+
+async function load(request: LoadModelSetRequest = byUrl) {
+  const events: LoadProgressEvent[] = [];
+  const loaded = await createWebEngine().loadModelSet(request, { onProgress: (e) => events.push(e) });
+  return { loaded, events };
+}
+
+beforeEach(() => {
+  cache = new FakeCache();
+  networkUp = true;
+  fetched.length = 0;
+  serveText = null;
+});
+
+describe('web engine loader', () => {
+  it('plans before reading, downloads with set-wide progress and caches the set', async () => {
+    const { loaded, events } = await load();
+    expect(loaded.cache).toEqual({ status: 'stored' });
+    expect(events[0]?.stage).toBe('plan');
+    expect(events[0]?.plan?.explanation[0]).toBe('WASM was selected.');
+    const last = events.at(-1) as LoadProgressEvent;
+    expect(last.setLoadedBytes).toBe(last.setTotalBytes);
+    expect(last.setTotalBytes).toBe(7_707_209);
+    expect(cache.entries.size).toBe(5); // four files by hash + the set record
+  });
+
+  it('loads from the cache, manifest included, when the network is down', async () => {
+    await load();
+    networkUp = false;
+    const { loaded, events } = await load();
+    expect(loaded.manifest.id).toBe('random-tiny');
+    expect(loaded.cache?.status).toBe('cached');
+    expect(loaded.cache?.note).toMatch(/is unreachable .*using the cached copy/);
+    expect(events.filter((e) => e.stage === 'download')).toEqual([]);
+    expect(events.filter((e) => e.stage === 'cache')).toHaveLength(4);
+  });
+
+  it('continues uncached when the quota is exceeded, and says so', async () => {
+    cache.quotaBytes = 2_000_000;
+    const { loaded } = await load();
+    expect(loaded.cache?.status).toBe('uncached');
+    expect(loaded.cache?.note).toMatch(
+      /could not be cached: the storage quota is exceeded; continued without caching/,
+    );
+    expect(loaded.manifest.id).toBe('random-tiny');
+    expect(cache.entries.size).toBe(0); // what fitted before the quota ran out is dropped, not orphaned
+  });
+
+  it('names an unreachable URL without a cached copy', async () => {
+    networkUp = false;
+    await expect(load()).rejects.toThrow(ModelFetchError);
+    await expect(load()).rejects.toThrow(/is unreachable .*CORS/);
+  });
+
+  it('refuses a page that is not a manifest, and a set too large for WASM, before fetching files', async () => {
+    serveText = '<!doctype html><html></html>';
+    await expect(load()).rejects.toThrow(ManifestError);
+    await expect(load()).rejects.toThrow(
+      'is not a model-set manifest (a JSON object); it starts with "<!doctype',
+    );
+    const huge = JSON.parse(manifestText);
+    huge.networks.dit.bytes = 5 * 1024 ** 3;
+    serveText = JSON.stringify(huge);
+    fetched.length = 0;
+    await expect(load()).rejects.toThrow(ModelTooLargeError);
+    expect(fetched).toEqual([MANIFEST_URL]);
+  });
+
+  it('reads local files from a dropped folder without caching them', async () => {
+    const files = [
+      'manifest.json',
+      'dino_encoder.onnx',
+      'residual_encoder.onnx',
+      'decoder.onnx',
+      'dit.onnx',
+    ].map((name) => ({ path: `random-tiny/${name}`, data: new Blob([readFileSync(`${FOLDER}/${name}`)]) }));
+    const { loaded } = await load({ source: { kind: 'files', files }, provider: 'wasm' });
+    expect(loaded.cache).toEqual({ status: 'uncached', note: 'Local files are read from disk, not cached.' });
+    expect(cache.entries.size).toBe(0);
+    await expect(
+      load({ source: { kind: 'files', files: files.slice(0, 3) }, provider: 'wasm' }),
+    ).rejects.toThrow('decoder.onnx is named by the manifest but was not among the picked files');
+    await expect(
+      load({ source: { kind: 'files', files: files.slice(1) }, provider: 'wasm' }),
+    ).rejects.toThrow(/no manifest\.json among the 4 picked file\(s\)/);
+  });
+});
