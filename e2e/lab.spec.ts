@@ -59,6 +59,22 @@ test('refuses files that are not images, and SVG, with a message', async ({ stud
   );
   await lab.upload({ name: 'corrupt.png', mimeType: 'image/png', buffer: corrupt });
   await expect(page.getByRole('alert')).toHaveText(/corrupt\.png: the browser could not decode this PNG/);
+  // A valid PNG with a malformed metadata chunk (tEXt with no keyword separator and a wrong CRC) before
+  // IEND: whether the browser tolerates it or not, the outcome is named and the tab stays responsive.
+  const sample = await (await page.request.get('samples/shapes.png')).body();
+  const badText = Buffer.concat([
+    Buffer.from([0, 0, 0, 5]),
+    Buffer.from('tEXt'),
+    Buffer.from('ab\xffcd', 'latin1'),
+    Buffer.from([1, 2, 3, 4]),
+  ]);
+  const malformed = Buffer.concat([
+    sample.subarray(0, sample.length - 12),
+    badText,
+    sample.subarray(sample.length - 12),
+  ]);
+  await lab.upload({ name: 'meta.png', mimeType: 'image/png', buffer: malformed });
+  await expect(page.getByLabel('Upload image details').or(page.getByRole('alert'))).toContainText('meta.png');
 });
 
 /** A 32x16 JPEG whose EXIF says "rotate 90° clockwise to display" (orientation 6). */
