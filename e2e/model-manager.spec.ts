@@ -1,11 +1,13 @@
 // The model manager journey on WASM: load the bundled set by its manifest URL with visible progress,
-// generate; bad URLs give a clear message and leave the studio on its set; then, with every model
-// request blocked, a reload still loads the set from the browser cache and generates.
+// generate; bad URLs give a clear message and leave the studio on its set; local files load uncached;
+// then, with every model request blocked, a reload still loads the set from the cache and generates.
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';
 
 const SETTINGS = { classId: 1, seed: 7, steps: 2, guidance: 4 };
+const FILES = ['dino_encoder.onnx', 'residual_encoder.onnx', 'decoder.onnx', 'dit.onnx'];
 
 async function generateOnce(studio: StudioPage): Promise<void> {
   await studio.page.getByRole('tab', { name: 'Generate' }).click();
@@ -28,7 +30,7 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await models.loadUrl(`${baseURL}/models/random-tiny/manifest.json`);
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
   await expect(studio.executionStatus).toHaveAttribute('data-provider', 'wasm');
-  for (const file of ['dino_encoder.onnx', 'residual_encoder.onnx', 'decoder.onnx', 'dit.onnx']) {
+  for (const file of FILES) {
     await expect(models.fileRow(file)).toHaveAttribute('data-from-cache', 'false');
   }
   await expect(models.fileRow('decoder.onnx')).toContainText('3.0 MiB / 3.0 MiB');
@@ -42,6 +44,14 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await expect(models.loadError).toContainText('is unreachable');
   await models.loadUrl(`${baseURL}/index.html`);
   await expect(models.loadError).toContainText('is not a model-set manifest');
+  await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
+
+  // Local files: read from disk, not cached.
+  await models.filesInput.setInputFiles(
+    ['manifest.json', ...FILES].map((name) => path.resolve('public/models/random-tiny', name)),
+  );
+  await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'uncached');
+  await expect(models.cacheStatus).toContainText('Local files are read from disk');
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
   await generateOnce(studio);
 

@@ -5,6 +5,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class ModelsPage {
   readonly manifestUrl: Locator;
   readonly loadButton: Locator;
+  readonly filesInput: Locator;
   readonly progress: Locator;
   readonly cacheStatus: Locator;
   readonly capabilityReport: Locator;
@@ -15,6 +16,7 @@ export class ModelsPage {
   constructor(readonly page: Page) {
     this.manifestUrl = page.getByLabel('Manifest URL');
     this.loadButton = page.getByRole('button', { name: 'Load', exact: true });
+    this.filesInput = page.getByLabel('Model files');
     this.progress = page.getByRole('table', { name: 'Download progress' });
     this.cacheStatus = page.getByRole('status', { name: 'Cache status' });
     this.capabilityReport = page.getByRole('region', { name: 'Capability report' });
