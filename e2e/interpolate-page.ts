@@ -20,7 +20,7 @@ export class InterpolatePage {
   }
 
   async interpolate(frames: number, method: 'linear' | 'spherical' | 'compare'): Promise<void> {
-    await this.page.getByLabel('Method', { exact: true }).selectOption(method);
+    await this.page.getByRole('combobox', { name: 'Method', exact: true }).selectOption(method);
     await this.page.getByLabel('Frames', { exact: true }).fill(String(frames));
     await this.page.getByRole('button', { name: 'Interpolate', exact: true }).click();
     await expect(this.page.getByRole('region', { name: 'Filmstrip' })).toBeVisible({ timeout: 240_000 });
