@@ -12,7 +12,8 @@ export interface BoxCanvasProps {
   readonly size: number;
 }
 
-const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+/** Clamped to [0, 1] and rounded to 0.001 (what the numeric fields show). */
+const clamp01 = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 1000) / 1000;
 
 export function BoxCanvas({ image, box, onBox, size }: BoxCanvasProps) {
   const frame = useRef<HTMLDivElement>(null);
@@ -30,8 +31,8 @@ export function BoxCanvas({ image, box, onBox, size }: BoxCanvasProps) {
     onBox({
       x: Math.min(anchor.x, p.x),
       y: Math.min(anchor.y, p.y),
-      width: Math.abs(p.x - anchor.x),
-      height: Math.abs(p.y - anchor.y),
+      width: clamp01(Math.abs(p.x - anchor.x)),
+      height: clamp01(Math.abs(p.y - anchor.y)),
     });
   };
   return (
