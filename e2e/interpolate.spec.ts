@@ -40,3 +40,23 @@ test('compares linear and spherical side by side', async ({ studio, page }, test
   await expect(page.getByRole('img', { name: /^Spherical thumbnail/ })).toHaveCount(4);
   await page.screenshot({ path: testInfo.outputPath('interpolate-compare.png'), fullPage: true });
 });
+
+test('samples a four-corner grid between seeds in noise space', async ({ studio, page }, testInfo) => {
+  void studio;
+  const view = new InterpolatePage(page);
+  await view.open();
+  await page.getByRole('combobox', { name: 'Endpoints', exact: true }).selectOption('seeds');
+  await page.getByLabel('Grid mode (four corners)').check();
+  for (const [slot, seed] of [
+    ['A', 11],
+    ['B', 12],
+    ['C', 13],
+    ['D', 14],
+  ] as const)
+    await page.getByLabel(`Seed ${slot}`, { exact: true }).fill(String(seed));
+  await view.interpolate(3, 'spherical');
+  await expect(page.getByRole('img', { name: /^Spherical thumbnail/ })).toHaveCount(9);
+  const strip = await view.export('Export PNG strip');
+  expect(strip.suggestedFilename()).toBe('interpolation-spherical-grid3.png');
+  await page.screenshot({ path: testInfo.outputPath('interpolate-grid.png'), fullPage: true });
+});
