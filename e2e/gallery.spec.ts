@@ -2,6 +2,8 @@
 // dropped back restores its settings, and a file that is not ours is refused with a message.
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { LATENT_TEXT_KEY } from '../src/engine/latent-payload';
+import { decodePng } from '../src/engine/png';
 import { expect, test } from './fixtures';
 
 async function dropFile(page: Page, name: string, type: string, bytes: Uint8Array) {
@@ -40,6 +42,8 @@ test('keeps results across a reload, restores settings from the gallery and from
   const download = await studio.download('Download PNG');
   const pngPath = testInfo.outputPath('from-gallery.png');
   await download.saveAs(pngPath);
+  const saved = await decodePng(new Uint8Array(readFileSync(pngPath)));
+  expect(saved.text[LATENT_TEXT_KEY]).toMatch(/^f16-deflate;1x\d+x\d+;/);
 
   // "Use these settings" brings the result's settings back into the workspace.
   await page.getByRole('tab', { name: 'Generate' }).click();

@@ -1,7 +1,9 @@
 // Full view of one gallery result: the image, every parameter, and its actions.
+import { useState } from 'react';
 import { APP_VERSION } from '../../app-version';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
+import { latentTextChunk } from '../../engine/latent-payload';
 import { encodePng } from '../../engine/png';
 import { resultTextChunks } from '../../engine/result-metadata';
 import type { GalleryEntry } from '../../storage/gallery-db';
@@ -11,19 +13,22 @@ export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
   const toggleFavourite = useStudio((s) => s.toggleFavourite);
   const deleteEntry = useStudio((s) => s.deleteEntry);
   const applyEntrySettings = useStudio((s) => s.applyEntrySettings);
+  const [storeLatent, setStoreLatent] = useState(true);
   const { settings } = entry;
 
   const savePng = async () => {
-    const png = await encodePng(
-      entry.image,
-      resultTextChunks({
+    // The latent (half precision, deflated) lets Interpolate and Edit reuse this result exactly.
+    const latent = storeLatent ? await latentTextChunk(entry.latentTokens, entry.latentDims) : {};
+    const png = await encodePng(entry.image, {
+      ...latent,
+      ...resultTextChunks({
         modelSetId: entry.modelSetId,
         manifestSha256: entry.manifestSha256,
         settings,
         batchIndex: entry.batchIndex,
         appVersion: APP_VERSION,
       }),
-    );
+    });
     downloadBytes(
       png,
       `svg-${entry.modelSetId}-class${settings.classId}-seed${settings.seed}-${entry.batchIndex}.png`,
@@ -69,6 +74,10 @@ export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
         <button type="button" onClick={() => void savePng()}>
           Download PNG
         </button>
+        <label className="checkbox">
+          <input type="checkbox" checked={storeLatent} onChange={(e) => setStoreLatent(e.target.checked)} />
+          Store latent in PNG
+        </label>
         <button type="button" onClick={() => void deleteEntry(entry.id)}>
           Delete
         </button>
