@@ -1,5 +1,5 @@
-import { IDBFactory } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../src/engine/errors';
 import {
   IndexedDbGalleryStore,
@@ -80,6 +80,21 @@ describe('IndexedDB gallery', () => {
     } as unknown as GalleryEntry;
     // A value IndexedDB cannot clone fails the put: the store reports a StorageError, not a raw DOMException.
     await expect(store.put(hostile)).rejects.toBeInstanceOf(StorageError);
+  });
+
+  it('names a full storage quota as such, saying the result is kept for the session', async () => {
+    const store = await IndexedDbGalleryStore.open(new IDBFactory());
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('quota exceeded', 'QuotaExceededError');
+    });
+    try {
+      const saving = store.put(entry('big', 1));
+      await expect(saving).rejects.toBeInstanceOf(StorageError);
+      await expect(saving).rejects.toThrow(/storage quota is full.*kept for this session/);
+    } finally {
+      put.mockRestore();
+    }
+    expect(await store.list()).toEqual([]);
   });
 });
 
