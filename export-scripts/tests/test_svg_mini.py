@@ -5,6 +5,7 @@ from pathlib import Path
 import torch
 
 from svg_mini.data import CLASS_NAMES, class_of, load_emoji, split_by_emoji
+from svg_mini.evaluate import evaluate, frechet_distance
 from svg_mini.flow import shift_time
 from svg_mini.pipeline import BUDGETS, RESOLUTION, run
 
@@ -34,8 +35,8 @@ def test_training_time_follows_the_reference_shift():
 
 def test_smoke_pipeline_exports_a_model_set_and_resumes(tmp_path):
     out = tmp_path / "set"
-    run(tmp_path / "run", NODE_MODULES, BUDGETS["smoke"], seed=0, log=lambda _: None, export_to=out,
-        check_with_ort=False)
+    result = run(tmp_path / "run", NODE_MODULES, BUDGETS["smoke"], seed=0, log=lambda _: None, export_to=out,
+                 check_with_ort=False)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["id"] == "svg-mini" and manifest["classes"]["names"] == list(CLASS_NAMES)
     assert manifest["image"]["resolution"] == RESOLUTION and manifest["randomWeights"] is False
@@ -44,3 +45,16 @@ def test_smoke_pipeline_exports_a_model_set_and_resumes(tmp_path):
     first = (tmp_path / "run" / "dit.pt").stat().st_mtime
     run(tmp_path / "run", NODE_MODULES, BUDGETS["smoke"], seed=0, log=lambda _: None)
     assert (tmp_path / "run" / "dit.pt").stat().st_mtime == first
+
+    # The evaluation runs on it and writes its metrics and grids.
+    metrics = evaluate(result, manifest, tmp_path / "eval", samples_per_class=2, classifier_steps=2, log=lambda _: None)
+    assert set(metrics["generation"]["frechet_distance"]) == {"1", "2", "5", "10", "25"}
+    assert 0 <= metrics["linear_probe"]["trained"] <= 1 and metrics["reconstruction"]["psnr_db"] > 0
+    assert {p.name for p in (tmp_path / "eval").iterdir()} == {
+        "metrics.json", "reconstruction.png", "samples-per-class.png", "interpolation.png"}
+
+
+def test_frechet_distance_is_zero_for_identical_sets_and_grows_with_a_shift():
+    x = torch.randn(200, 4, generator=torch.Generator().manual_seed(0))
+    assert abs(frechet_distance(x, x)) < 1e-6
+    assert abs(frechet_distance(x, x + 2) - 16) < 1e-6
