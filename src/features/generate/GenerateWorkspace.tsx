@@ -1,4 +1,5 @@
 // The generation view: settings on the left; the running job, its results and comparison grids on the right.
+import { RecentResults } from '../gallery/RecentResults';
 import { ComparisonGrid } from './ComparisonGrid';
 import { GeneratePanel } from './GeneratePanel';
 import { ResultView } from './ResultView';
@@ -9,6 +10,7 @@ export function GenerateWorkspace() {
       <GeneratePanel />
       <div className="workspace-main">
         <ResultView />
+        <RecentResults />
         <ComparisonGrid />
       </div>
     </div>
