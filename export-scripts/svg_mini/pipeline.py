@@ -35,7 +35,7 @@ class Budget:
     flow_batch: int = 128
 
 
-BUDGETS = {"smoke": Budget(2, 2, 2, batch=8, flow_batch=8), "full": Budget(600, 300, 2000)}
+BUDGETS = {"smoke": Budget(2, 2, 2, batch=8, flow_batch=8), "full": Budget(600, 300, 1500)}
 
 
 def configs() -> dict:
