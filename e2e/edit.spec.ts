@@ -1,4 +1,4 @@
-// Edit journey on the bundled random-tiny set: a region edit with a box drawn by mouse (refined in the
+// Edit journey on the bundled default set (E2E_MODEL_SET): a region edit with a box drawn by mouse (refined in the
 // numeric fields), then before and after side by side.
 import { readFileSync } from 'node:fs';
 import { readStoredLatent } from '../src/engine/latent-payload';

@@ -3,7 +3,7 @@
 import { test as base } from '@playwright/test';
 import { StudioPage } from './studio-page';
 
-export const E2E_MODEL_SET = 'random-tiny';
+export const E2E_MODEL_SET = 'svg-mini';
 
 export const test = base.extend<{ provider: 'webgpu' | 'wasm'; studio: StudioPage }>({
   provider: ['wasm', { option: true }],

@@ -1,4 +1,4 @@
-// Interpolation journey on the bundled random-tiny set: two sample images, 8 linear frames, scrub, play,
+// Interpolation journey on the bundled default set (E2E_MODEL_SET): two sample images, 8 linear frames, scrub, play,
 // and a GIF export whose frame count is read back from the downloaded file.
 import { readFileSync } from 'node:fs';
 import { parseGif } from '../tests/engine/gif-parser';

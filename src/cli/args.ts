@@ -9,7 +9,7 @@ export class UsageError extends SvgStudioError {
   }
 }
 
-export const DEFAULT_MODELS = 'public/models/random-tiny';
+export const DEFAULT_MODELS = 'public/models/svg-mini';
 
 export const USAGE = `svg-studio — SVG latent diffusion on onnxruntime-node
 
