@@ -1,4 +1,5 @@
 // Draws an engine RgbaImage into a canvas, scaled up with crisp pixels.
+import { toImageData } from './image-data';
 import { useEffect, useRef } from 'react';
 import type { RgbaImage } from '../engine/image';
 
@@ -7,7 +8,7 @@ export function RgbaCanvas({ image, label, size = 256 }: { image: RgbaImage; lab
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    context.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+    context.putImageData(toImageData(image), 0, 0);
   }, [image]);
   return (
     <canvas

@@ -1,5 +1,6 @@
 // The loaded image with the square the models will see outlined: resizeAndCenterCrop keeps the centred
 // min(width, height) square, so the user sees what is cut off before encoding.
+import { toImageData } from '../../components/image-data';
 import { useEffect, useRef } from 'react';
 import { centerCropRect, type RgbaImage } from '../../engine/image';
 
@@ -16,20 +17,12 @@ export function CropPreview({
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    context.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+    context.putImageData(toImageData(image), 0, 0);
     const crop = centerCropRect(image.width, image.height);
     const line = Math.max(2, Math.round(Math.max(image.width, image.height) / 128));
     context.fillStyle = 'rgba(0, 0, 0, 0.45)';
     context.fillRect(0, 0, image.width, image.height);
-    context.putImageData(
-      new ImageData(new Uint8ClampedArray(image.data), image.width, image.height),
-      0,
-      0,
-      crop.x,
-      crop.y,
-      crop.side,
-      crop.side,
-    );
+    context.putImageData(toImageData(image), 0, 0, crop.x, crop.y, crop.side, crop.side);
     context.strokeStyle = '#ffd400';
     context.lineWidth = line;
     context.strokeRect(crop.x + line / 2, crop.y + line / 2, crop.side - line, crop.side - line);

@@ -1,5 +1,6 @@
 // A model-resolution picture whose token grid can be clicked: reports the token under the pointer and
 // outlines the selected one. Keyboard users move the selection with the arrow keys.
+import { toImageData } from '../../components/image-data';
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { tokenAtPoint, type Grid } from '../../engine/feature-maps';
 import type { RgbaImage } from '../../engine/image';
@@ -26,7 +27,7 @@ export function PatchCanvas({ image, label, grid, selected, onPick, size = 256 }
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    context.putImageData(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height), 0, 0);
+    context.putImageData(toImageData(image), 0, 0);
     if (selected === null) return;
     const cellW = image.width / columns;
     const cellH = image.height / rows;

@@ -1,5 +1,6 @@
 // The Interpolate view's exports, all made in the page: animated GIF (engine/gif.ts), a PNG strip
 // (tileImages + encodePng) and a WebM video (MediaRecorder on a canvas stream, where the browser has it).
+import { toImageData } from '../../components/image-data';
 import { encodeGif } from '../../engine/gif';
 import { tileImages, type RgbaImage } from '../../engine/image';
 import { encodePng } from '../../engine/png';
@@ -41,7 +42,7 @@ export async function webmBlob(frames: readonly RgbaImage[], delayMs: number): P
   const stopped = new Promise<void>((resolve) => (recorder.onstop = () => resolve()));
   recorder.start();
   for (const frame of frames) {
-    context.putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
+    context.putImageData(toImageData(frame), 0, 0);
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
   recorder.stop();
