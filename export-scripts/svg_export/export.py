@@ -22,11 +22,14 @@ import onnx
 import torch
 from torch import Tensor, nn
 
+from .float16 import convert_file
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ORT_RUN = ("npx", "tsx", "src/cli/ort-run.ts")
 OPSET = 17
 PROTOBUF_LIMIT = 2**31 - 1
 GRAPH_HEADROOM = 64 << 20  # room for the graph itself next to the weights in one protobuf
+FLOAT16_RELATIVE_TOLERANCE = 1e-2  # of the output range: float16 keeps about 3 significant digits
 FORBIDDEN_OPS = frozenset({"If", "Loop", "Scan"})
 _ONNX_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
 
@@ -49,6 +52,7 @@ class ExportReport:
     tolerance: float = 1e-4
     max_abs_error: dict[int, float] = field(default_factory=dict)  # batch size -> max |ORT - PyTorch|
     check_seconds: float = 0.0
+    float16: dict | None = None  # the manifest's `float16` entry of the half-precision variant, if written
 
     def summary(self) -> str:
         shapes = lambda ios: ", ".join(f"{io['name']} {io['dtype']}{io['shape']}" for io in ios)
@@ -59,6 +63,10 @@ class ExportReport:
             check = "ONNX Runtime check skipped"
         size = self.bytes + (self.external_data["bytes"] if self.external_data else 0)
         external = f" + external data {self.external_data['file']}" if self.external_data else ""
+        if self.float16:
+            error = self.float16.get("maxRelativeError")
+            check += (f"\n  float16 variant {self.float16['file']}: {self.float16['bytes'] / 2**20:.2f} MiB"
+                      + (f", max error {error:.3g} of the output range" if error is not None else ""))
         return "\n".join(
             [
                 f"{self.path}{external}: {size / 2**20:.2f} MiB, {self.parameters:,} parameters, "
@@ -157,6 +165,46 @@ def run_with_ort(model_path: Path, inputs: Mapping[str, Tensor], output_names: S
         return {name: np.load(job["outputs"][name]) for name in output_names}
 
 
+def compare_with_ort(model: nn.Module, example_inputs: Sequence[Tensor], input_names: Sequence[str],
+                     output_names: Sequence[str], path: Path, check_batches: Sequence[int],
+                     expected: Sequence[Tensor] | None = None, repo_root: Path = REPO_ROOT) -> dict[int, tuple[float, float]]:
+    """Run `path` in ONNX Runtime at the example batch and each of `check_batches` against PyTorch:
+    {batch: (max |ORT - PyTorch|, max |PyTorch|)} over all outputs. A shape mismatch raises ExportCheckError."""
+    results = {}
+    for batch in [example_inputs[0].shape[0], *check_batches]:
+        inputs = _cycle_batch(example_inputs, batch)
+        want_outputs = expected if expected is not None and batch == example_inputs[0].shape[0] else _outputs(model, inputs)
+        got = run_with_ort(path, dict(zip(input_names, inputs)), output_names, repo_root)
+        errors, scales = [], []
+        for name, want in zip(output_names, want_outputs):
+            if got[name].shape != tuple(want.shape):
+                raise ExportCheckError(f"{path}: {name} has shape {got[name].shape} in ONNX Runtime, "
+                                       f"{tuple(want.shape)} in PyTorch (batch {batch})")
+            errors.append(float(np.abs(got[name] - want.numpy()).max()))
+            scales.append(float(want.abs().max()))
+        results[batch] = (max(errors), max(scales))
+    return results
+
+
+def write_float16_variant(model: nn.Module, example_inputs: Sequence[Tensor], input_names: Sequence[str],
+                          output_names: Sequence[str], path: Path, check_with_ort: bool = True,
+                          repo_root: Path = REPO_ROOT) -> dict:
+    """Convert the exported float32 graph at `path` to `<name>.fp16.onnx` (float16.py) and, with
+    `check_with_ort`, compare it in ONNX Runtime against PyTorch's float32 outputs: the largest error
+    relative to the largest output must stay within FLOAT16_RELATIVE_TOLERANCE. -> the manifest's
+    `float16` entry {"file", "bytes", "sha256"} (+ "maxRelativeError" when checked)."""
+    half_path = convert_file(path)
+    entry = {"file": half_path.name, "bytes": half_path.stat().st_size, "sha256": sha256_file(half_path)}
+    if check_with_ort:
+        compared = compare_with_ort(model, example_inputs, input_names, output_names, half_path, (), None, repo_root)
+        relative = max(error / max(scale, 1e-12) for error, scale in compared.values())
+        if not relative <= FLOAT16_RELATIVE_TOLERANCE:
+            raise ExportCheckError(f"{half_path}: float16 differs from PyTorch float32 by {relative:.3g} of the output "
+                                   f"range > {FLOAT16_RELATIVE_TOLERANCE:g}")
+        entry["maxRelativeError"] = float(f"{relative:.3g}")
+    return entry
+
+
 @torch.no_grad()
 def export_network(
     model: nn.Module,
@@ -170,6 +218,7 @@ def export_network(
     check_with_ort: bool = True,
     check_batches: Sequence[int] = (1, 3),
     external_data: bool | None = None,
+    float16: bool = False,
     repo_root: Path = REPO_ROOT,
 ) -> ExportReport:
     """Export `model` (eval, fp32, opset 17), check the graph, and compare ONNX Runtime with PyTorch.
@@ -178,6 +227,7 @@ def export_network(
     exceed protobuf's 2 GB.
     The comparison runs at the example batch and at each size in `check_batches` (which proves the batch
     axis is dynamic); raises ExportCheckError when any output differs by more than `tolerance`.
+    With `float16`, also writes `<name>.fp16.onnx` (write_float16_variant).
     """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -228,19 +278,13 @@ def export_network(
     del proto
     if check_with_ort:
         start = time.perf_counter()
-        for batch in [example_inputs[0].shape[0], *check_batches]:
-            inputs = _cycle_batch(example_inputs, batch)
-            want_outputs = expected if batch == example_inputs[0].shape[0] else _outputs(model, inputs)
-            got = run_with_ort(out_path, dict(zip(input_names, inputs)), output_names, repo_root)
-            errors = []
-            for name, want in zip(output_names, want_outputs):
-                if got[name].shape != tuple(want.shape):
-                    raise ExportCheckError(f"{out_path}: {name} has shape {got[name].shape} in ONNX Runtime, "
-                                           f"{tuple(want.shape)} in PyTorch (batch {batch})")
-                errors.append(float(np.abs(got[name] - want.numpy()).max()))
-            report.max_abs_error[batch] = max(errors)
+        report.max_abs_error = {b: e for b, (e, _) in compare_with_ort(
+            model, example_inputs, input_names, output_names, out_path, check_batches, expected, repo_root).items()}
         report.check_seconds = time.perf_counter() - start
         worst = max(report.max_abs_error.values())
         if not worst <= tolerance:
             raise ExportCheckError(f"ONNX Runtime differs from PyTorch by {worst:.3g} > {tolerance:g}\n{report.summary()}")
+    if float16:
+        report.float16 = write_float16_variant(model, example_inputs, input_names, output_names, out_path,
+                                               check_with_ort, repo_root)
     return report

@@ -152,14 +152,17 @@ def _network_entry(report: ExportReport, config: dict) -> dict:
         # only graphs over 2 GB: {"file", "bytes", "sha256"} of the weights file that ONNX Runtime must be
         # given as external data (session option externalData, path = file)
         **({"externalData": report.external_data} if report.external_data else {}),
+        # the half-precision variant for WebGPU adapters with shader-f16: {"file", "bytes", "sha256",
+        # "maxRelativeError"} (its error against PyTorch float32, relative to the output range)
+        **({"float16": report.float16} if report.float16 else {}),
     }
 
 
 def write_model_set(networks: SvgNetworks, info: ModelSetInfo, out_dir: str | Path, *, log=print,
-                    **check_options) -> dict:
+                    **export_options) -> dict:
     """Export the four graphs into `out_dir` and write manifest.json; returns the manifest.
 
-    `check_options` go to export_network (check_with_ort, tolerance, check_batches).
+    `export_options` go to export_network (check_with_ort, tolerance, check_batches, float16).
     """
     grid, channels = networks.check_fit(info)
     out_dir = Path(out_dir)
@@ -167,7 +170,7 @@ def write_model_set(networks: SvgNetworks, info: ModelSetInfo, out_dir: str | Pa
     entries = {}
     for role in ROLES:
         spec, model = NETWORKS[role], getattr(networks, role)
-        report = export_role(role, model, out_dir / spec.file, image_size=info.resolution, **check_options)
+        report = export_role(role, model, out_dir / spec.file, image_size=info.resolution, **export_options)
         log(report.summary())
         entries[spec.manifest_key] = _network_entry(report, model.config.to_dict())
     manifest = {

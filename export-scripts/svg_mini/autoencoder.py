@@ -37,6 +37,11 @@ def ssim(a: Tensor, b: Tensor, window: int = 7, sigma: float = 1.5) -> Tensor:
     return (((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))).mean()
 
 
+def reconstruction_loss(out: Tensor, x: Tensor) -> Tensor:
+    """Decoder output and target [B,3,S,S] in [-1,1] -> L1 + 0.5 * (1 - SSIM on [0, 1] pixels)."""
+    return F.l1_loss(out, x) + 0.5 * (1 - ssim((out.clamp(-1, 1) + 1) / 2, (x + 1) / 2))
+
+
 def encode(dino: DinoV3, residual: ResidualViT, images: Tensor, grid: int, eps: float = 1e-6) -> Tensor:
     """images [B,3,S,S] in [-1,1] -> raw latent [B, D+R, grid, grid] (alignment over this batch)."""
     pixels = to_encoder_input(images)
@@ -70,14 +75,13 @@ def train_autoencoder(images: Tensor, dino: DinoV3, residual: ResidualViT, decod
         keep = (torch.rand(batch, generator=gen) >= RESIDUAL_MASK_P).float()[:, None, None, None]
         latent = torch.cat([latent[:, :dim], latent[:, dim:] * keep], dim=1)
         out = decoder(latent)
-        target, pred = (x + 1) / 2, (out.clamp(-1, 1) + 1) / 2
-        loss = F.l1_loss(out, x) + 0.5 * (1 - ssim(pred, target))
+        loss = reconstruction_loss(out, x)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         if (step + 1) % 50 == 0 or step + 1 == steps:
-            psnr = -10 * torch.log10(F.mse_loss(pred.detach(), target)).item()
+            psnr = -10 * torch.log10(F.mse_loss(out.detach().clamp(-1, 1), x) / 4).item()
             log(f"autoencoder step {step + 1}/{steps} loss {loss.item():.4f} psnr {psnr:.2f} ({time.time() - started:.0f} s)")
             checkpoint.save({"residual": residual.state_dict(), "decoder": decoder.state_dict(),
                              "opt": opt.state_dict(), "step": step + 1})

@@ -8,6 +8,7 @@ exported weights are an EMA (0.999) of the trained ones.
 import copy
 import math
 import time
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -37,8 +38,9 @@ def to_tokens(latents: Tensor, mean: Tensor, std: Tensor) -> Tensor:
 
 
 def train_flow(tokens: Tensor, labels: Tensor, dit: DiT, *, steps: int, batch: int, seed: int, checkpoint, log,
-               lr: float = 3e-4) -> DiT:
-    """tokens [N, T, C] standardised, labels [N] -> the EMA DiT (eval mode)."""
+               lr: float = 3e-4, on_checkpoint: Callable[[int, DiT], None] | None = None) -> DiT:
+    """tokens [N, T, C] standardised, labels [N] -> the EMA DiT (eval mode). `on_checkpoint(step, ema)` runs at
+    every checkpoint (each 100 steps and the last), e.g. to keep snapshots for a training curve."""
     torch.manual_seed(seed)
     ema = copy.deepcopy(dit)
     opt = torch.optim.AdamW(dit.parameters(), lr=lr, weight_decay=0.0)
@@ -74,4 +76,6 @@ def train_flow(tokens: Tensor, labels: Tensor, dit: DiT, *, steps: int, batch: i
         if (step + 1) % 100 == 0 or step + 1 == steps:
             log(f"flow step {step + 1}/{steps} loss {loss.item():.4f} ({time.time() - started:.0f} s)")
             checkpoint.save({"dit": dit.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step + 1})
+            if on_checkpoint is not None:
+                on_checkpoint(step + 1, ema)
     return ema.eval()

@@ -4,8 +4,10 @@ file; a finished stage is skipped, an interrupted one resumes from its last chec
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import torch
+from torch import Tensor
 
 from svg_export.model_set import ModelSetInfo, SamplerDefaults, SvgNetworks, write_model_set
 from svg_models.decoder import Decoder, DecoderConfig
@@ -103,17 +105,9 @@ def run(run_dir: Path, node_modules: Path, budget: Budget, seed: int, log=print,
     if final.exists():
         latents = torch.load(final)
     else:
-        # Both orientations of every training image, encoded in batches of 64 as in training (alignment
-        # uses batch statistics), in a seeded order.
-        images = torch.cat([train_images, train_images.flip(-1)])
-        labels = torch.cat([train_labels, train_labels])
-        order = torch.randperm(images.shape[0], generator=torch.Generator().manual_seed(seed + 2))
-        with torch.no_grad():
-            raw = torch.cat([encode(dino, residual, images[order[i:i + 64]], GRID) for i in range(0, len(order), 64)])
-        mean, std = latent_statistics(raw)
-        latents = {"tokens": to_tokens(raw, mean, std), "labels": labels[order], "mean": mean, "std": std}
+        latents = encode_training_set(train_images, train_labels, lambda x: encode(dino, residual, x, GRID), seed)
         torch.save(latents, final)
-        log(f"latents: {tuple(raw.shape)}, std range {std.min():.3f}..{std.max():.3f}")
+        log(f"latents: {tuple(latents['tokens'].shape)}, std {latents['std'].min():.3f}..{latents['std'].max():.3f}")
 
     final = run_dir / "dit.pt"
     dit = DiT(cfg["dit"])
@@ -129,8 +123,20 @@ def run(run_dir: Path, node_modules: Path, budget: Budget, seed: int, log=print,
     networks = SvgNetworks(dino=dino, residual=residual, decoder=decoder, dit=dit)
     if export_to is not None:
         write_model_set(networks, model_set_info(latents["mean"], latents["std"]), export_to, log=log,
-                        check_with_ort=check_with_ort)
+                        check_with_ort=check_with_ort, float16=True)
     return {"networks": networks, "latents": latents, "data": data, "train": train_index, "held_out": held_index}
+
+
+def encode_training_set(images: Tensor, labels: Tensor, encode_batch: Callable[[Tensor], Tensor], seed: int) -> dict:
+    """The DiT's training set: both orientations of every training image, encoded in batches of 64 as in
+    training (SVG's alignment uses batch statistics), in a seeded order -> standardised tokens [N, h*w, C],
+    labels [N] and the per-channel statistics of the raw latents."""
+    images, labels = torch.cat([images, images.flip(-1)]), torch.cat([labels, labels])
+    order = torch.randperm(images.shape[0], generator=torch.Generator().manual_seed(seed + 2))
+    with torch.no_grad():
+        raw = torch.cat([encode_batch(images[order[i:i + 64]]) for i in range(0, len(order), 64)])
+    mean, std = latent_statistics(raw)
+    return {"tokens": to_tokens(raw, mean, std), "labels": labels[order], "mean": mean, "std": std}
 
 
 def model_set_info(mean, std) -> ModelSetInfo:

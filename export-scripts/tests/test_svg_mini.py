@@ -7,6 +7,7 @@ import torch
 from svg_mini.data import CLASS_NAMES, class_of, load_emoji, split_by_emoji
 from svg_mini.evaluate import evaluate, frechet_distance
 from svg_mini.flow import shift_time
+from svg_mini.latent_comparison import SETTINGS, compare
 from svg_mini.pipeline import BUDGETS, RESOLUTION, run
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
@@ -52,6 +53,15 @@ def test_smoke_pipeline_exports_a_model_set_and_resumes(tmp_path):
     assert 0 <= metrics["linear_probe"]["trained"] <= 1 and metrics["reconstruction"]["psnr_db"] > 0
     assert {p.name for p in (tmp_path / "eval").iterdir()} == {
         "metrics.json", "reconstruction.png", "samples-per-class.png", "interpolation.png"}
+
+    # The KL-VAE comparison trains its VAE and both DiTs and scores every snapshot in both latent spaces.
+    report = compare(result, tmp_path / "run", BUDGETS["smoke"], 0, tmp_path / "cmp", manifest, samples_per_class=1,
+                     log=lambda _: None)
+    assert report["latent_shape"]["kl-vae"][:2] == report["latent_shape"]["svg"][:2]
+    for space in ("svg", "kl-vae"):
+        curves = report["frechet_distance"][space]
+        assert len(curves) == len(SETTINGS) and all(set(c) == {"2"} for c in curves.values())
+    assert {p.name for p in (tmp_path / "cmp").iterdir()} == {"latent-comparison.json", "latent-comparison.png"}
 
 
 def test_frechet_distance_is_zero_for_identical_sets_and_grows_with_a_shift():

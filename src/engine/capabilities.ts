@@ -103,7 +103,18 @@ const firstMatch = <R extends { when: (...args: never[]) => boolean }>(
 function withVariant(entry: NetworkEntry, precision: Precision): NetworkEntry {
   const half = entry.float16;
   if (precision === 'float32' || !half) return entry;
-  return { ...entry, ...half, externalData: half.externalData };
+  const { file, bytes, sha256, externalData } = half;
+  return { ...entry, file, bytes, sha256, externalData };
+}
+
+/** What the chosen float16 file is and how close the exporter measured it to float32. */
+function variantNote(entry: NetworkEntry, precision: Precision): string {
+  const half = entry.float16;
+  if (precision === 'float32' || !half) return '';
+  const error = half.maxRelativeError;
+  const checked =
+    error === undefined ? '' : `, within ${(error * 100).toPrecision(2)} % of float32 in the export check`;
+  return ` (${half.file}, ${formatBytes(half.bytes)} instead of ${formatBytes(entry.bytes)}${checked})`;
 }
 
 const fileBytes = (file: NetworkEntry) => file.bytes + (file.externalData?.bytes ?? 0);
@@ -150,7 +161,9 @@ export function planModelSet(
     const rule = firstMatch(PRECISION_RULES, (r) => r.when({ provider, facts, entry }));
     precision[role] = rule.precision;
     networks[role] = withVariant(entry, rule.precision);
-    explanation.push(`${role} (${entry.file}): ${rule.precision}, because ${rule.why}.`);
+    explanation.push(
+      `${role} (${entry.file}): ${rule.precision}, because ${rule.why}${variantNote(entry, rule.precision)}.`,
+    );
   }
 
   const weights = NETWORK_ROLES.reduce((sum, role) => sum + fileBytes(networks[role]), 0);

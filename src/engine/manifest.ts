@@ -48,6 +48,8 @@ export interface NetworkEntry extends FileEntry {
 /** A network file with its optional external-data side file (the float16 variant of a network). */
 export interface FileVariant extends FileEntry {
   readonly externalData?: FileEntry;
+  /** The exporter's check: max |ONNX Runtime float16 - PyTorch float32| / max |PyTorch float32|. */
+  readonly maxRelativeError?: number;
 }
 
 export interface SamplerDefaults {
@@ -387,6 +389,9 @@ export function parseManifest(json: unknown, source: string): ModelSetManifest {
     if (entry.float16 !== undefined) {
       const half = c.object(entry.float16, `${path}.float16`);
       if (half) c.fileEntry(half, `${path}.float16`);
+      if (half?.maxRelativeError !== undefined) {
+        c.number(half.maxRelativeError, `${path}.float16.maxRelativeError`, { min: 0 });
+      }
       if (half?.externalData !== undefined) {
         const external = c.object(half.externalData, `${path}.float16.externalData`);
         if (external) c.fileEntry(external, `${path}.float16.externalData`);

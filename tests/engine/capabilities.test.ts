@@ -1,5 +1,6 @@
 // The capability check: provider rows, float16 only on WebGPU with shader-f16, the memory estimate and
 // its limits (32-bit WASM heap, a reported device memory below the browsers' cap), and the explanations.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   activationBytes,
@@ -8,7 +9,12 @@ import {
   type AdapterFacts,
 } from '../../src/engine/capabilities';
 import { ModelTooLargeError } from '../../src/engine/errors';
-import type { ModelSetManifest, NetworkEntry } from '../../src/engine/manifest';
+import {
+  NETWORK_ROLES,
+  parseManifest,
+  type ModelSetManifest,
+  type NetworkEntry,
+} from '../../src/engine/manifest';
 import { TINY_MANIFEST } from '../store/fake-engine';
 
 const GiB = 1024 ** 3;
@@ -120,5 +126,33 @@ describe('planModelSet', () => {
     expect(planModelSet(TINY_MANIFEST, NO_GPU, 'auto').adapter).toBe(
       'No WebGPU (this browser has no WebGPU)',
     );
+  });
+});
+
+describe('the bundled svg-mini set', () => {
+  const path = 'public/models/svg-mini/manifest.json';
+  const manifest = parseManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+
+  it('ships a float16 file for every network, each checked against float32 at export', () => {
+    for (const role of NETWORK_ROLES) {
+      const half = manifest.networks[role].float16;
+      expect(half?.file).toMatch(/\.fp16\.onnx$/);
+      expect(half!.bytes).toBe(readFileSync(`public/models/svg-mini/${half!.file}`).byteLength);
+      expect(half!.bytes).toBeLessThan(0.6 * manifest.networks[role].bytes);
+      expect(half!.maxRelativeError).toBeLessThanOrEqual(1e-2);
+    }
+  });
+
+  it('loads the float16 files on shader-f16 adapters and says how close they are', () => {
+    const plan = planModelSet(manifest, GPU, 'auto');
+    expect(NETWORK_ROLES.map((role) => plan.precision[role])).toEqual(NETWORK_ROLES.map(() => 'float16'));
+    expect(plan.manifest.networks.dit.file).toBe('dit.fp16.onnx');
+    expect(plan.manifest.networks.dit.sha256).toBe(manifest.networks.dit.float16!.sha256);
+    expect(plan.explanation.find((line) => line.startsWith('dit '))).toMatch(
+      /float16, because the adapter has shader-f16 \(dit\.fp16\.onnx, .* instead of .*, within 0\.\d+ % of float32/,
+    );
+    const full = planModelSet(manifest, { ...GPU, shaderF16: false }, 'auto');
+    expect(full.manifest.networks.dit.file).toBe('dit.onnx');
+    expect(plan.downloadBytes).toBeLessThan(0.6 * full.downloadBytes);
   });
 });
