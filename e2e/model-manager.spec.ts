@@ -1,13 +1,22 @@
-// The model manager journey on WASM: load the bundled set by its manifest URL with visible progress,
-// generate; bad URLs give a clear message and leave the studio on its set; local files load uncached;
-// then, with every model request blocked, a reload still loads the set from the cache and generates.
+// The model manager journeys on WASM. One: load the bundled set by its manifest URL with visible
+// progress, generate; bad URLs give a clear message and leave the studio on its set; local files load
+// uncached; then, with every model request blocked, a reload still loads the set from the cache and
+// generates. Two: with the origin's storage quota really capped (DevTools protocol), the set loads
+// uncached and says so; a set larger than the device can hold is refused before any file downloads.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { formatBytes } from '../src/engine/download-progress';
+import type { ModelSetManifest } from '../src/engine/manifest';
+import { E2E_MODEL_SET } from './fixtures';
 import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';
 
 const SETTINGS = { classId: 1, seed: 7, steps: 2, guidance: 4 };
-const FILES = ['dino_encoder.onnx', 'residual_encoder.onnx', 'decoder.onnx', 'dit.onnx'];
+const SET_DIR = path.resolve('public/models', E2E_MODEL_SET);
+const MANIFEST = JSON.parse(readFileSync(path.join(SET_DIR, 'manifest.json'), 'utf8')) as ModelSetManifest;
+const NETWORKS = Object.values(MANIFEST.networks);
+const FILES = NETWORKS.map((entry) => entry.file);
 
 async function generateOnce(studio: StudioPage): Promise<void> {
   await studio.page.getByRole('tab', { name: 'Generate' }).click();
@@ -19,24 +28,26 @@ async function generateOnce(studio: StudioPage): Promise<void> {
 test('loads a set by URL, then offline from the cache', async ({ page, baseURL }, testInfo) => {
   const studio = new StudioPage(page);
   const models = new ModelsPage(page);
-  await studio.open('random-tiny', 'wasm');
+  await studio.open(E2E_MODEL_SET, 'wasm');
   await models.openView();
   await expect(models.capabilityReport).toContainText('WASM was selected');
 
   // The start-up load cached the set; delete it so that the load by URL downloads.
-  await expect(models.cachedSets).toContainText('random-tiny');
-  await models.deleteCachedSet('random-tiny');
+  await expect(models.cachedSets).toContainText(E2E_MODEL_SET);
+  await models.deleteCachedSet(E2E_MODEL_SET);
 
-  await models.loadUrl(`${baseURL}/models/random-tiny/manifest.json`);
+  await models.loadUrl(`${baseURL}/models/${E2E_MODEL_SET}/manifest.json`);
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
   await expect(studio.executionStatus).toHaveAttribute('data-provider', 'wasm');
   for (const file of FILES) {
     await expect(models.fileRow(file)).toHaveAttribute('data-from-cache', 'false');
   }
-  await expect(models.fileRow('decoder.onnx')).toContainText('3.0 MiB / 3.0 MiB');
-  await expect(models.progress.locator('tfoot')).toContainText('7.4 MiB / 7.4 MiB');
+  const decoderSize = formatBytes(MANIFEST.networks.decoder.bytes);
+  await expect(models.fileRow('decoder.onnx')).toContainText(`${decoderSize} / ${decoderSize}`);
+  const setSize = formatBytes(NETWORKS.reduce((sum, entry) => sum + entry.bytes, 0));
+  await expect(models.progress.locator('tfoot')).toContainText(`${setSize} / ${setSize}`);
   await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'stored');
-  await expect(models.cachedSets).toContainText('random-tiny');
+  await expect(models.cachedSets).toContainText(E2E_MODEL_SET);
   await page.screenshot({ path: testInfo.outputPath('models.png'), fullPage: true });
 
   // Bad sources: a clear message each, and the studio stays on the loaded set.
@@ -47,9 +58,7 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
 
   // Local files: read from disk, not cached.
-  await models.filesInput.setInputFiles(
-    ['manifest.json', ...FILES].map((name) => path.resolve('public/models/random-tiny', name)),
-  );
+  await models.filesInput.setInputFiles(['manifest.json', ...FILES].map((name) => path.join(SET_DIR, name)));
   await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'uncached');
   await expect(models.cacheStatus).toContainText('Local files are read from disk');
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
@@ -65,5 +74,49 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await expect(models.fileRow('dit.onnx')).toHaveAttribute('data-from-cache', 'true');
   await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'cached');
   await expect(models.cacheStatus).toContainText('using the cached copy');
+  await generateOnce(studio);
+});
+
+test('a full storage quota loads uncached; a set too large for the device is refused', async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  const studio = new StudioPage(page);
+  const models = new ModelsPage(page);
+  // A real quota, not a stub: Chromium then refuses the Cache Storage writes with QuotaExceededError.
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(baseURL!).origin,
+    quotaSize: 256 * 1024,
+  });
+  await studio.open(E2E_MODEL_SET, 'wasm');
+  await models.openView();
+  await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'uncached');
+  await expect(models.cacheStatus).toContainText('the storage quota is exceeded');
+  await expect(models.cacheStatus).toContainText('continued without caching');
+  await page.screenshot({ path: testInfo.outputPath('quota-full.png'), fullPage: true });
+  await generateOnce(studio);
+
+  // The same set claiming a 5 GiB DiT: more than the 4 GiB heap of 32-bit WASM. Only its manifest may
+  // be requested; the studio stays on the loaded set.
+  const huge = {
+    ...MANIFEST,
+    id: 'too-large',
+    networks: { ...MANIFEST.networks, dit: { ...MANIFEST.networks.dit, bytes: 5 * 1024 ** 3 } },
+  };
+  const requested: string[] = [];
+  await page.context().route('**/models/too-large/**', async (route) => {
+    requested.push(new URL(route.request().url()).pathname);
+    if (route.request().url().endsWith('manifest.json')) await route.fulfill({ json: huge });
+    else await route.abort();
+  });
+  await models.openView();
+  await models.loadUrl(`${baseURL}/models/too-large/manifest.json`);
+  await expect(models.loadError).toContainText('too-large needs about');
+  await expect(models.loadError).toContainText('more than the 4 GiB heap of 32-bit WASM');
+  await expect(models.loadError).toContainText('Nothing was downloaded');
+  expect(requested).toEqual(['/models/too-large/manifest.json']);
+  await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
+  await page.screenshot({ path: testInfo.outputPath('too-large.png'), fullPage: true });
   await generateOnce(studio);
 });

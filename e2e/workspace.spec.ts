@@ -3,9 +3,12 @@
 import { expect, test } from './fixtures';
 
 test('generates a batch of 4 and shows 4 results', async ({ studio }, testInfo) => {
+  const results = studio.page.getByRole('region', { name: 'Results', exact: true });
+  await expect(results).toContainText('No image yet');
   await studio.setSettings({ classId: 2, seed: 11, steps: 4, guidance: 3, batch: 4, previews: true });
   await studio.generateAndWait();
   await expect(studio.results).toHaveCount(4);
+  await expect(results).not.toContainText('No image yet');
   await studio.page.screenshot({ path: testInfo.outputPath('batch-of-4.png'), fullPage: true });
 });
 

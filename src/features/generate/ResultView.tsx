@@ -49,6 +49,12 @@ export function ResultView() {
           {error}
         </p>
       )}
+      {!running && !error && !result && (
+        <p className="empty-state">
+          No image yet. Choose a class and press Generate (Ctrl+Enter); every result is also kept in the
+          Gallery.
+        </p>
+      )}
       {result && (
         <div className="result" data-testid="result">
           <div className="images">
