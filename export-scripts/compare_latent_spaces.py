@@ -10,31 +10,22 @@ and latent-comparison.png. About 1.5 h on 2 CPU cores at the full budget.
 """
 import argparse
 import json
-import time
 from pathlib import Path
 
-import torch
-
+from svg_mini.cli import add_run_arguments, run_from_arguments, timestamped_log
 from svg_mini.latent_comparison import compare
-from svg_mini.pipeline import BUDGETS, run
+from svg_mini.pipeline import BUDGETS
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, required=True, help="the finished SVG-Mini training run")
+    add_run_arguments(parser)
     parser.add_argument("--manifest", type=Path, required=True, help="the exported manifest (sampling shift)")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--budget", choices=sorted(BUDGETS), default="full")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--node-modules", type=Path, default=Path(__file__).resolve().parent.parent / "node_modules")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    started = time.time()
-    log = lambda message: print(f"[{time.time() - started:7.0f} s] {message}", flush=True)  # noqa: E731
-    budget = BUDGETS[args.budget]
-    result = run(args.run, args.node_modules, budget, args.seed, log=log)
-    compare(result, args.run, budget, args.seed, args.out, json.loads(args.manifest.read_text()), log=log)
+    log = timestamped_log()
+    result = run_from_arguments(args, log=log)
+    compare(result, args.run, BUDGETS[args.budget], args.seed, args.out, json.loads(args.manifest.read_text()), log=log)
     log("done")
 
 

@@ -24,6 +24,7 @@ RESOLUTION = 32
 PATCH = 4
 GRID = RESOLUTION // PATCH  # 8 x 8 tokens
 HELD_OUT_FRACTION = 0.1
+DEFAULT_STEPS = 16
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,6 @@ def model_set_info(mean, std) -> ModelSetInfo:
         class_names=CLASS_NAMES,
         latent_mean=tuple(float(v) for v in mean),
         latent_std=tuple(float(v) for v in std),
-        sampler=SamplerDefaults(steps=16, sampler="euler", shift=0.3, guidance_scale=3.0, guidance_schedule="constant"),
+        sampler=SamplerDefaults(steps=DEFAULT_STEPS, sampler="euler", shift=0.3, guidance_scale=3.0, guidance_schedule="constant"),
         created_by="export-scripts/train_svg_mini.py",
     )

@@ -9,6 +9,7 @@ from svg_mini.evaluate import evaluate, frechet_distance
 from svg_mini.flow import shift_time
 from svg_mini.latent_comparison import SETTINGS, compare
 from svg_mini.pipeline import BUDGETS, RESOLUTION, run
+from svg_mini.sampler_sweep import CONSISTENCY_MARGIN, GUIDANCE_SCALES, SHIFTS, sweep
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
@@ -53,6 +54,14 @@ def test_smoke_pipeline_exports_a_model_set_and_resumes(tmp_path):
     assert 0 <= metrics["linear_probe"]["trained"] <= 1 and metrics["reconstruction"]["psnr_db"] > 0
     assert {p.name for p in (tmp_path / "eval").iterdir()} == {
         "metrics.json", "reconstruction.png", "samples-per-class.png", "interpolation.png"}
+
+    # The sampler sweep scores every shift x guidance pair and picks by its rule.
+    swept = sweep(result, 2, tmp_path / "sweep.json", samples_per_class=1, classifier_steps=2, log=lambda _: None)
+    assert len(swept["grid"]) == len(SHIFTS) * len(GUIDANCE_SCALES)
+    best = max(r["class_consistency"] for r in swept["grid"])
+    assert swept["chosen"]["class_consistency"] >= best - CONSISTENCY_MARGIN
+    assert swept["chosen"]["frechet_distance"] == min(
+        r["frechet_distance"] for r in swept["grid"] if r["class_consistency"] >= best - CONSISTENCY_MARGIN)
 
     # The KL-VAE comparison trains its VAE and both DiTs and scores every snapshot in both latent spaces.
     report = compare(result, tmp_path / "run", BUDGETS["smoke"], 0, tmp_path / "cmp", manifest, samples_per_class=1,
