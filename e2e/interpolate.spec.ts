@@ -2,6 +2,7 @@
 // and a GIF export whose frame count is read back from the downloaded file.
 import { readFileSync } from 'node:fs';
 import { parseGif } from '../tests/engine/gif-parser';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { InterpolatePage } from './interpolate-page';
 
@@ -59,4 +60,42 @@ test('samples a four-corner grid between seeds in noise space', async ({ studio,
   const strip = await view.export('Export PNG strip');
   expect(strip.suggestedFilename()).toBe('interpolation-spherical-grid3.png');
   await page.screenshot({ path: testInfo.outputPath('interpolate-grid.png'), fullPage: true });
+});
+
+/** The RGBA bytes a canvas shows (canvases keep the model's resolution; CSS scales them). */
+async function canvasPixels(page: Page, name: string): Promise<number[]> {
+  return page.getByRole('img', { name, exact: true }).evaluate((canvas: HTMLCanvasElement) => {
+    const { width, height } = canvas;
+    return Array.from(canvas.getContext('2d')!.getImageData(0, 0, width, height).data);
+  });
+}
+
+test('interpolates between two gallery results: the path starts and ends on them; exports WebM', async ({
+  studio,
+  page,
+}, testInfo) => {
+  await studio.setSettings({ classId: 0, seed: 21, steps: 4, guidance: 3, batch: 2, previews: false });
+  await studio.generateAndWait();
+  await expect(studio.results).toHaveCount(2);
+  const [first, second] = [await canvasPixels(page, 'Result 1'), await canvasPixels(page, 'Result 2')];
+
+  const view = new InterpolatePage(page);
+  await view.open();
+  await page.getByRole('combobox', { name: 'Endpoints', exact: true }).selectOption('gallery');
+  await page.getByLabel('Gallery result A').selectOption({ label: 'smiley face, seed 21, image 1' });
+  await page.getByLabel('Gallery result B').selectOption({ label: 'smiley face, seed 21, image 2' });
+  await view.interpolate(5, 'linear');
+  await expect(page.getByRole('img', { name: /^Linear thumbnail/ })).toHaveCount(5);
+  // The end frames re-sample the results' own noise with their settings, so they show the same images
+  // (within a grey level or two: a batch of 2 and a batch of 5 may round differently).
+  const maxDifference = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+  expect(maxDifference(await canvasPixels(page, 'Linear thumbnail 1'), first)).toBeLessThanOrEqual(2);
+  expect(maxDifference(await canvasPixels(page, 'Linear thumbnail 5'), second)).toBeLessThanOrEqual(2);
+  expect(maxDifference(first, second)).toBeGreaterThan(16);
+
+  const webm = await view.export('Export WebM');
+  expect(webm.suggestedFilename()).toBe('interpolation-linear-5f.webm');
+  const bytes = readFileSync(await webm.path());
+  expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]); // the EBML magic of a WebM file
+  await page.screenshot({ path: testInfo.outputPath('interpolate-gallery.png'), fullPage: true });
 });
