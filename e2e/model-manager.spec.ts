@@ -116,6 +116,7 @@ test('a full storage quota loads uncached; a set too large for the device is ref
   await expect(models.loadError).toContainText('more than the 4 GiB heap of 32-bit WASM');
   await expect(models.loadError).toContainText('Nothing was downloaded');
   expect(requested).toEqual(['/models/too-large/manifest.json']);
+  await expect(models.capabilityReport).toContainText('WASM was selected'); // the running set's report
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
   await page.screenshot({ path: testInfo.outputPath('too-large.png'), fullPage: true });
   await generateOnce(studio);

@@ -177,6 +177,8 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     requestedLoad = key;
     const keepsPrevious = afterLoad !== undefined;
     const previous = get().loadStatus === 'ready' ? get().manifest : null;
+    const { loadPlan, loadFiles, loadTotal, cacheReport } = get();
+    const previousReport = { loadPlan, loadFiles, loadTotal, cacheReport };
     set({
       sourceError: null,
       loadStatus: 'loading',
@@ -207,7 +209,15 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       const message = error instanceof Error ? error.message : String(error);
       if (keepsPrevious && previous) {
         requestedLoad = `${previous.id}|${get().provider}`;
-        set({ loadStatus: 'ready', sourceError: message, selectedSetId: previous.id });
+        // Refused before its plan (unreachable, not a manifest, too large): the report stays the running
+        // set's; a load that got further keeps its own report, which shows where it stopped.
+        const refusedEarly = get().loadPlan === null;
+        set({
+          loadStatus: 'ready',
+          sourceError: message,
+          selectedSetId: previous.id,
+          ...(refusedEarly ? previousReport : {}),
+        });
       } else {
         set({ loadStatus: 'error', loadError: message, sourceError: keepsPrevious ? message : null });
       }

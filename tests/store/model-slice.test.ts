@@ -125,5 +125,9 @@ describe('model slice', () => {
     expect(state.manifest?.id).toBe('random-tiny');
     expect(state.sourceError).toBe('https://down.test/manifest.json is unreachable');
     expect(state.catalogue).toHaveLength(1);
+    // The refused load never reached its plan, so the report still describes the running set.
+    expect(state.loadPlan?.explanation).toEqual(['WASM was selected.']);
+    expect(state.loadFiles.map((f) => f.file)).toEqual(['a.onnx', 'b.onnx']);
+    expect(state.cacheReport).toEqual({ status: 'stored' });
   });
 });
