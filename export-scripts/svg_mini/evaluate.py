@@ -3,8 +3,10 @@
 - Reconstruction on the held-out split (encoded in batches of 64, as trained): PSNR and SSIM (11x11 Gaussian
   window, sigma 1.5, C1 = 0.01^2, C2 = 0.03^2, on RGB in [0, 1]), with the residual branch and with the
   residual channels replaced by their training mean ("DINO only").
-- Semantics: a linear probe (multinomial logistic regression on the mean patch token) trained on the training
-  split, accuracy on the held-out split; the same for the same architecture with random weights.
+- Semantics: a linear probe (multinomial logistic regression) trained on the training split, accuracy on the
+  held-out split, for the frozen encoder and for the same architecture with random weights. Features: the
+  CLS token concatenated with the mean patch token, DINOv2/v3's linear-evaluation protocol; and, because SVG's
+  latent is the patch tokens, the mean patch token alone.
 - Generation: a small CNN trained on real training images classifies samples (class consistency at 25
   steps); Fréchet distance between generated and held-out real images in the frozen encoder's feature space
   (mean patch token) at 1, 2, 5, 10 and 25 Euler steps, with the manifest's guidance and shift.
@@ -56,7 +58,18 @@ def decode_tokens(decoder, tokens: Tensor, mean: Tensor, std: Tensor, grid: int)
 
 @torch.no_grad()
 def features(dino, images: Tensor) -> Tensor:
+    """images [B, 3, S, S] in [-1, 1] -> mean patch token [B, D] (the FD's feature space)."""
     return torch.cat([dino(to_encoder_input(images[i:i + 128])).mean(dim=1) for i in range(0, len(images), 128)])
+
+
+@torch.no_grad()
+def probe_features(dino, images: Tensor) -> Tensor:
+    """images [B, 3, S, S] in [-1, 1] -> [CLS token ; mean patch token] [B, 2D] (DINOv2/v3 linear evaluation)."""
+    out = []
+    for i in range(0, len(images), 128):
+        f = dino.features(to_encoder_input(images[i:i + 128]))
+        out.append(torch.cat([f["x_norm_clstoken"], f["x_norm_patchtokens"].mean(dim=1)], dim=1))
+    return torch.cat(out)
 
 
 def frechet_distance(a: Tensor, b: Tensor) -> float:
@@ -176,10 +189,11 @@ def evaluate(result: dict, manifest: dict, out_dir: Path, seed: int = 0, samples
     # Linear probe: trained encoder vs the same architecture with random weights.
     torch.manual_seed(seed)
     random_dino = DinoV3(dino.config).eval()
-    probe = {}
+    probe = {"features": "CLS token + mean patch token", "patch_tokens_only": {"features": "mean patch token"}}
     for name, encoder in (("trained", dino), ("random_weights", random_dino)):
-        probe[name] = linear_probe(features(encoder, data.images[train]), data.labels[train],
-                                   features(encoder, held_images), held_labels, seed)
+        for target, extract in ((probe, probe_features), (probe["patch_tokens_only"], features)):
+            target[name] = linear_probe(extract(encoder, data.images[train]), data.labels[train],
+                                        extract(encoder, held_images), held_labels, seed)
     log(f"linear probe: {probe}")
 
     # Generation: class consistency at 25 steps and Fréchet distance against the held-out split per step count.

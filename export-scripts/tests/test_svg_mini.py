@@ -51,7 +51,9 @@ def test_smoke_pipeline_exports_a_model_set_and_resumes(tmp_path):
     # The evaluation runs on it and writes its metrics and grids.
     metrics = evaluate(result, manifest, tmp_path / "eval", samples_per_class=2, classifier_steps=2, log=lambda _: None)
     assert set(metrics["generation"]["frechet_distance"]) == {"1", "2", "5", "10", "25"}
-    assert 0 <= metrics["linear_probe"]["trained"] <= 1 and metrics["reconstruction"]["psnr_db"] > 0
+    probe = metrics["linear_probe"]
+    assert all(0 <= p[k] <= 1 for p in (probe, probe["patch_tokens_only"]) for k in ("trained", "random_weights"))
+    assert metrics["reconstruction"]["psnr_db"] > 0
     assert {p.name for p in (tmp_path / "eval").iterdir()} == {
         "metrics.json", "reconstruction.png", "samples-per-class.png", "interpolation.png"}
 
