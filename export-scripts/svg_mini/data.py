@@ -87,13 +87,18 @@ def load_emoji(node_modules: Path, size: int, with_skin_tones: bool = True) -> E
     return EmojiSet(torch.stack(images), torch.tensor(labels), emoji, styles)
 
 
-def split_by_emoji(data: EmojiSet, held_out_fraction: float, seed: int) -> tuple[Tensor, Tensor]:
-    """Indices (train, held_out): a seeded fraction of the distinct emoji, all their styles and tones."""
-    distinct = sorted(set(data.emoji))
+def split_by_emoji(data: EmojiSet, held_out_fraction: float, seed: int,
+                   among: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    """Indices (kept, held_out) into data: a seeded fraction of the distinct emoji, all their styles and tones.
+
+    `among` restricts the split to those indices (a validation split inside the training split)."""
+    indices = torch.arange(len(data.emoji)) if among is None else among
+    emoji = [data.emoji[i] for i in indices.tolist()]
+    distinct = sorted(set(emoji))
     random.Random(seed).shuffle(distinct)
     held = set(distinct[: round(len(distinct) * held_out_fraction)])
-    mask = torch.tensor([e in held for e in data.emoji])
-    return torch.nonzero(~mask)[:, 0], torch.nonzero(mask)[:, 0]
+    mask = torch.tensor([e in held for e in emoji])
+    return indices[~mask], indices[mask]
 
 
 IMAGENET_MEAN = torch.tensor([0.485, 0.456, 0.406])[:, None, None]

@@ -4,9 +4,10 @@
   window, sigma 1.5, C1 = 0.01^2, C2 = 0.03^2, on RGB in [0, 1]), with the residual branch and with the
   residual channels replaced by their training mean ("DINO only").
 - Semantics: a linear probe (multinomial logistic regression) trained on the training split, accuracy on the
-  held-out split, for the frozen encoder and for the same architecture with random weights. Features: the
-  CLS token concatenated with the mean patch token, DINOv2/v3's linear-evaluation protocol; and, because SVG's
-  latent is the patch tokens, the mean patch token alone.
+  held-out split, its weight decay chosen on a validation split of the training emoji; for the frozen encoder
+  and for the same architecture with random weights. Features: the CLS token concatenated with the mean patch
+  token, DINOv2/v3's linear-evaluation protocol; and, because SVG's latent is the patch tokens, the mean patch
+  token alone.
 - Generation: a small CNN trained on real training images classifies samples (class consistency at 25
   steps); Fréchet distance between generated and held-out real images in the frozen encoder's feature space
   (mean patch token) at 1, 2, 5, 10 and 25 Euler steps, with the manifest's guidance and shift.
@@ -24,7 +25,7 @@ from torch import Tensor, nn
 from svg_models.dinov3 import DinoV3
 
 from .autoencoder import encode, ssim
-from .data import CLASS_NAMES, to_encoder_input
+from .data import CLASS_NAMES, split_by_emoji, to_encoder_input
 from .flow import to_tokens
 
 FD_STEPS = (1, 2, 5, 10, 25)
@@ -84,8 +85,15 @@ def frechet_distance(a: Tensor, b: Tensor) -> float:
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * trace_sqrt)
 
 
+# Weight decays of the linear probe, chosen per encoder on a validation split of the training emoji
+# (DINOv2's logistic-regression evaluation likewise picks its regularisation on held-back training data).
+PROBE_WEIGHT_DECAYS = (1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+PROBE_VALIDATION_FRACTION = 0.1
+
+
 @torch.enable_grad()
-def linear_probe(train_x: Tensor, train_y: Tensor, test_x: Tensor, test_y: Tensor, seed: int) -> float:
+def fit_linear_probe(train_x: Tensor, train_y: Tensor, weight_decay: float, seed: int):
+    """Multinomial logistic regression on standardised features [N, F]; returns a predictor of class ids."""
     torch.manual_seed(seed)
     mean, std = train_x.mean(0), train_x.std(0) + 1e-6
     probe = nn.Linear(train_x.shape[1], len(CLASS_NAMES))
@@ -94,13 +102,23 @@ def linear_probe(train_x: Tensor, train_y: Tensor, test_x: Tensor, test_y: Tenso
 
     def closure():
         opt.zero_grad()
-        loss = F.cross_entropy(probe(x), train_y) + 1e-3 * probe.weight.pow(2).sum()
+        loss = F.cross_entropy(probe(x), train_y) + weight_decay * probe.weight.pow(2).sum()
         loss.backward()
         return loss
 
     opt.step(closure)
-    with torch.no_grad():
-        return float((probe((test_x - mean) / std).argmax(1) == test_y).float().mean())
+    return lambda features: probe((features - mean) / std).argmax(1).detach()
+
+
+def linear_probe(features: Tensor, labels: Tensor, fit: Tensor, validation: Tensor, train: Tensor,
+                 test: Tensor, seed: int) -> dict:
+    """Accuracy on `test` of a probe trained on `train`, its weight decay the best on (fit -> validation)."""
+    def accuracy(on: Tensor, to: Tensor, weight_decay: float) -> float:
+        predict = fit_linear_probe(features[on], labels[on], weight_decay, seed)
+        return float((predict(features[to]) == labels[to]).float().mean())
+
+    weight_decay = max(PROBE_WEIGHT_DECAYS, key=lambda decay: accuracy(fit, validation, decay))
+    return {"accuracy": accuracy(train, test, weight_decay), "weight_decay": weight_decay}
 
 
 class SmallClassifier(nn.Module):
@@ -189,11 +207,14 @@ def evaluate(result: dict, manifest: dict, out_dir: Path, seed: int = 0, samples
     # Linear probe: trained encoder vs the same architecture with random weights.
     torch.manual_seed(seed)
     random_dino = DinoV3(dino.config).eval()
+    fit, validation = split_by_emoji(data, PROBE_VALIDATION_FRACTION, seed, among=train)
     probe = {"features": "CLS token + mean patch token", "patch_tokens_only": {"features": "mean patch token"}}
     for name, encoder in (("trained", dino), ("random_weights", random_dino)):
         for target, extract in ((probe, probe_features), (probe["patch_tokens_only"], features)):
-            target[name] = linear_probe(extract(encoder, data.images[train]), data.labels[train],
-                                        extract(encoder, held_images), held_labels, seed)
+            result_of_probe = linear_probe(extract(encoder, data.images), data.labels, fit, validation, train,
+                                           held, seed)
+            target[name] = result_of_probe["accuracy"]
+            target[f"{name}_weight_decay"] = result_of_probe["weight_decay"]
     log(f"linear probe: {probe}")
 
     # Generation: class consistency at 25 steps and Fréchet distance against the held-out split per step count.

@@ -14,8 +14,8 @@ import torch
 from .data import CLASS_NAMES
 from .evaluate import decode_tokens, features, frechet_distance, sample, train_classifier
 
-SHIFTS = (0.3, 0.6, 1.0)
-GUIDANCE_SCALES = (1.5, 3.0, 4.5)
+SHIFTS = (0.2, 0.3, 0.6, 1.0)
+GUIDANCE_SCALES = (1.5, 3.0, 4.5, 6.0, 8.0)
 CONSISTENCY_MARGIN = 0.05
 
 

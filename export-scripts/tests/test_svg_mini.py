@@ -28,6 +28,10 @@ def test_split_is_by_emoji_and_seeded():
     assert torch.equal(held, split_by_emoji(data, 0.1, seed=0)[1])
     assert not torch.equal(held, split_by_emoji(data, 0.1, seed=1)[1])
     assert data.images.min() >= -1 and data.images.max() <= 1
+    # A validation split inside the training split is again by emoji, and only draws from it.
+    fit, validation = split_by_emoji(data, 0.1, seed=0, among=train)
+    assert set(fit.tolist()) | set(validation.tolist()) == set(train.tolist())
+    assert not {data.emoji[i] for i in fit} & {data.emoji[i] for i in validation}
 
 
 def test_training_time_follows_the_reference_shift():
