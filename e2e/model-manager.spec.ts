@@ -35,6 +35,7 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   // The start-up load cached the set; delete it so that the load by URL downloads.
   await expect(models.cachedSets).toContainText(E2E_MODEL_SET);
   await models.deleteCachedSet(E2E_MODEL_SET);
+  await expect(page.getByText(`Deleted the cached files of ${E2E_MODEL_SET}`)).toBeVisible();
 
   await models.loadUrl(`${baseURL}/models/${E2E_MODEL_SET}/manifest.json`);
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
@@ -48,6 +49,7 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await expect(models.progress.locator('tfoot')).toContainText(`${setSize} / ${setSize}`);
   await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'stored');
   await expect(models.cachedSets).toContainText(E2E_MODEL_SET);
+  await expect(page.getByText('Deleted the cached files')).toHaveCount(0);
   await page.screenshot({ path: testInfo.outputPath('models.png'), fullPage: true });
 
   // Bad sources: a clear message each, and the studio stays on the loaded set.

@@ -5,6 +5,12 @@ import { formatBytes } from '../../engine/download-progress';
 import { cachedSetBytes, openModelCache, type CachedSetRecord } from '../../storage/model-cache';
 import { useStudio } from '../../store';
 
+/** A note under the table; a delete's note names its set and holds only while that set stays out of the cache. */
+interface StorageMessage {
+  readonly text: string;
+  readonly deletedSource?: string;
+}
+
 interface StorageState {
   readonly estimate: StorageEstimate | null;
   readonly sets: readonly CachedSetRecord[];
@@ -20,7 +26,7 @@ async function readStorage(): Promise<StorageState> {
 export function StoragePanel() {
   const loadStatus = useStudio((s) => s.loadStatus);
   const [state, setState] = useState<StorageState | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<StorageMessage | null>(null);
 
   /** Bumped after a delete, to re-read the storage. */
   const [version, setVersion] = useState(0);
@@ -33,7 +39,9 @@ export function StoragePanel() {
       (next) => current && setState(next),
       (error: unknown) =>
         current &&
-        setMessage(`Could not read the browser storage: ${error instanceof Error ? error.message : error}`),
+        setMessage({
+          text: `Could not read the browser storage: ${error instanceof Error ? error.message : error}`,
+        }),
     );
     return () => {
       current = false;
@@ -43,15 +51,21 @@ export function StoragePanel() {
   const remove = async (record: CachedSetRecord) => {
     try {
       await (await openModelCache())?.deleteSet(record.source);
-      setMessage(`Deleted the cached files of ${record.id}; it downloads again next time it loads.`);
+      setMessage({
+        text: `Deleted the cached files of ${record.id}; it downloads again next time it loads.`,
+        deletedSource: record.source,
+      });
     } catch (error) {
-      setMessage(`Could not delete ${record.id}: ${error instanceof Error ? error.message : error}`);
+      setMessage({
+        text: `Could not delete ${record.id}: ${error instanceof Error ? error.message : error}`,
+      });
     }
     setVersion((v) => v + 1);
   };
 
   const usage = state?.estimate?.usage;
   const quota = state?.estimate?.quota;
+  const recachedSinceDelete = state?.sets.some((record) => record.source === message?.deletedSource) ?? false;
   return (
     <section aria-labelledby="storage-title">
       <h2 id="storage-title">Storage</h2>
@@ -96,7 +110,7 @@ export function StoragePanel() {
         </tbody>
       </table>
       {state?.sets.length === 0 && <p className="muted">No model set is cached.</p>}
-      {message && <p role="note">{message}</p>}
+      {message && !recachedSinceDelete && <p role="note">{message.text}</p>}
     </section>
   );
 }
