@@ -184,8 +184,9 @@ async function samplerCases(fixtures: Fixtures, dit: OnnxFileSession): Promise<C
       math: cpuLatentMath,
       previewEvery: 0,
       model: async (x, t, y) => {
-        calls.push(t);
         const batch = x.dims[0] as number;
+        // a guided call is batch 2B ([cond; uncond]): it stands for the reference's two calls at t
+        for (let k = 0; k < batch / labels.length; k++) calls.push(t);
         const out = await dit.run({
           x,
           t: { data: new Float32Array(batch).fill(t), dims: [batch] },

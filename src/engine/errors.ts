@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'result-metadata'
   | 'storage'
   | 'model-too-large'
+  | 'non-finite-latent'
   | 'runtime';
 
 export class SvgStudioError extends Error {
@@ -51,6 +52,8 @@ export class ResultMetadataError extends define('result-metadata') {}
 export class StorageError extends define('storage') {}
 /** A model set whose estimated memory exceeds what this device can hold. */
 export class ModelTooLargeError extends define('model-too-large') {}
+/** Sampling produced NaN or infinity (e.g. an extreme guidance scale): the result is refused, never stored. */
+export class NonFiniteLatentError extends define('non-finite-latent') {}
 
 export interface SerializedError {
   readonly code: string;
@@ -82,6 +85,7 @@ const NAMED_ERRORS: readonly NamedErrorClass[] = [
   ResultMetadataError,
   StorageError,
   ModelTooLargeError,
+  NonFiniteLatentError,
 ];
 const CLASS_BY_CODE = new Map<string, NamedErrorClass>(
   NAMED_ERRORS.map((named) => [new named('').code, named]),

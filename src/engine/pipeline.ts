@@ -16,7 +16,7 @@ import {
 import { validateSamplerSettings, type ModelSetManifest } from './manifest';
 import { TorchGenerator } from './rng/torch-randn';
 import { parseGuidanceSchedule } from './schedulers/guidance';
-import { sampleFlow } from './schedulers/sampler';
+import { nonFiniteLatent, sampleFlow } from './schedulers/sampler';
 import { editStartStep, followSourceInRegion, noisedLatent } from './schedulers/start';
 import { timeGrid } from './schedulers/time-grid';
 import type { ModelSetRuntime } from './runtime-contract';
@@ -33,7 +33,7 @@ import type {
   ReconstructResult,
   StepProgressEvent,
 } from './studio-engine';
-import { cpuTensor, type CpuTensor } from './tensor';
+import { cpuTensor, firstNonFinite, type CpuTensor } from './tensor';
 import { yieldToEventLoop } from './yield';
 
 /** How each "DINO only" mode rewrites the residual channels of a raw latent [B, C, h, w]. */
@@ -140,9 +140,14 @@ export async function generateImages<T>(
       previewEvery: request.previewEvery,
       ...(options.signal ? { signal: options.signal } : {}),
       onStep: async (event) => {
-        const previews = event.cleanEstimate
-          ? await decodeTokens(runtime, manifest, await runtime.download(event.cleanEstimate))
-          : undefined;
+        let previews: RgbaImage[] | undefined;
+        if (event.cleanEstimate) {
+          const clean = await runtime.download(event.cleanEstimate);
+          // a GPU runtime's latents are first read here: a diverged run stops at this step
+          if (firstNonFinite(clean.data) >= 0)
+            throw nonFiniteLatent(event.stepIndex + 1, event.steps, ' (seen in the preview estimate)');
+          previews = await decodeTokens(runtime, manifest, clean);
+        }
         options.onProgress?.({
           kind: 'step',
           step: event.stepIndex + 1,
@@ -159,6 +164,9 @@ export async function generateImages<T>(
   const samplingMs = performance.now() - started;
   const tokens = await runtime.download(final);
   runtime.math.release(final);
+  // The CPU path checked every step; a GPU-resident latent is checked here, once it is on the CPU.
+  if (firstNonFinite(tokens.data) >= 0)
+    throw nonFiniteLatent(request.steps, request.steps, ' (seen when the result was read back)');
   const images = await decodeTokens(runtime, manifest, tokens);
   const totalMs = performance.now() - started;
   return {

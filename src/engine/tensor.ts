@@ -22,11 +22,20 @@ export function elementCount(dims: readonly number[]): number {
 
 /**
  * Element-wise arithmetic on latent handles of type T (CpuTensor on the CPU, a GPU-resident tensor in
- * the browser). All operands of one call have the same dims.
+ * the browser). All operands of one linearCombination have the same dims.
  */
 export interface LatentMath<T> {
   /** Returns sum_i coef_i * x_i as a new handle (inputs stay valid). */
   linearCombination(terms: ReadonlyArray<readonly [coefficient: number, tensor: T]>): Promise<T>;
+  /** [B_0, ...rest] ++ [B_1, ...rest] ++ … → [ΣB_k, ...rest] along the batch axis, as a new handle. */
+  concatBatch(parts: readonly T[]): Promise<T>;
+  /** x [ΣB_k, ...rest] → parts [B_k, ...rest] along the batch axis, as new handles (x stays valid). */
+  splitBatch(x: T, sizes: readonly number[]): Promise<T[]>;
+  /**
+   * Whether every value of x is finite. Optional: where reading values back is costly (GPU buffers) it
+   * is absent, and the latent is checked once it reaches the CPU (see pipeline.ts).
+   */
+  allFinite?(x: T): Promise<boolean>;
   /** Frees a handle the caller no longer needs (no-op on the CPU). */
   release(tensor: T): void;
 }
@@ -46,5 +55,58 @@ export const cpuLatentMath: LatentMath<CpuTensor> = {
     }
     return { data: out, dims: first[1].dims };
   },
+  async concatBatch(parts) {
+    const dims = concatenatedDims(parts.map((part) => part.dims));
+    const out = new Float32Array(elementCount(dims));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(part.data, offset);
+      offset += part.data.length;
+    }
+    return { data: out, dims };
+  },
+  async splitBatch(x, sizes) {
+    const rowSize = batchRowSize(x.dims, sizes);
+    let offset = 0;
+    return sizes.map((size) => {
+      const data = x.data.slice(offset * rowSize, (offset + size) * rowSize);
+      offset += size;
+      return { data, dims: [size, ...x.dims.slice(1)] };
+    });
+  },
+  async allFinite(x) {
+    return firstNonFinite(x.data) < 0;
+  },
   release() {},
 };
+
+/** Index of the first NaN or ±Infinity in `values`, or -1 when all are finite. */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) {
+    // x - x is 0 for finite x and NaN for NaN and ±Infinity: one comparison per value.
+    const v = values[i] as number;
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
+/** Dims of parts [B_k, ...rest] stacked on the batch axis; throws when the trailing dims differ. */
+export function concatenatedDims(parts: ReadonlyArray<readonly number[]>): number[] {
+  const first = parts[0];
+  if (!first || first.length === 0) throw new RangeError('concatBatch needs at least one batched tensor');
+  const rest = first.slice(1).join(',');
+  if (parts.some((dims) => dims.slice(1).join(',') !== rest))
+    throw new RangeError(
+      `concatBatch operands differ beyond the batch axis: ${parts.map((d) => `[${d.join(', ')}]`).join(' ')}`,
+    );
+  return [parts.reduce((sum, dims) => sum + (dims[0] as number), 0), ...first.slice(1)];
+}
+
+/** Values per batch row of x; throws unless `sizes` (whole, positive) add up to x's batch. */
+export function batchRowSize(dims: readonly number[], sizes: readonly number[]): number {
+  const batch = dims[0] ?? 0;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (!sizes.every((size) => Number.isInteger(size) && size > 0) || total !== batch)
+    throw new RangeError(`splitBatch sizes [${sizes.join(', ')}] do not split a batch of ${batch}`);
+  return elementCount(dims.slice(1));
+}

@@ -1,8 +1,9 @@
 // Element-wise latent arithmetic on the GPU, on the same GPUDevice as onnxruntime-web's WebGPU
-// provider. The sampler's updates (z + dt·v, guidance vu + g·(vc − vu), previews z + (1 − t)·v) run
-// here, so the DiT's gpu-buffer outputs feed the next step without a round trip through the CPU.
+// provider. The sampler's updates (z + dt·v, guidance vu + g·(vc − vu), previews z + (1 − t)·v) and
+// the batch concat/split of a guided call ([z; z] in, [vc; vu] out) run here, so the DiT's gpu-buffer
+// outputs feed the next step without a round trip through the CPU.
 import type { CpuTensor, LatentMath } from '../engine/tensor';
-import { elementCount } from '../engine/tensor';
+import { batchRowSize, concatenatedDims, elementCount } from '../engine/tensor';
 
 /** A float32 latent living in a GPU buffer; `release` frees it (ORT-owned or ours). */
 export interface GpuLatent {
@@ -118,6 +119,40 @@ export class WebGpuLatentMath implements LatentMath<GpuLatent> {
     this.device.queue.submit([encoder.finish()]);
     uniform.destroy();
     return out;
+  }
+
+  /** [B_k, ...rest] parts → [ΣB_k, ...rest]: buffer copies, queued in order with the kernels. */
+  async concatBatch(parts: readonly GpuLatent[]): Promise<GpuLatent> {
+    const out = this.allocate(concatenatedDims(parts.map((part) => part.dims)));
+    const encoder = this.device.createCommandEncoder();
+    let offset = 0;
+    for (const part of parts) {
+      const bytes = elementCount(part.dims) * 4;
+      encoder.copyBufferToBuffer(part.buffer, 0, out.buffer, offset, bytes);
+      offset += bytes;
+    }
+    this.device.queue.submit([encoder.finish()]);
+    return out;
+  }
+
+  /** x [ΣB_k, ...rest] → new buffers [B_k, ...rest], copied on the GPU. */
+  async splitBatch(x: GpuLatent, sizes: readonly number[]): Promise<GpuLatent[]> {
+    const rowBytes = batchRowSize(x.dims, sizes) * 4;
+    const encoder = this.device.createCommandEncoder();
+    let offset = 0;
+    const parts = sizes.map((size) => {
+      const part = this.allocate([size, ...x.dims.slice(1)]);
+      encoder.copyBufferToBuffer(x.buffer, offset, part.buffer, 0, size * rowBytes);
+      offset += size * rowBytes;
+      return part;
+    });
+    this.device.queue.submit([encoder.finish()]);
+    return parts;
+  }
+
+  /** Resolves once the GPU has finished all work submitted so far (for honest step timings). */
+  workDone(): Promise<void> {
+    return this.device.queue.onSubmittedWorkDone();
   }
 
   release(latent: GpuLatent): void {

@@ -6,9 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { toModelInput, type RgbaImage } from '../../src/engine/image';
 import { assembleLatent, destandardize, tokensToNchw } from '../../src/engine/latents';
 import { parseManifest } from '../../src/engine/manifest';
-import { decodeLatents, encodeImages, reconstructImage } from '../../src/engine/pipeline';
+import { NonFiniteLatentError } from '../../src/engine/errors';
+import { decodeLatents, encodeImages, generateImages, reconstructImage } from '../../src/engine/pipeline';
 import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
-import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../src/engine/tensor';
+import type { GenerateRequest } from '../../src/engine/studio-engine';
+import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../../src/engine/tensor';
 
 const MANIFEST = parseManifest(
   JSON.parse(readFileSync('public/models/random-tiny/manifest.json', 'utf8')),
@@ -145,5 +147,53 @@ describe('reconstructImage', () => {
     );
     for (let i = 0; i < direct.data.length; i += 97)
       expect(decoded[0]!.data[i]).toBeCloseTo(direct.data[i]!, 4);
+  });
+});
+
+describe('generateImages with a diverging model', () => {
+  const request: GenerateRequest = {
+    classId: 1,
+    seed: 0,
+    steps: 4,
+    sampler: 'euler',
+    shift: 1,
+    guidanceScale: 3,
+    guidanceSchedule: 'constant',
+    batch: 1,
+    previewEvery: 0,
+  };
+  /** Latent math that cannot read values cheaply, as on the GPU: no per-step check. */
+  const gpuLikeMath: LatentMath<CpuTensor> = {
+    linearCombination: (terms) => cpuLatentMath.linearCombination(terms),
+    concatBatch: (parts) => cpuLatentMath.concatBatch(parts),
+    splitBatch: (x, sizes) => cpuLatentMath.splitBatch(x, sizes),
+    release: () => {},
+  };
+  const diverging = (math: LatentMath<CpuTensor>, decoded: CpuTensor[]): ModelSetRuntime<CpuTensor> => ({
+    ...recordingRuntime(decoded, []),
+    math,
+    velocity: async (z, t) =>
+      cpuTensor(
+        z.data.map((v) => (t > 0.4 ? Infinity : v)),
+        z.dims,
+      ),
+  });
+
+  it.each([
+    ['checked every step (CPU)', cpuLatentMath, /after step 3 of 4\b/],
+    ['checked when read back (GPU)', gpuLikeMath, /after step 4 of 4 \(seen when the result was read back\)/],
+  ] as const)('%s: NonFiniteLatentError, nothing decoded', async (_, math, message) => {
+    const decoded: CpuTensor[] = [];
+    const run = generateImages(diverging(math, decoded), MANIFEST, request);
+    await expect(run).rejects.toThrow(NonFiniteLatentError);
+    await expect(generateImages(diverging(math, decoded), MANIFEST, request)).rejects.toThrow(message);
+    expect(decoded).toEqual([]);
+  });
+
+  it('stops at the first preview step whose estimate is not finite (GPU)', async () => {
+    const decoded: CpuTensor[] = [];
+    const run = generateImages(diverging(gpuLikeMath, decoded), MANIFEST, { ...request, previewEvery: 1 });
+    await expect(run).rejects.toThrow(/after step 3 of 4 \(seen in the preview estimate\)/);
+    expect(decoded).toHaveLength(2); // the previews of steps 1 and 2
   });
 });

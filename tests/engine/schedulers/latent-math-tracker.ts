@@ -5,6 +5,7 @@ import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../..
 export class TrackingMath implements LatentMath<CpuTensor> {
   readonly live = new Set<CpuTensor>();
   combinations = 0;
+  concats = 0;
 
   /** Registers a tensor made outside linearCombination (noise, model outputs). */
   adopt(tensor: CpuTensor): CpuTensor {
@@ -21,6 +22,21 @@ export class TrackingMath implements LatentMath<CpuTensor> {
       if (!this.live.has(tensor)) throw new Error('linearCombination on a released handle');
     this.combinations++;
     return this.adopt(await cpuLatentMath.linearCombination(terms));
+  }
+
+  async concatBatch(parts: readonly CpuTensor[]): Promise<CpuTensor> {
+    parts.forEach((part) => this.check(part));
+    this.concats++;
+    return this.adopt(await cpuLatentMath.concatBatch(parts));
+  }
+
+  async splitBatch(x: CpuTensor, sizes: readonly number[]): Promise<CpuTensor[]> {
+    this.check(x);
+    return (await cpuLatentMath.splitBatch(x, sizes)).map((part) => this.adopt(part));
+  }
+
+  async allFinite(x: CpuTensor): Promise<boolean> {
+    return cpuLatentMath.allFinite!(this.check(x));
   }
 
   release(tensor: CpuTensor): void {

@@ -5,10 +5,16 @@
 // (t and labels of every model call) and the time grid must match exactly, the states within 1e-5.
 import { describe, expect, it } from 'vitest';
 import { npyToNumbers } from '../../../src/engine/npy';
-import { parseGuidanceSchedule } from '../../../src/engine/schedulers/guidance';
-import { sampleFlow, type SamplerStepEvent } from '../../../src/engine/schedulers/sampler';
+import { NonFiniteLatentError } from '../../../src/engine/errors';
+import {
+  guidanceCoefficients,
+  parseGuidanceSchedule,
+  type GuidanceSchedule,
+} from '../../../src/engine/schedulers/guidance';
+import { SOLVERS, sampleFlow, type SamplerStepEvent } from '../../../src/engine/schedulers/sampler';
+import { timeGrid } from '../../../src/engine/schedulers/time-grid';
 import type { SamplerCase } from '../../../src/engine/reference-cases';
-import type { CpuTensor } from '../../../src/engine/tensor';
+import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/tensor';
 import { fixtureJson, fixtureNpy, fixtureTensor, maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
 
@@ -40,12 +46,16 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
   });
   // a fixed direction the guidance must cancel: vc = v + (1 - g) w, vu = v - g w  ⇒  vu + g (vc - vu) = v
   const w = Float32Array.from({ length: size }, (_, k) => Math.sin(k * 0.37));
+  /** reference model calls per step (two per evaluation with guidance) */
   const callsPerStep = (c.mode === 'heun' ? 2 : 1) * (c.use_null ? 2 : 1);
 
   async function run(previewEvery = 0) {
     const math = new TrackingMath();
     const z0 = math.adopt({ data: noise.data, dims: noise.dims });
+    /** the reference's model calls (a guided forward stands for its two: conditional, unconditional) */
     const calls: Array<{ t: number; y: number[] }> = [];
+    /** the batch of every forward this sampler made */
+    const forwards: number[] = [];
     const events: Array<{
       stepIndex: number;
       t: number;
@@ -65,16 +75,26 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
       previewEvery,
       model: async (z, t, y) => {
         math.check(z);
+        forwards.push(z.dims[0] as number);
         const stepIndex = Math.floor(calls.length / callsPerStep);
-        calls.push({ t, y: Array.from(y) });
         const v = recovered[stepIndex] as Float32Array;
-        if (!c.use_null) return math.make(v, z.dims);
+        if (!c.use_null) {
+          calls.push({ t, y: Array.from(y) });
+          return math.make(v, z.dims);
+        }
+        // one guided forward on [z; z] with labels [y; null]: rows [0, B) conditional, [B, 2B) not
+        const batch = labels.length;
+        expect(z.dims[0]).toBe(2 * batch);
+        expect(Array.from(z.data.subarray(0, size))).toEqual(Array.from(z.data.subarray(size)));
+        calls.push({ t, y: Array.from(y.subarray(0, batch)) }, { t, y: Array.from(y.subarray(batch)) });
         const g = referenceScale(c.cfg_mode, c.cfg, stepIndex, steps);
-        const conditional = Array.from(y).every((label, b) => label === labels[b]);
-        return math.make(
-          Float32Array.from(v, (value, k) => value + (conditional ? 1 - g : -g) * (w[k] as number)),
-          z.dims,
+        const out = new Float32Array(2 * size);
+        out.set(Float32Array.from(v, (value, k) => value + (1 - g) * (w[k] as number)));
+        out.set(
+          Float32Array.from(v, (value, k) => value - g * (w[k] as number)),
+          size,
         );
+        return math.make(out, z.dims);
       },
       onStep: (event: SamplerStepEvent<CpuTensor>) => {
         events.push({
@@ -86,7 +106,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
         });
       },
     });
-    return { math, z0, final, calls, events };
+    return { math, z0, final, calls, forwards, events };
   }
 
   it('makes the reference model calls: t and labels of every call, in order', async () => {
@@ -101,6 +121,14 @@ describe.each(cases.map((c) => [c.name, c] as const))('sampler %s', (_, c) => {
         expect(call.t, `call ${k}`).toBe((callT.data as Float32Array)[k * batch + b]);
       expect(call.y, `call ${k}`).toEqual(expectedY.slice(k * batch, (k + 1) * batch));
     });
+  });
+
+  it('makes one forward per evaluation, at batch 2B when guided', async () => {
+    const { forwards } = await run();
+    const batch = labels.length;
+    expect(forwards).toEqual(
+      new Array(steps * (c.mode === 'heun' ? 2 : 1)).fill(c.use_null ? 2 * batch : batch),
+    );
   });
 
   it('steps through the reference states and returns the final latent', async () => {
@@ -159,5 +187,119 @@ describe('sampler previews', () => {
     });
     expect(previewed).toEqual([2, 5]);
     expect(new Set(math.live)).toEqual(new Set([z0, final]));
+  });
+});
+
+describe('guidance as one batched forward', () => {
+  // a row-wise non-linear model: each batch row's velocity depends only on that row, t and its label
+  const rowModel = (z: CpuTensor, t: number, y: Int32Array): CpuTensor => {
+    const row = z.data.length / y.length;
+    const out = Float32Array.from(
+      z.data,
+      (v, i) => Math.sin(1.3 * v + t) * (1 + 0.1 * (y[Math.floor(i / row)] as number)),
+    );
+    return cpuTensor(out, z.dims);
+  };
+  const initial = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.cos(i * 0.71));
+
+  /** The same sampling with the two evaluations as separate batch-B calls, through the same solvers. */
+  async function twoForwards(solver: 'euler' | 'heun', schedule: GuidanceSchedule): Promise<Float32Array> {
+    const steps = 5;
+    const grid = timeGrid(steps, 0.4);
+    const labels = Int32Array.from([3, 7]);
+    const nullLabels = Int32Array.from([10, 10]);
+    let z = cpuTensor(initial.slice(), [2, 3, 4]);
+    for (let i = 0; i < steps; i++) {
+      const velocity = async (x: CpuTensor, t: number) => {
+        const vc = rowModel(x, t, labels);
+        const vu = rowModel(x, t, nullLabels);
+        const { uncond, cond } = guidanceCoefficients(schedule, 4.5, i, steps, t);
+        return cpuLatentMath.linearCombination(
+          cond === 0
+            ? [[uncond, vu]]
+            : [
+                [uncond, vu],
+                [cond, vc],
+              ],
+        );
+      };
+      const t = grid[i] as number;
+      const tNext = grid[i + 1] as number;
+      z = (await SOLVERS[solver].step({ z, t, tNext, stepIndex: i, velocity, math: cpuLatentMath })).z;
+    }
+    return z.data;
+  }
+
+  it.each([
+    ['euler', 'constant'],
+    ['heun', 'linear'],
+    ['euler', 'cfg_star-1-0'],
+  ] as const)('%s, %s: the same latent as two forwards, bit for bit', async (solver, mode) => {
+    const schedule = parseGuidanceSchedule(mode);
+    const math = new TrackingMath();
+    const noise = math.make(initial, [2, 3, 4]);
+    const batches: number[] = [];
+    const final = await sampleFlow<CpuTensor>({
+      noise,
+      steps: 5,
+      solver,
+      shift: 0.4,
+      labels: [3, 7],
+      nullId: 10,
+      guidance: { scale: 4.5, schedule },
+      math,
+      model: async (z, t, y) => {
+        batches.push(y.length);
+        return math.adopt(rowModel(math.check(z), t, y));
+      },
+    });
+    expect(Array.from(final.data)).toEqual(Array.from(await twoForwards(solver, schedule)));
+    expect(new Set(batches)).toEqual(new Set([4]));
+    expect(new Set(math.live)).toEqual(new Set([noise, final]));
+  });
+});
+
+describe('non-finite latents', () => {
+  it('stops with NonFiniteLatentError naming the step where a latent first holds NaN, leaking no handle', async () => {
+    const math = new TrackingMath();
+    const noise = math.make([1, 2, 3, 4], [1, 2, 2]);
+    let calls = 0;
+    const run = sampleFlow<CpuTensor>({
+      noise,
+      steps: 6,
+      solver: 'euler',
+      shift: 1,
+      labels: [0],
+      nullId: 1,
+      guidance: null,
+      math,
+      model: async (z) => math.make(++calls === 3 ? [0, NaN, 0, 0] : z.data, z.dims),
+    });
+    await expect(run).rejects.toThrow(NonFiniteLatentError);
+    await expect(run).rejects.toThrow(/after step 3 of 6/);
+    expect([...math.live]).toEqual([noise]);
+  });
+
+  it('catches the overflow of a huge finite guidance scale (cfg 1e38) as infinity', async () => {
+    const math = new TrackingMath();
+    const noise = math.make([1, -2, 3, -4], [1, 2, 2]);
+    const run = sampleFlow<CpuTensor>({
+      noise,
+      steps: 4,
+      solver: 'heun',
+      shift: 1,
+      labels: [2],
+      nullId: 5,
+      guidance: { scale: 1e38, schedule: { kind: 'constant' } },
+      math,
+      // conditional and unconditional velocities differ, so g (vc - vu) overflows float32
+      model: async (z, _t, y) =>
+        math.make(
+          Array.from(z.data, (v, i) => v * (i < z.data.length / 2 ? 8 : -8) + (y[0] as number)),
+          z.dims,
+        ),
+    });
+    await expect(run).rejects.toThrow(/NaN or infinity after step 1 of 4/);
+    expect([...math.live]).toEqual([noise]);
   });
 });
