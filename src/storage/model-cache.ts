@@ -1,35 +1,56 @@
 // The browser's model-file cache: files live in Cache Storage keyed by their SHA-256 (so two sets sharing
 // a file store it once), and one record per model set says which files it uses, which manifest text it
-// came with and from where; that record lets a reload load the set with the network down. Reads are
-// verified against the hash; a full quota is reported to the caller, who continues uncached.
+// came with and from where; that record lets a reload load the set with the network down.
+//
+// Files are written and read as streams, never as one buffer: a download in progress is kept under a
+// temporary key per SHA-256 (one segment per HTTP response, so a broken download resumes where it
+// stopped) and reaches the file's final key only after the whole file has been verified; reads verify the
+// hash as they stream and delete a damaged entry. A full quota is reported to the caller (a
+// StorageError), who continues uncached.
+import { createSHA256 } from 'hash-wasm';
+import * as v from 'valibot';
 import { IntegrityError, StorageError } from '../engine/errors';
-import { verifyFileIntegrity } from '../engine/manifest';
 
 const CACHE_NAME = 'svg-studio-models-v1';
 /** Synthetic same-origin URLs used as Cache Storage keys. */
 const FILE_KEY = (sha256: string) => `/__model-cache/sha256/${sha256.toLowerCase()}`;
+const PARTIAL_PREFIX = (sha256: string) => `/__model-cache/partial/${sha256.toLowerCase()}/`;
+/** A partial segment's key ends in the byte offset where its bytes start in the file. */
+const PARTIAL_KEY = (sha256: string, offset: number) => `${PARTIAL_PREFIX(sha256)}${offset}`;
 const SET_KEY = (source: string) => `/__model-cache/set/${encodeURIComponent(source)}`;
 const SET_PREFIX = '/__model-cache/set/';
 
-export interface CachedFileRef {
-  readonly file: string;
-  readonly bytes: number;
-  readonly sha256: string;
-}
+const FileRefSchema = v.object({
+  file: v.string(),
+  bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  sha256: v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/)),
+});
 
-/** What the cache knows about one model set. */
-export interface CachedSetRecord {
+/** One set's record as stored; a record that fails this schema is skipped, never trusted. */
+const CachedSetRecordSchema = v.object({
   /** the manifest URL the set was loaded from */
-  readonly source: string;
-  readonly id: string;
-  readonly name: string;
-  readonly manifestText: string;
-  readonly files: readonly CachedFileRef[];
-  readonly cachedAt: string;
-}
+  source: v.string(),
+  id: v.string(),
+  name: v.string(),
+  manifestText: v.string(),
+  files: v.array(FileRefSchema),
+  cachedAt: v.string(),
+});
+
+export type CachedFileRef = Readonly<v.InferOutput<typeof FileRefSchema>>;
+/** What the cache knows about one model set. */
+export type CachedSetRecord = Readonly<
+  Omit<v.InferOutput<typeof CachedSetRecordSchema>, 'files'> & { files: readonly CachedFileRef[] }
+>;
 
 /** The subset of the Cache Storage API used here (a fake stands in for it in unit tests). */
 export type CacheStore = Pick<Cache, 'match' | 'put' | 'delete' | 'keys'>;
+
+/** The bytes of a download kept so far, one segment per HTTP response, in file order. */
+export interface PartialSegment {
+  readonly offset: number;
+  readonly bytes: number;
+}
 
 export const isQuotaError = (error: unknown) =>
   error instanceof DOMException
@@ -46,31 +67,154 @@ export async function openModelCache(): Promise<ModelCache | null> {
   }
 }
 
+/** Reads a stream to its end, handing each chunk to `onChunk`; aborts (cancelling the stream) on `signal`. */
+export async function consumeStream(
+  stream: ReadableStream<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const reader = stream.getReader();
+  const abort = () => void reader.cancel(signal?.reason).catch(() => undefined);
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      signal?.throwIfAborted();
+      if (done) return;
+      onChunk(value);
+    }
+  } finally {
+    signal?.removeEventListener('abort', abort);
+    reader.releaseLock();
+  }
+}
+
 export class ModelCache {
   constructor(private readonly store: CacheStore) {}
 
-  /** The file's bytes when cached and intact; a damaged entry is deleted and reported as missing. */
-  async readFile(ref: CachedFileRef): Promise<Uint8Array | null> {
-    const response = await this.store.match(FILE_KEY(ref.sha256));
-    if (!response) return null;
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    try {
-      await verifyFileIntegrity(ref.file, bytes, ref);
-    } catch (error) {
-      if (!(error instanceof IntegrityError)) throw error;
-      await this.store.delete(FILE_KEY(ref.sha256));
+  /**
+   * The cached file as a Blob (in a browser, backed by the cache's disk entry: no copy in memory) once its
+   * bytes have streamed through SHA-256 and matched `ref`; a damaged entry is deleted and reported as
+   * missing (null). `onProgress` sees the bytes as they are verified.
+   */
+  async openFile(
+    ref: CachedFileRef,
+    onProgress?: (loaded: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Blob | null> {
+    const key = FILE_KEY(ref.sha256);
+    const response = await this.store.match(key);
+    if (!response?.body) return null;
+    const hasher = await createSHA256();
+    hasher.init();
+    let loaded = 0;
+    await consumeStream(
+      response.body,
+      (chunk) => {
+        loaded += chunk.byteLength;
+        if (loaded <= ref.bytes) hasher.update(chunk);
+        onProgress?.(Math.min(loaded, ref.bytes), ref.bytes);
+      },
+      signal,
+    );
+    if (loaded !== ref.bytes || hasher.digest('hex') !== ref.sha256.toLowerCase()) {
+      await this.store.delete(key);
       return null;
     }
-    return bytes;
+    // A second match: the first body was consumed by the hash, and a clone would buffer it in memory.
+    return (await (await this.store.match(key))?.blob()) ?? null;
   }
 
-  /** Stores verified bytes; a QuotaExceededError becomes a StorageError the caller can tell apart. */
+  /** The cached file's verified bytes (small files), or null when missing or damaged (then deleted). */
+  async readFile(ref: CachedFileRef): Promise<Uint8Array | null> {
+    const blob = await this.openFile(ref);
+    return blob ? new Uint8Array(await blob.arrayBuffer()) : null;
+  }
+
+  /** Stores bytes already verified by the caller (tests and small files). */
   async writeFile(ref: CachedFileRef, bytes: Uint8Array): Promise<void> {
     await this.put(FILE_KEY(ref.sha256), new Response(bytes as BodyInit), ref.file);
   }
 
   async deleteFile(ref: CachedFileRef): Promise<void> {
-    await this.store.delete(FILE_KEY(ref.sha256));
+    await Promise.all([this.store.delete(FILE_KEY(ref.sha256)), this.deletePartial(ref)]);
+  }
+
+  /**
+   * The segments of an unfinished download of `ref`, in file order, when they join up from byte 0 and do
+   * not exceed the file; anything else (a gap, an overlap, too many bytes) is deleted and [] returned.
+   */
+  async partialSegments(ref: CachedFileRef): Promise<PartialSegment[]> {
+    const prefix = PARTIAL_PREFIX(ref.sha256);
+    const offsets = (await this.store.keys())
+      .map((request) => new URL(request.url, 'http://x').pathname)
+      .filter((path) => path.startsWith(prefix))
+      .map((path) => Number(path.slice(prefix.length)))
+      .sort((a, b) => a - b);
+    const segments: PartialSegment[] = [];
+    let end = 0;
+    for (const offset of offsets) {
+      const blob = await (await this.store.match(PARTIAL_KEY(ref.sha256, offset)))?.blob();
+      if (!Number.isSafeInteger(offset) || offset !== end || !blob) {
+        await this.deletePartial(ref);
+        return [];
+      }
+      segments.push({ offset, bytes: blob.size });
+      end += blob.size;
+    }
+    if (end > ref.bytes) {
+      await this.deletePartial(ref);
+      return [];
+    }
+    return segments.filter((segment) => segment.bytes > 0);
+  }
+
+  /** One kept segment's bytes, as a stream. */
+  async readPartial(ref: CachedFileRef, segment: PartialSegment): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.store.match(PARTIAL_KEY(ref.sha256, segment.offset));
+    if (!response?.body) {
+      throw new StorageError(`${ref.file}: the kept bytes from offset ${segment.offset} disappeared`);
+    }
+    return response.body;
+  }
+
+  /**
+   * Stores bytes of `ref` from `offset` on as they stream in. The entry exists only once `body` closes;
+   * a body that errors stores nothing. A QuotaExceededError becomes a StorageError.
+   */
+  async writePartial(ref: CachedFileRef, offset: number, body: ReadableStream<Uint8Array>): Promise<void> {
+    await this.put(PARTIAL_KEY(ref.sha256, offset), new Response(body), ref.file);
+  }
+
+  /**
+   * Moves a complete, verified download from its temporary segments to the file's key (the only way an
+   * entry reaches that key), then deletes the segments. The caller has hashed every byte already.
+   */
+  async promotePartial(ref: CachedFileRef, segments: readonly PartialSegment[]): Promise<void> {
+    const total = segments.reduce((sum, segment) => sum + segment.bytes, 0);
+    if (total !== ref.bytes) {
+      throw new IntegrityError(`${ref.file}: ${total} bytes were kept, the manifest says ${ref.bytes}`);
+    }
+    const [only] = segments;
+    const body =
+      segments.length === 1 && only
+        ? await this.readPartial(ref, only)
+        : concatenateStreams(segments.map((segment) => () => this.readPartial(ref, segment)));
+    try {
+      await this.put(FILE_KEY(ref.sha256), new Response(body), ref.file);
+    } finally {
+      await this.deletePartial(ref);
+    }
+  }
+
+  /** Deletes the temporary segments of an unfinished download of `ref`. */
+  async deletePartial(ref: CachedFileRef): Promise<void> {
+    const prefix = PARTIAL_PREFIX(ref.sha256);
+    const keys = (await this.store.keys()).filter((request) =>
+      new URL(request.url, 'http://x').pathname.startsWith(prefix),
+    );
+    await Promise.all(keys.map((request) => this.store.delete(new URL(request.url, 'http://x').pathname)));
   }
 
   async writeSet(record: CachedSetRecord): Promise<void> {
@@ -82,19 +226,20 @@ export class ModelCache {
     );
   }
 
+  /** The set's record, or null when there is none or it does not match the schema. */
   async readSet(source: string): Promise<CachedSetRecord | null> {
-    const response = await this.store.match(SET_KEY(source));
-    return response ? ((await response.json()) as CachedSetRecord) : null;
+    return parseRecord(await this.store.match(SET_KEY(source)));
   }
 
+  /** Every valid set record (a damaged record is skipped; its files stay until a set is deleted). */
   async listSets(): Promise<CachedSetRecord[]> {
     const keys = await this.store.keys();
     const records = await Promise.all(
       keys
         .filter((request) => new URL(request.url, 'http://x').pathname.startsWith(SET_PREFIX))
-        .map(async (request) => (await this.store.match(request))?.json() as Promise<CachedSetRecord>),
+        .map(async (request) => parseRecord(await this.store.match(request))),
     );
-    return records.filter((record): record is CachedSetRecord => record !== undefined);
+    return records.filter((record): record is CachedSetRecord => record !== null);
   }
 
   /** Deletes a set's record and every file no other cached set uses. */
@@ -106,9 +251,7 @@ export class ModelCache {
       (await this.listSets()).flatMap((other) => other.files.map((f) => f.sha256.toLowerCase())),
     );
     await Promise.all(
-      record.files
-        .filter((f) => !stillUsed.has(f.sha256.toLowerCase()))
-        .map((f) => this.store.delete(FILE_KEY(f.sha256))),
+      record.files.filter((f) => !stillUsed.has(f.sha256.toLowerCase())).map((f) => this.deleteFile(f)),
     );
   }
 
@@ -116,6 +259,7 @@ export class ModelCache {
     try {
       await this.store.put(key, response);
     } catch (error) {
+      if (error instanceof StorageError) throw error;
       const reason = isQuotaError(error)
         ? 'the storage quota is exceeded'
         : error instanceof Error
@@ -124,6 +268,39 @@ export class ModelCache {
       throw new StorageError(`${what} could not be cached: ${reason}`, { cause: error });
     }
   }
+}
+
+async function parseRecord(response: Response | undefined): Promise<CachedSetRecord | null> {
+  if (!response) return null;
+  try {
+    const parsed = v.safeParse(CachedSetRecordSchema, await response.json());
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null; // not JSON
+  }
+}
+
+/** One stream of several, opened one after another as the previous one ends. */
+function concatenateStreams(
+  parts: ReadonlyArray<() => Promise<ReadableStream<Uint8Array>>>,
+): ReadableStream<Uint8Array> {
+  let index = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        if (!reader) {
+          const open = parts[index++];
+          if (!open) return controller.close();
+          reader = (await open()).getReader();
+        }
+        const { done, value } = await reader.read();
+        if (!done) return controller.enqueue(value);
+        reader = null;
+      }
+    },
+    cancel: (reason) => reader?.cancel(reason),
+  });
 }
 
 /** Bytes a set occupies in the cache (each file once, even if listed twice). */

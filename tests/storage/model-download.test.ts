@@ -1,0 +1,308 @@
+// The browser reader against a fake Cache Storage and a fake server whose responses are hand-made
+// ReadableStreams: a download streams into the cache and is verified once; a stall fails with the timeout
+// named and keeps the bytes so a later load resumes with Range; a cut at any byte resumes by itself with
+// 206; a server without Range support is read again from byte 0; a hash mismatch, HTML served as a model,
+// a quota error mid-write, Cancel, and paths that escape the set's folder each end as named.
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  IntegrityError,
+  ManifestError,
+  ModelFetchError,
+  SamplingCancelledError,
+} from '../../src/engine/errors';
+import { sha256Hex } from '../../src/engine/manifest';
+import { ModelCache } from '../../src/storage/model-cache';
+import {
+  DownloadReader,
+  MAX_AUTO_RESUMES,
+  resolveModelFileUrl,
+  verifyLocalFile,
+  type FileEntry,
+  type ModelFileSource,
+} from '../../src/storage/model-download';
+import { FakeCache } from './fake-cache';
+
+const MANIFEST_URL = 'https://models.test/sets/tiny/manifest.json';
+const FILE_URL = 'https://models.test/sets/tiny/dit.onnx';
+/** Stall timeout of these tests: short, so a stalled fake fails at once (no timing is asserted). */
+const STALL_MS = 30;
+
+/** Protobuf-like bytes (an ONNX file starts 0x08), not all one value so offsets matter to the hash. */
+const FILE_BYTES = Uint8Array.from({ length: 10_000 }, (_, i) => (i === 0 ? 0x08 : (i * 31 + 7) % 251));
+let entry: FileEntry;
+
+interface Behaviour {
+  /** stop sending (without closing) after this many bytes of the body */
+  stallAfter?: number;
+  /** break the connection after this many bytes of the body */
+  cutAt?: number;
+  /** answer 200 with the whole file even when asked for a Range */
+  ignoreRange?: boolean;
+  body?: Uint8Array;
+  contentType?: string;
+  status?: number;
+}
+
+/** A fake static host: serves FILE_BYTES (or `body`), honouring Range; each request takes the next behaviour. */
+class FakeServer {
+  readonly requests: Array<{ url: string; range: string | null }> = [];
+  behaviours: Behaviour[] = [];
+  down = false;
+
+  readonly fetch = async (url: string, init: RequestInit): Promise<Response> => {
+    if (this.down) throw new TypeError('Failed to fetch');
+    const range = new Headers(init.headers).get('range');
+    this.requests.push({ url, range });
+    const behaviour = this.behaviours.shift() ?? {};
+    const all = behaviour.body ?? FILE_BYTES;
+    const from = range && !behaviour.ignoreRange ? Number(/bytes=(\d+)-/.exec(range)?.[1]) : 0;
+    const bytes = all.subarray(from);
+    const signal = init.signal;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (signal?.aborted) return controller.error(signal.reason);
+        const limit = Math.min(behaviour.stallAfter ?? Infinity, behaviour.cutAt ?? Infinity);
+        if (sent >= limit) {
+          if (behaviour.cutAt !== undefined) return controller.error(new TypeError('network error'));
+          return new Promise<void>(() => {}); // stalled: never another byte
+        }
+        const chunk = bytes.subarray(sent, Math.min(sent + 1024, limit, bytes.byteLength));
+        if (chunk.byteLength === 0) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk.slice());
+      },
+    });
+    const headers = new Headers({ 'content-type': behaviour.contentType ?? 'application/octet-stream' });
+    if (from > 0) headers.set('content-range', `bytes ${from}-${all.byteLength - 1}/${all.byteLength}`);
+    return new Response(body, { status: behaviour.status ?? (from > 0 ? 206 : 200), headers });
+  };
+}
+
+let store: FakeCache;
+let server: FakeServer;
+
+const reader = (options: { cached?: boolean; signal?: AbortSignal } = {}) =>
+  new DownloadReader({
+    manifestUrl: MANIFEST_URL,
+    cache: options.cached === false ? null : new ModelCache(store),
+    stallTimeoutMs: STALL_MS,
+    fetch: server.fetch,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
+async function bytesOf(source: ModelFileSource): Promise<Uint8Array> {
+  if (source.kind === 'bytes') return source.bytes;
+  const bytes = new Uint8Array(await (await fetch(source.location)).arrayBuffer());
+  source.release?.();
+  return bytes;
+}
+
+const finalKeys = () => [...store.entries.keys()].filter((key) => key.includes('/sha256/'));
+const partialKeys = () => [...store.entries.keys()].filter((key) => key.includes('/partial/'));
+
+beforeEach(async () => {
+  store = new FakeCache();
+  server = new FakeServer();
+  entry = { file: 'dit.onnx', bytes: FILE_BYTES.byteLength, sha256: await sha256Hex(FILE_BYTES) };
+});
+
+describe('download reader', () => {
+  it('streams a file into the cache, verified, and serves it from the cache next time', async () => {
+    const progress: number[] = [];
+    const first = reader();
+    const source = await first.read(entry, (loaded) => progress.push(loaded));
+    expect(source.kind).toBe('location');
+    expect(await bytesOf(source)).toEqual(FILE_BYTES);
+    expect(progress.at(-1)).toBe(FILE_BYTES.byteLength);
+    expect(progress.length).toBeGreaterThan(5); // per chunk, not once at the end
+    expect(finalKeys()).toHaveLength(1);
+    expect(partialKeys()).toEqual([]);
+    expect(first.report().stored).toEqual([entry]);
+
+    const second = reader();
+    expect(await bytesOf(await second.read(entry))).toEqual(FILE_BYTES);
+    expect(second.report().fromCache.has('dit.onnx')).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('drops a damaged cache entry and downloads the file again', async () => {
+    await reader().read(entry);
+    const key = finalKeys()[0] as string;
+    store.entries.set(
+      key,
+      FILE_BYTES.map((b, i) => (i === 5000 ? b ^ 1 : b)),
+    );
+    expect(await bytesOf(await reader().read(entry))).toEqual(FILE_BYTES);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('fails a stalled download naming the timeout, keeps the bytes, and resumes them with Range', async () => {
+    server.behaviours = [{ stallAfter: 1024 }];
+    const stalled = reader().read(entry);
+    await expect(stalled).rejects.toThrow(ModelFetchError);
+    await expect(stalled).rejects.toThrow(
+      `dit.onnx: no bytes from ${FILE_URL} for 0.03 s (STALL_TIMEOUT_MS) after byte 1024 of 10000; the download stalled; the 1024 bytes received are kept`,
+    );
+    expect(finalKeys()).toEqual([]);
+    expect(partialKeys()).toHaveLength(1);
+
+    const resumed = reader();
+    const progress: number[] = [];
+    expect(await bytesOf(await resumed.read(entry, (loaded) => progress.push(loaded)))).toEqual(FILE_BYTES);
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=1024-']);
+    expect(progress[0]).toBe(1024); // the kept bytes count as loaded (re-hashed, not re-downloaded)
+    expect(finalKeys()).toHaveLength(1);
+    expect(partialKeys()).toEqual([]);
+  });
+
+  it.each([1, 1023, 1024, 4097, 9999])('resumes a connection cut at byte %i with a 206', async (cutAt) => {
+    server.behaviours = [{ cutAt }];
+    expect(await bytesOf(await reader().read(entry))).toEqual(FILE_BYTES);
+    expect(server.requests.map((r) => r.range)).toEqual([null, `bytes=${cutAt}-`]);
+    expect(finalKeys()).toHaveLength(1);
+    expect(partialKeys()).toEqual([]);
+  });
+
+  it('resumes in memory when there is no cache', async () => {
+    server.behaviours = [{ cutAt: 3000 }, { cutAt: 2000 }];
+    const source = await reader({ cached: false }).read(entry);
+    expect(source.kind).toBe('bytes');
+    expect(await bytesOf(source)).toEqual(FILE_BYTES);
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=3000-', 'bytes=5000-']);
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('starts over cleanly when the server ignores Range (200 instead of 206)', async () => {
+    server.behaviours = [{ cutAt: 4000 }, { ignoreRange: true }];
+    expect(await bytesOf(await reader().read(entry))).toEqual(FILE_BYTES);
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=4000-']);
+    expect(finalKeys()).toHaveLength(1);
+    expect(partialKeys()).toEqual([]);
+  });
+
+  it('gives up after repeated cuts, naming the file, the URL and the byte offset', async () => {
+    server.behaviours = Array.from({ length: MAX_AUTO_RESUMES + 1 }, () => ({ cutAt: 100 }));
+    await expect(reader().read(entry)).rejects.toThrow(
+      `dit.onnx: the connection to ${FILE_URL} broke at byte ${100 * (MAX_AUTO_RESUMES + 1)} of 10000 (network error)`,
+    );
+    expect(finalKeys()).toEqual([]);
+  });
+
+  it('refuses a file whose hash does not match, leaving nothing in the cache', async () => {
+    server.behaviours = [{ body: FILE_BYTES.map((b, i) => (i === 7777 ? b ^ 0x40 : b)) }];
+    const read = reader().read(entry);
+    await expect(read).rejects.toThrow(IntegrityError);
+    await expect(read).rejects.toThrow(`dit.onnx: SHA-256 of ${FILE_URL} is `);
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('refuses a file longer or shorter than the manifest says', async () => {
+    server.behaviours = [{ body: new Uint8Array(12_000).fill(8) }];
+    await expect(reader().read(entry)).rejects.toThrow('sent more than the 10000 bytes the manifest says');
+    const truncated = FILE_BYTES.subarray(0, 9000);
+    server.requests.length = 0;
+    server.behaviours = Array.from({ length: MAX_AUTO_RESUMES + 1 }, () => ({ body: truncated }));
+    await expect(reader().read(entry)).rejects.toThrow(
+      `dit.onnx: the response from ${FILE_URL} ended at byte 9000 of 10000; the 9000 bytes received are kept`,
+    );
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=9000-', 'bytes=9000-', 'bytes=9000-']);
+    await reader().read(entry); // the rest, from a complete copy
+    expect(partialKeys()).toEqual([]);
+    store.entries.clear();
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('names HTML served in place of a model, by content type or by its first bytes', async () => {
+    const page = new TextEncoder().encode('<!doctype html><html><body>Not here</body></html>');
+    server.behaviours = [{ body: page, contentType: 'text/html; charset=utf-8' }];
+    await expect(reader().read(entry)).rejects.toThrow(
+      `dit.onnx: ${FILE_URL} served an HTML page (content-type text/html; charset=utf-8) instead of the model file`,
+    );
+    server.behaviours = [{ body: page }];
+    await expect(reader().read(entry)).rejects.toThrow(
+      `dit.onnx: ${FILE_URL} served text starting "<!doctype html><html><bo" (an HTML page?) instead of the model file`,
+    );
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('names the file, the URL and the status of an HTTP error, and of an unreachable server', async () => {
+    server.behaviours = [{ status: 404 }];
+    await expect(reader().read(entry)).rejects.toThrow(`dit.onnx: ${FILE_URL} answered HTTP 404`);
+    server.down = true;
+    await expect(reader().read(entry)).rejects.toThrow(
+      `dit.onnx: could not fetch ${FILE_URL} at byte 0 (Failed to fetch); the server may be down`,
+    );
+  });
+
+  it('continues uncached when the quota runs out mid-write, dropping what it wrote', async () => {
+    const downloads = reader();
+    const small = new Uint8Array(3000).fill(8);
+    const smallEntry = { file: 'decoder.onnx', bytes: 3000, sha256: await sha256Hex(small) };
+    server.behaviours = [{ body: small }];
+    await downloads.read(smallEntry);
+    store.quotaBytes = 8000; // the 3000 bytes above + 5000 of dit.onnx
+    const source = await downloads.read(entry);
+    expect(source.kind).toBe('bytes');
+    expect(await bytesOf(source)).toEqual(FILE_BYTES);
+    expect(downloads.report().failure).toBe('dit.onnx could not be cached: the storage quota is exceeded');
+    expect(store.entries.size).toBe(0); // decoder.onnx, stored earlier in this load, is dropped too
+    expect(server.requests.map((r) => r.range)).toEqual([null, null, null]);
+  });
+
+  it('cancels a download: a named error, and no cache entry, partial or final', async () => {
+    const controller = new AbortController();
+    server.behaviours = [{ stallAfter: 2048 }];
+    const read = reader({ signal: controller.signal }).read(entry, (loaded) => {
+      if (loaded === 2048) setTimeout(() => controller.abort(), 0);
+    });
+    // a longer stall timeout than the abort takes: the Cancel, not the timeout, ends it
+    await expect(read).rejects.toThrow(SamplingCancelledError);
+    await expect(read).rejects.toThrow('loading dit.onnx was cancelled; nothing of it was kept');
+    expect(store.entries.size).toBe(0);
+  });
+});
+
+describe('model file URLs', () => {
+  it('resolves plain names inside the manifest folder', () => {
+    expect(resolveModelFileUrl('dit.onnx', MANIFEST_URL).href).toBe(FILE_URL);
+    expect(resolveModelFileUrl('fp16/dit.onnx', MANIFEST_URL).href).toBe(
+      'https://models.test/sets/tiny/fp16/dit.onnx',
+    );
+  });
+
+  it.each([
+    ['%2e%2e/other-set/dit.onnx', 'resolves to https://models.test/sets/other-set/dit.onnx'],
+    ['%2E%2E/%2e%2E/x.onnx', 'resolves to https://models.test/x.onnx'],
+    ['a/../../b.onnx', 'outside the set'],
+    ['https://evil.test/dit.onnx', 'is not a relative path'],
+    ['//evil.test/dit.onnx', 'is not a relative path'],
+    ['/sets/tiny/dit.onnx', 'is not a relative path'],
+    ['..\\dit.onnx', 'contains a backslash'],
+    ['dit.onnx?x=1', 'outside the set'],
+    ['.', 'outside the set'],
+  ])('refuses %s', (file, why) => {
+    expect(() => resolveModelFileUrl(file, MANIFEST_URL)).toThrow(ManifestError);
+    expect(() => resolveModelFileUrl(file, MANIFEST_URL)).toThrow(
+      new RegExp(`file "${file.replace(/[.?\\]/g, '\\$&')}" .*${why.replace(/[.?/]/g, '\\$&')}`),
+    );
+  });
+
+  it('refuses an escaping name before any request', async () => {
+    await expect(reader().read({ ...entry, file: '%2e%2e/other/dit.onnx' })).rejects.toThrow(ManifestError);
+    expect(server.requests).toEqual([]);
+  });
+});
+
+describe('local files', () => {
+  it('verifies a picked file by streaming it, and refuses a damaged one', async () => {
+    const source = await verifyLocalFile(entry, new Blob([FILE_BYTES]));
+    expect(await bytesOf(source)).toEqual(FILE_BYTES);
+    await expect(verifyLocalFile(entry, new Blob([FILE_BYTES.subarray(1)]))).rejects.toThrow(
+      'dit.onnx: size is 9999 bytes, the manifest says 10000',
+    );
+    await expect(verifyLocalFile(entry, new Blob([FILE_BYTES.map((b) => b ^ 1)]))).rejects.toThrow(
+      /dit\.onnx: SHA-256 is [0-9a-f]{64}, the manifest says/,
+    );
+  });
+});
