@@ -9,6 +9,7 @@ import { seedAfterRun, seedForRun, type SeedMode } from '../engine/workspace/see
 import type { LinkedSettings } from '../engine/workspace/settings-url';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
+import { joinNotices } from './notices';
 import { beginRun, cancelRun, endRun } from './run-control';
 
 /** Everything that determines a result (what a link, a PNG or the gallery restores). */
@@ -93,7 +94,10 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
       ...(linkClassValid
         ? {}
         : {
-            workspaceNotice: `The link's class ${link.classId} does not exist in ${manifest.name} (0..${manifest.classes.count - 1}); using class 0.`,
+            workspaceNotice: joinNotices(
+              get().workspaceNotice,
+              `The link's class ${link.classId} does not exist in ${manifest.name} (0..${manifest.classes.count - 1}); using class 0.`,
+            ),
           }),
     });
   },

@@ -14,7 +14,17 @@ import type {
   ModelSetSource,
   ProviderPreference,
 } from '../engine/studio-engine';
+import {
+  parseBundledIndex,
+  readRememberedUrlSets,
+  readSavedBundledIndex,
+  rememberUrlSets,
+  saveBundledIndex,
+  takeSetAsideReport,
+  type BundledIndex,
+} from '../storage/preferences';
 import { studioEngine } from './engine-instance';
+import { joinNotices } from './notices';
 import type { StudioState } from './index';
 
 export interface CatalogueEntry {
@@ -71,41 +81,16 @@ export interface ModelSlice {
   loadFromFiles: (files: readonly LocalModelFile[]) => Promise<void>;
 }
 
-const BUNDLED_KEY = 'svg-studio.bundled-catalogue';
-const URL_SETS_KEY = 'svg-studio.url-model-sets';
-
-interface BundledIndex {
-  readonly modelSets: ReadonlyArray<{ id: string; manifest: string }>;
-  readonly default: string;
-}
-
-function readStored<T>(key: string): T | null {
-  try {
-    const text = localStorage.getItem(key);
-    return text ? (JSON.parse(text) as T) : null;
-  } catch {
-    return null;
-  }
-}
-
-function writeStored(key: string, value: unknown): void {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Private mode or a full quota: the catalogue then lasts for this page only.
-  }
-}
-
 /** The bundled index from the server; offline, the copy saved by the last successful start. */
 async function fetchBundledIndex(): Promise<BundledIndex> {
   try {
     const response = await fetch(new URL('models/index.json', document.baseURI));
     if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
-    const index = (await response.json()) as BundledIndex;
-    writeStored(BUNDLED_KEY, index);
+    const index = parseBundledIndex(await response.json(), 'models/index.json');
+    saveBundledIndex(index);
     return index;
   } catch (error) {
-    const saved = readStored<BundledIndex>(BUNDLED_KEY);
+    const saved = readSavedBundledIndex();
     if (saved) return saved;
     throw error;
   }
@@ -122,11 +107,10 @@ let requestedLoad = '';
 let localLoads = 0;
 
 export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (set, get) => {
-  const rememberUrlSets = () =>
-    writeStored(
-      URL_SETS_KEY,
+  const rememberCatalogueUrls = () =>
+    rememberUrlSets(
       get().catalogue.flatMap((e) =>
-        e.origin === 'url' && e.source.kind === 'url' ? [[e.id, e.source.url]] : [],
+        e.origin === 'url' && e.source.kind === 'url' ? [{ id: e.id, url: e.source.url }] : [],
       ),
     );
 
@@ -135,7 +119,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     const existing = get().catalogue.find((e) => e.id === entry.id);
     if (existing?.origin === 'bundled') return;
     set({ catalogue: [...get().catalogue.filter((e) => e.id !== entry.id), entry] });
-    if (entry.origin === 'url') rememberUrlSets();
+    if (entry.origin === 'url') rememberCatalogueUrls();
   };
 
   const onProgress = (event: LoadProgressEvent) => {
@@ -248,10 +232,13 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
           origin: 'bundled',
           source: { kind: 'url', url: new URL(entry.manifest, document.baseURI).href },
         }));
-        const added = (readStored<Array<[string, string]>>(URL_SETS_KEY) ?? [])
-          .filter(([id]) => !bundled.some((entry) => entry.id === id))
-          .map(([id, url]) => urlEntry(id, url));
-        set({ catalogue: [...bundled, ...added] });
+        const added = readRememberedUrlSets()
+          .filter(({ id }) => !bundled.some((entry) => entry.id === id))
+          .map(({ id, url }) => urlEntry(id, url));
+        set({
+          catalogue: [...bundled, ...added],
+          workspaceNotice: joinNotices(get().workspaceNotice, takeSetAsideReport()),
+        });
         const wanted = get().selectedSetId ?? index.default;
         await get().selectModelSet(wanted);
       } catch (error) {

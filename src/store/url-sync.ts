@@ -3,6 +3,7 @@
 // from then on every settings change rewrites the query with history.replaceState (no new history entries).
 import { parseSettingsQuery, writeSettingsQuery } from '../engine/workspace/settings-url';
 import type { useStudio } from './index';
+import { joinNotices } from './notices';
 
 type StudioStore = typeof useStudio;
 
@@ -13,7 +14,12 @@ export function startUrlSync(store: StudioStore): () => void {
     pendingLinkSettings: link.settings,
     ...(link.modelSetId ? { selectedSetId: link.modelSetId } : {}),
     ...(link.rejected.length > 0
-      ? { workspaceNotice: `Some link settings were not applied: ${link.rejected.join('; ')}.` }
+      ? {
+          workspaceNotice: joinNotices(
+            store.getState().workspaceNotice,
+            `Some link settings were not applied: ${link.rejected.join('; ')}.`,
+          ),
+        }
       : {}),
   });
   return store.subscribe((state, previous) => {

@@ -55,6 +55,8 @@ describe('result metadata in PNG', () => {
       's.png',
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResultMetadataError);
-    expect((error as Error).message).toMatch(/seed: missing; steps: "many"/);
+    expect((error as Error).message).toMatch(
+      /seed: missing; steps: must be an integer in 1\.\.1000, got "many"/,
+    );
   });
 });

@@ -2,9 +2,13 @@ import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../src/engine/errors';
 import {
+  GALLERY_RECORD_VERSION,
   IndexedDbGalleryStore,
   MemoryGalleryStore,
+  migrateRecord,
   openGalleryStore,
+  quarantineExportJson,
+  readRecord,
   type GalleryEntry,
 } from '../../src/storage/gallery-db';
 
@@ -46,16 +50,16 @@ describe('IndexedDB gallery', () => {
     await first.store.put({ ...entry('a', 1), favourite: true });
 
     const reopened = await IndexedDbGalleryStore.open(factory);
-    const listed = await reopened.list();
+    const listed = (await reopened.list()).entries;
     expect(listed.map((e) => e.id)).toEqual(['b', 'a']);
     expect(listed[1]?.favourite).toBe(true);
     expect(Array.from(listed[1]!.latentTokens)).toEqual([0.5, -1]);
     expect(Array.from(listed[1]!.image.data)).toEqual([1, 2, 3, 255]);
 
     await reopened.remove('b');
-    expect((await reopened.list()).map((e) => e.id)).toEqual(['a']);
+    expect((await reopened.list()).entries.map((e) => e.id)).toEqual(['a']);
     await reopened.clear();
-    expect(await reopened.list()).toEqual([]);
+    expect((await reopened.list()).entries).toEqual([]);
   });
 
   it('falls back to memory when there is no IndexedDB, or it will not open, and says why', async () => {
@@ -94,7 +98,7 @@ describe('IndexedDB gallery', () => {
     } finally {
       put.mockRestore();
     }
-    expect(await store.list()).toEqual([]);
+    expect((await store.list()).entries).toEqual([]);
   });
 });
 
@@ -103,8 +107,97 @@ describe('memory gallery', () => {
     const store = new MemoryGalleryStore();
     await store.put(entry('a', 1));
     await store.put(entry('b', 3));
-    expect((await store.list()).map((e) => e.id)).toEqual(['b', 'a']);
+    expect((await store.list()).entries.map((e) => e.id)).toEqual(['b', 'a']);
     await store.clear();
-    expect(await store.list()).toHaveLength(0);
+    expect((await store.list()).entries).toHaveLength(0);
+  });
+});
+
+/** Writes raw records the way the first release did: database version 1, no quarantine store. */
+async function seedVersion1(factory: IDBFactory, records: readonly unknown[]): Promise<void> {
+  const request = factory.open('svg-studio', 1);
+  request.onupgradeneeded = () =>
+    request.result.createObjectStore('gallery', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const transaction = db.transaction('gallery', 'readwrite');
+  for (const record of records) transaction.objectStore('gallery').put(record);
+  await new Promise<void>((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}
+
+describe('stored records: versions, migration and quarantine', () => {
+  it('migrates records written before versioning and sets a malformed one aside (defect 1)', async () => {
+    const factory = new IDBFactory();
+    // entry() has today's fields and no recordVersion: what every build before versioning wrote.
+    const legacy = entry('old', 1);
+    await seedVersion1(factory, [legacy, { ...entry('broken', 2), settings: null }, entry('good', 3)]);
+
+    const store = await IndexedDbGalleryStore.open(factory);
+    const first = await store.list();
+    expect(first.entries.map((e) => e.id)).toEqual(['good', 'old']);
+    expect(first.entries.every((e) => e.settings !== null)).toBe(true);
+    expect(first.newlyQuarantined).toHaveLength(1);
+    expect(first.newlyQuarantined[0]?.problems).toEqual(['settings: must be an object of settings']);
+    expect((first.newlyQuarantined[0]?.record as { id: string }).id).toBe('broken');
+
+    // Reported once: a second read finds nothing new, and the record is kept aside, not lost.
+    const second = await store.list();
+    expect(second.newlyQuarantined).toEqual([]);
+    expect(second.entries).toHaveLength(2);
+    const aside = await store.listQuarantine();
+    expect(aside).toHaveLength(1);
+    await store.removeQuarantined(aside[0]!.id);
+    expect(await store.listQuarantine()).toEqual([]);
+  });
+
+  it('writes migrated records back in the current version', async () => {
+    const factory = new IDBFactory();
+    await seedVersion1(factory, [{ ...entry('old', 1), favourite: undefined }]);
+    const store = await IndexedDbGalleryStore.open(factory);
+    const [migrated] = (await store.list()).entries;
+    expect(migrated?.favourite).toBe(false);
+    expect(readRecord(migrateRecord({ ...entry('x', 1) }))).toMatchObject({ ok: true });
+    expect(migrateRecord({ ...entry('x', 1), recordVersion: 0 })).toMatchObject({
+      recordVersion: GALLERY_RECORD_VERSION,
+    });
+  });
+
+  it('names every problem of a record, and refuses records from a future version', () => {
+    const bad = readRecord({
+      ...entry('x', 1),
+      recordVersion: 1,
+      image: { width: 2, height: 2, data: new Uint8ClampedArray(4) },
+      settings: { ...entry('x', 1).settings, steps: 0, guidanceSchedule: 'early-x' },
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      'settings.steps: must be an integer in 1..1000, got 0',
+      'settings.guidanceSchedule: "early-x" is not one of constant, late, linear, early-<t>, cfg_star-<steps>-<ratio>, none',
+      'image: holds 4 bytes, not 2x2x4',
+    ]);
+    expect(readRecord({ ...entry('x', 1), recordVersion: 99 })).toMatchObject({
+      ok: false,
+      problems: ['recordVersion: must be the current record version'],
+    });
+  });
+
+  it('exports set-aside records as JSON with typed arrays as number lists', () => {
+    const json = quarantineExportJson([
+      {
+        id: 'q',
+        quarantinedAt: 5,
+        problems: ['settings: missing'],
+        record: { latent: new Float32Array([1, 2]) },
+      },
+    ]);
+    const parsed = JSON.parse(json);
+    expect(parsed.kind).toBe('gallery-quarantine');
+    expect(parsed.records[0].record.latent).toEqual({ typedArray: 'Float32Array', values: [1, 2] });
   });
 });

@@ -1,68 +1,69 @@
 // The workspace settings in the page URL, so a link reproduces a result: ?set=svg-mini&class=3&seed=7…
-// One table maps settings to query keys and parsers; unknown or invalid values are reported, not applied.
-import type { GenerateRequest, SolverName } from '../studio-engine';
+// One table maps settings to query keys and how their text becomes a value; the values are then checked
+// by the shared settings schema (engine/settings-schema.ts). Invalid values are reported, not applied.
+import {
+  checkGenerationSettings,
+  checkSetting,
+  SETTING_NAMES,
+  type GenerationSettings,
+  type SettingName,
+} from '../settings-schema';
 
 /** The settings a link carries: what determines a generated result (not display preferences). */
-export type LinkedSettings = Pick<
-  GenerateRequest,
-  'classId' | 'seed' | 'steps' | 'sampler' | 'shift' | 'guidanceScale' | 'guidanceSchedule' | 'batch'
->;
+export type LinkedSettings = GenerationSettings;
 
-interface Field<K extends keyof LinkedSettings> {
-  readonly key: string;
-  readonly parse: (text: string) => LinkedSettings[K] | undefined;
-}
+type TextKind = 'integer' | 'number' | 'text';
 
-const integer =
-  (min: number, max: number) =>
-  (text: string): number | undefined => {
-    const value = Number(text);
-    return /^\d+$/.test(text) && value >= min && value <= max ? value : undefined;
-  };
-const finite = (text: string): number | undefined => {
-  const value = Number(text);
-  return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
-};
-const solver = (text: string): SolverName | undefined =>
-  text === 'euler' || text === 'heun' ? text : undefined;
-const schedule = (text: string): string | undefined =>
-  /^[a-z_]+[a-z0-9_.-]*$/.test(text) ? text : undefined;
-
-const FIELDS: { readonly [K in keyof LinkedSettings]-?: Field<K> } = {
-  classId: { key: 'class', parse: integer(0, 1_000_000) },
-  seed: { key: 'seed', parse: integer(0, 0xffff_ffff) },
-  steps: { key: 'steps', parse: integer(1, 100) },
-  sampler: { key: 'sampler', parse: solver },
-  shift: { key: 'shift', parse: finite },
-  guidanceScale: { key: 'cfg', parse: finite },
-  guidanceSchedule: { key: 'schedule', parse: schedule },
-  batch: { key: 'batch', parse: integer(1, 16) },
+/** Query key and text kind of every setting (the schema checks the value). */
+const QUERY_FIELDS: { readonly [K in SettingName]: { readonly key: string; readonly kind: TextKind } } = {
+  classId: { key: 'class', kind: 'integer' },
+  seed: { key: 'seed', kind: 'integer' },
+  steps: { key: 'steps', kind: 'integer' },
+  sampler: { key: 'sampler', kind: 'text' },
+  shift: { key: 'shift', kind: 'number' },
+  guidanceScale: { key: 'cfg', kind: 'number' },
+  guidanceSchedule: { key: 'schedule', kind: 'text' },
+  batch: { key: 'batch', kind: 'integer' },
 };
 const SET_KEY = 'set';
+
+/** The query text as a value for the schema, or a problem when the text is not even a number. */
+function valueOfText(text: string, kind: TextKind): { value: unknown } | { problem: string } {
+  if (kind === 'text') return { value: text };
+  const trimmed = text.trim();
+  const value = Number(trimmed);
+  if (trimmed === '' || Number.isNaN(value)) return { problem: `"${text}" is not a number` };
+  if (kind === 'integer' && !/^-?\d+$/.test(trimmed)) return { problem: `"${text}" is not a whole number` };
+  return { value };
+}
 
 export interface ParsedLink {
   readonly modelSetId: string | null;
   readonly settings: Partial<LinkedSettings>;
-  /** One line per query value that was present but not usable, e.g. 'steps: "abc" is not valid'. */
+  /** One line per query value that was present but not usable, e.g. 'steps: "abc" is not a number'. */
   readonly rejected: readonly string[];
 }
 
 export function parseSettingsQuery(search: string): ParsedLink {
   const params = new URLSearchParams(search);
-  const settings: Record<string, unknown> = {};
+  const settings: Partial<Record<SettingName, unknown>> = {};
   const rejected: string[] = [];
-  for (const [name, field] of Object.entries(FIELDS) as [
-    keyof LinkedSettings,
-    Field<keyof LinkedSettings>,
-  ][]) {
-    const text = params.get(field.key);
+  for (const name of SETTING_NAMES) {
+    const { key, kind } = QUERY_FIELDS[name];
+    const text = params.get(key);
     if (text === null) continue;
-    const value = field.parse(text);
-    if (value === undefined) rejected.push(`${field.key}: "${text}" is not valid`);
-    else settings[name] = value;
+    const parsed = valueOfText(text, kind);
+    if ('problem' in parsed) {
+      rejected.push(`${key}: ${parsed.problem}`);
+      continue;
+    }
+    const checked = checkSetting(name, parsed.value);
+    if (checked.ok) settings[name] = checked.value;
+    else rejected.push(`${key}: ${checked.problem}`);
   }
+  const modelSetId = params.get(SET_KEY);
   return {
-    modelSetId: params.get(SET_KEY),
+    modelSetId: modelSetId === null || modelSetId.trim() === '' ? null : modelSetId,
     settings: settings as Partial<LinkedSettings>,
     rejected,
   };
@@ -76,36 +77,19 @@ export function writeSettingsQuery(
 ): string {
   const params = new URLSearchParams(search);
   if (modelSetId) params.set(SET_KEY, modelSetId);
-  for (const [name, field] of Object.entries(FIELDS) as [
-    keyof LinkedSettings,
-    Field<keyof LinkedSettings>,
-  ][]) {
-    params.set(field.key, String(settings[name]));
-  }
+  for (const name of SETTING_NAMES) params.set(QUERY_FIELDS[name].key, String(settings[name]));
   return `?${params.toString()}`;
 }
 
 /**
  * The same checks for settings stored as a JSON object (PNG metadata, gallery records): every field
- * must be present and valid; returns the settings, or the list of problems.
+ * must be present and valid; returns the settings, or the list of problems (all of them).
  */
 export function validateLinkedSettings(
-  record: Record<string, unknown>,
+  record: unknown,
 ): { settings: LinkedSettings; problems: [] } | { settings: null; problems: string[] } {
-  const settings: Record<string, unknown> = {};
-  const problems: string[] = [];
-  for (const [name, field] of Object.entries(FIELDS) as [
-    keyof LinkedSettings,
-    Field<keyof LinkedSettings>,
-  ][]) {
-    const value = record[name];
-    const parsed =
-      typeof value === 'number' || typeof value === 'string' ? field.parse(String(value)) : undefined;
-    if (parsed === undefined)
-      problems.push(`${name}: ${value === undefined ? 'missing' : JSON.stringify(value)}`);
-    else settings[name] = parsed;
-  }
-  return problems.length === 0
-    ? { settings: settings as unknown as LinkedSettings, problems: [] }
-    : { settings: null, problems };
+  const checked = checkGenerationSettings(record);
+  return checked.ok
+    ? { settings: checked.value, problems: [] }
+    : { settings: null, problems: [...checked.problems] };
 }

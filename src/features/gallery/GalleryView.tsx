@@ -2,8 +2,9 @@
 // the selected result opens in a full view with its settings and actions.
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { useStudio } from '../../store';
-import { visibleEntries } from '../../store/gallery-slice';
+import { galleryStatus, visibleEntries } from '../../store/gallery-slice';
 import { EntryDetails } from './EntryDetails';
+import { QuarantinePanel } from './QuarantinePanel';
 import './gallery.css';
 
 export function GalleryView() {
@@ -11,6 +12,7 @@ export function GalleryView() {
   const classFilter = useStudio((s) => s.galleryClassFilter);
   const favouritesOnly = useStudio((s) => s.galleryFavouritesOnly);
   const persistent = useStudio((s) => s.galleryPersistent);
+  const unsavedIds = useStudio((s) => s.unsavedEntryIds);
   const notice = useStudio((s) => s.galleryNotice);
   const selectedId = useStudio((s) => s.selectedEntryId);
   const setFilter = useStudio((s) => s.setGalleryFilter);
@@ -65,12 +67,11 @@ export function GalleryView() {
           </button>
         </div>
         <p className="hint" role="status" aria-label="Gallery status">
-          {entries.length} result{entries.length === 1 ? '' : 's'}
-          {persistent === false
-            ? ' · kept in memory for this session only'
-            : persistent
-              ? ' · saved in this browser'
-              : ''}
+          {galleryStatus({
+            galleryEntries: entries,
+            galleryPersistent: persistent,
+            unsavedEntryIds: unsavedIds,
+          })}
         </p>
         {notice && (
           <p className="notice" role="alert">
@@ -99,7 +100,10 @@ export function GalleryView() {
           </p>
         )}
       </section>
-      {selected && <EntryDetails entry={selected} />}
+      <div className="gallery-side">
+        <QuarantinePanel />
+        {selected && <EntryDetails entry={selected} />}
+      </div>
     </div>
   );
 }
