@@ -1,5 +1,8 @@
 // Studio shell: model-set bar on top, a tab strip of views (see features/workspace-tabs), the active view.
+// Each part sits in its own error boundary, so a view that fails to render (say, on data it did not
+// expect) shows what failed while the tabs, the model bar and the other views keep working.
 import { useEffect, useState } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { StudioNotice } from './components/StudioNotice';
 import { useSettingsDrop } from './features/gallery/useSettingsDrop';
 import { useStudioShortcuts } from './features/generate/useStudioShortcuts';
@@ -11,6 +14,7 @@ import { writeViewToUrl } from './store/url-sync';
 export function App() {
   const loadCatalogue = useStudio((s) => s.loadCatalogue);
   const openGallery = useStudio((s) => s.openGallery);
+  const closeGallery = useStudio((s) => s.closeGallery);
   const [activeTabId, setActiveTabId] = useState(
     () => findTab(new URLSearchParams(window.location.search).get('view')).id,
   );
@@ -19,14 +23,17 @@ export function App() {
   useEffect(() => {
     void loadCatalogue();
     void openGallery();
-  }, [loadCatalogue, openGallery]);
+    return closeGallery;
+  }, [loadCatalogue, openGallery, closeGallery]);
 
   const active = findTab(activeTabId);
   return (
     <div className="app">
       <header className="app-header">
         <h1>SVG Studio</h1>
-        <ModelBar />
+        <ErrorBoundary label="model bar">
+          <ModelBar />
+        </ErrorBoundary>
       </header>
       <nav className="tab-strip" role="tablist" aria-label="Studio views">
         {WORKSPACE_TABS.map((tab) => (
@@ -46,10 +53,24 @@ export function App() {
           </button>
         ))}
       </nav>
-      <StudioNotice />
+      <ErrorBoundary label="notice line">
+        <StudioNotice />
+      </ErrorBoundary>
       <main id={`view-${active.id}`} role="tabpanel" aria-labelledby={`tab-${active.id}`}>
-        <active.View />
+        {/* keyed by view: switching tabs leaves a failed view behind and renders the next one afresh */}
+        <ErrorBoundary key={active.id} label={`${active.label} view`}>
+          <active.View />
+        </ErrorBoundary>
       </main>
     </div>
+  );
+}
+
+/** The whole studio under a last boundary: even a failing shell shows a message, never a blank page. */
+export function StudioRoot() {
+  return (
+    <ErrorBoundary label="studio">
+      <App />
+    </ErrorBoundary>
   );
 }

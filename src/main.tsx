@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { StudioRoot } from './App';
 import { useStudio } from './store';
 import { startUrlSync } from './store/url-sync';
 import './styles.css';
@@ -10,6 +10,6 @@ if (!root) throw new Error('index.html has no #root element');
 startUrlSync(useStudio);
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <StudioRoot />
   </StrictMode>,
 );
