@@ -7,16 +7,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../src/engine/download-progress';
-import type { ModelSetManifest } from '../src/engine/manifest';
+import { NETWORK_ROLES, parseManifest, TASK_NETWORKS } from '../src/engine/manifest';
 import { E2E_MODEL_SET } from './fixtures';
 import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';
 
 const SETTINGS = { classId: 1, seed: 7, steps: 2, guidance: 4 };
 const SET_DIR = path.resolve('public/models', E2E_MODEL_SET);
-const MANIFEST = JSON.parse(readFileSync(path.join(SET_DIR, 'manifest.json'), 'utf8')) as ModelSetManifest;
-const NETWORKS = Object.values(MANIFEST.networks);
+const MANIFEST = parseManifest(
+  JSON.parse(readFileSync(path.join(SET_DIR, 'manifest.json'), 'utf8')),
+  SET_DIR,
+);
+/** A load opens the generation networks (float32 on WASM); the encoders open when a view needs them. */
+const NETWORKS = TASK_NETWORKS.generate.map((role) => MANIFEST.networks[role].variants.float32);
 const FILES = NETWORKS.map((entry) => entry.file);
+const ALL_FILES = NETWORK_ROLES.map((role) => MANIFEST.networks[role].variants.float32.file);
 
 async function generateOnce(studio: StudioPage): Promise<void> {
   await studio.page.getByRole('tab', { name: 'Generate' }).click();
@@ -43,7 +48,7 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   for (const file of FILES) {
     await expect(models.fileRow(file)).toHaveAttribute('data-from-cache', 'false');
   }
-  const decoderSize = formatBytes(MANIFEST.networks.decoder.bytes);
+  const decoderSize = formatBytes(MANIFEST.networks.decoder.variants.float32.bytes);
   await expect(models.fileRow('decoder.onnx')).toContainText(`${decoderSize} / ${decoderSize}`);
   const setSize = formatBytes(NETWORKS.reduce((sum, entry) => sum + entry.bytes, 0));
   await expect(models.progress.locator('tfoot')).toContainText(`${setSize} / ${setSize}`);
@@ -60,7 +65,9 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
 
   // Local files: read from disk, not cached.
-  await models.filesInput.setInputFiles(['manifest.json', ...FILES].map((name) => path.join(SET_DIR, name)));
+  await models.filesInput.setInputFiles(
+    ['manifest.json', ...ALL_FILES].map((name) => path.join(SET_DIR, name)),
+  );
   await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'uncached');
   await expect(models.cacheStatus).toContainText('Local files are read from disk');
   await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
@@ -104,7 +111,13 @@ test('a full storage quota loads uncached; a set too large for the device is ref
   const huge = {
     ...MANIFEST,
     id: 'too-large',
-    networks: { ...MANIFEST.networks, dit: { ...MANIFEST.networks.dit, bytes: 5 * 1024 ** 3 } },
+    networks: {
+      ...MANIFEST.networks,
+      dit: {
+        ...MANIFEST.networks.dit,
+        variants: { float32: { ...MANIFEST.networks.dit.variants.float32, bytes: 5 * 1024 ** 3 } },
+      },
+    },
   };
   const requested: string[] = [];
   await page.context().route('**/models/too-large/**', async (route) => {

@@ -1,11 +1,35 @@
 // The capability check made before a model set is downloaded: from the adapter's facts and the manifest,
-// which provider to try, which precision each network uses (float16 only on WebGPU with shader-f16), how
-// much memory the set needs, and whether this device can hold it; every decision comes with a sentence
-// for the user. Pure and table-driven, so the rules are unit tested without a GPU.
+// which provider to try, which precision variant each network uses (precisions.json and its runtime
+// requirements), how much memory its sessions need, and whether this device can hold them: all four at
+// once, or at least each task's (sessions are then opened per task and released least recently used).
+// Every decision comes with a sentence for the user. Pure and table-driven, so the rules are unit tested
+// without a GPU.
 import { formatBytes } from './download-progress';
 import { ModelTooLargeError } from './errors';
-import { NETWORK_ROLES, type ModelSetManifest, type NetworkEntry, type NetworkRole } from './manifest';
-import type { ProviderPreference } from './studio-engine';
+import { describeCheck } from './model-set/check-figures';
+import { estimateSessionBytes, SESSION_MEMORY_FACTOR } from './model-set/memory';
+import {
+  FIRST_TASK,
+  NETWORK_ROLES,
+  STUDIO_TASKS,
+  TASK_NETWORKS,
+  type NetworkRole,
+  type StudioTask,
+} from './model-set/networks';
+import {
+  PRECISIONS,
+  REFERENCE_PRECISION,
+  type PrecisionId,
+  type PrecisionRow,
+  type RuntimeFacts,
+} from './model-set/precisions';
+import {
+  variantBytes,
+  type ModelSetManifest,
+  type NetworkVariant,
+  type VariantCheck,
+} from './model-set/schema';
+import type { LoadPlanSummary, ProviderPreference } from './studio-engine';
 
 /** What the browser offers, read by src/runtime/ort-web.ts (WebGPU) and the worker (deviceMemory). */
 export interface AdapterFacts {
@@ -18,20 +42,43 @@ export interface AdapterFacts {
   readonly unavailableReason?: string;
   /** navigator.deviceMemory in GiB (coarse, capped at 8 by browsers), when the browser reports it. */
   readonly deviceMemoryGiB?: number;
+  /** GPUAdapterInfo.isFallbackAdapter: the browser says the adapter is a software implementation. */
+  readonly isFallbackAdapter?: boolean;
 }
 
-export type Precision = 'float32' | 'float16';
+/** @deprecated name kept for importers; precisions are the ids of precisions.json. */
+export type Precision = PrecisionId;
 
-export interface LoadPlan {
+/** The sessions one provider opens: the variant per network and the memory they may take together. */
+export interface SessionPlan {
+  readonly precision: Readonly<Record<NetworkRole, PrecisionId>>;
+  /** Resident-session budget (bytes); absent when no limit is known, so every session stays open. */
+  readonly memoryBudgetBytes?: number;
+}
+
+export interface NetworkPlan {
+  readonly precision: PrecisionId;
+  readonly variant: NetworkVariant;
+  /** graph + external data */
+  readonly downloadBytes: number;
+  /** estimated memory of the open session (downloadBytes x SESSION_MEMORY_FACTOR) */
+  readonly sessionBytes: number;
+}
+
+export interface LoadPlan extends SessionPlan {
   /** The provider the load tries first ('auto' may still fall back to WASM if WebGPU fails). */
   readonly provider: 'webgpu' | 'wasm';
-  readonly precision: Readonly<Record<NetworkRole, Precision>>;
-  /** The manifest with the chosen files in place (float16 variants swapped in where chosen). */
-  readonly manifest: ModelSetManifest;
-  /** Bytes of the chosen files (the download, when nothing is cached). */
+  readonly networks: Readonly<Record<NetworkRole, NetworkPlan>>;
+  /** What an Automatic load falls back to when WebGPU fails; absent when the set does not fit WASM. */
+  readonly wasmFallback?: SessionPlan;
+  /** Bytes of the chosen files of all four networks (the download, when nothing is cached). */
   readonly downloadBytes: number;
-  /** Rough peak memory: weights once plus the activations of one batch-1 guided run. */
+  /** Bytes the first task (generation) downloads before the set is ready. */
+  readonly firstTaskDownloadBytes: number;
+  /** Rough peak memory with every session open: sessions plus the activations of one guided run. */
   readonly estimatedBytes: number;
+  /** true when all four sessions fit the budget at once */
+  readonly allResident: boolean;
   readonly adapter: string;
   /** One sentence per decision, in the order they were made. */
   readonly explanation: readonly string[];
@@ -45,6 +92,14 @@ const DEVICE_MEMORY_CAP_GIB = 8;
 /** Live activation buffers assumed per network forward (inputs, outputs, two intermediates). */
 const LIVE_ACTIVATIONS = 4;
 const FLOAT32_BYTES = 4;
+
+/** A software WebGPU implementation (SwiftShader): on a CPU it runs slower than ONNX Runtime's WASM. */
+export function softwareAdapterReason(facts: AdapterFacts): string | undefined {
+  if (!facts.webgpu) return undefined;
+  if (facts.isFallbackAdapter) return 'the browser reports it as a fallback (software) adapter';
+  if (/swiftshader/i.test(facts.description)) return 'it is SwiftShader, a CPU implementation of WebGPU';
+  return undefined;
+}
 
 interface ProviderRule {
   readonly when: (preference: ProviderPreference, facts: AdapterFacts) => boolean;
@@ -62,6 +117,13 @@ const PROVIDER_RULES: readonly ProviderRule[] = [
   },
   { when: (p) => p === 'webgpu', provider: 'webgpu', why: () => 'WebGPU was selected.' },
   {
+    when: (_, f) => softwareAdapterReason(f) !== undefined,
+    provider: 'wasm',
+    why: (f) =>
+      `Automatic: WASM, because WebGPU adapter "${f.description}" is software (${softwareAdapterReason(f)}) ` +
+      'and runs slower than WASM; choose WebGPU by hand to use it anyway.',
+  },
+  {
     when: (_, f) => f.webgpu,
     provider: 'webgpu',
     why: (f) => `Automatic: WebGPU adapter "${f.description}" is available (WASM if it fails).`,
@@ -73,51 +135,54 @@ const PROVIDER_RULES: readonly ProviderRule[] = [
   },
 ];
 
-interface PrecisionRule {
-  readonly when: (ctx: { provider: 'webgpu' | 'wasm'; facts: AdapterFacts; entry: NetworkEntry }) => boolean;
-  readonly precision: Precision;
-  readonly why: string;
-}
-
-const PRECISION_RULES: readonly PrecisionRule[] = [
-  { when: ({ entry }) => !entry.float16, precision: 'float32', why: 'the set has no float16 variant' },
-  {
-    when: ({ provider }) => provider === 'wasm',
-    precision: 'float32',
-    why: 'float16 variants run only on WebGPU',
-  },
-  {
-    when: ({ facts }) => !facts.shaderF16,
-    precision: 'float32',
-    why: 'the adapter lacks shader-f16',
-  },
-  { when: () => true, precision: 'float16', why: 'the adapter has shader-f16' },
-];
-
 const firstMatch = <R extends { when: (...args: never[]) => boolean }>(
   rules: readonly R[],
   test: (rule: R) => boolean,
 ): R => rules.find(test) as R; // every table ends with a catch-all row
 
-/** The network entry with the chosen variant's file (and side file) in place of the float32 one. */
-function withVariant(entry: NetworkEntry, precision: Precision): NetworkEntry {
-  const half = entry.float16;
-  if (precision === 'float32' || !half) return entry;
-  const { file, bytes, sha256, externalData } = half;
-  return { ...entry, file, bytes, sha256, externalData };
+interface VariantChoice {
+  readonly row: PrecisionRow;
+  readonly variant: NetworkVariant;
+  /** one sentence: the choice and why */
+  readonly why: string;
 }
 
-/** What the chosen float16 file is and how close the exporter measured it to float32. */
-function variantNote(entry: NetworkEntry, precision: Precision): string {
-  const half = entry.float16;
-  if (precision === 'float32' || !half) return '';
-  const error = half.maxRelativeError;
-  const checked =
-    error === undefined ? '' : `, within ${(error * 100).toPrecision(2)} % of float32 in the export check`;
-  return ` (${half.file}, ${formatBytes(half.bytes)} instead of ${formatBytes(entry.bytes)}${checked})`;
+/**
+ * The smallest variant this runtime runs (smallest download and smallest session; ties go to the
+ * earlier row of precisions.json), with the variants passed over and the exporter's check figures.
+ */
+function chooseVariant(role: NetworkRole, manifest: ModelSetManifest, runtime: RuntimeFacts): VariantChoice {
+  const variants = manifest.networks[role].variants;
+  const shipped = PRECISIONS.flatMap((row) => {
+    const variant = variants[row.id];
+    return variant ? [{ row, variant }] : [];
+  });
+  const runnable = shipped.filter(({ row }) => row.requirement.met(runtime));
+  const chosen = runnable.reduce((best, next) =>
+    variantBytes(next.variant) < variantBytes(best.variant) ? next : best,
+  );
+  const reference = variants[REFERENCE_PRECISION];
+  const size =
+    chosen.row.id === REFERENCE_PRECISION
+      ? formatBytes(variantBytes(chosen.variant))
+      : `${formatBytes(variantBytes(chosen.variant))} instead of ${formatBytes(variantBytes(reference))} for ${REFERENCE_PRECISION}`;
+  const reason =
+    shipped.length === 1
+      ? 'the only variant the set has'
+      : runnable.length === 1
+        ? 'the only variant that runs here'
+        : 'the smallest variant that runs here';
+  const passedOver = shipped
+    .filter(({ row }) => !row.requirement.met(runtime))
+    .map(({ row }) => `${row.id} needs ${row.requirement.needs} (${row.requirement.unmet(runtime)})`);
+  const check = describeCheck(chosen.variant.check as VariantCheck | undefined);
+  const why =
+    `${role}: ${chosen.row.id} (${chosen.variant.file}, ${size}), ${reason}` +
+    (passedOver.length ? `; ${passedOver.join('; ')}` : '') +
+    (check ? `; export check against PyTorch float32: ${check}` : '') +
+    '.';
+  return { ...chosen, why };
 }
-
-const fileBytes = (file: NetworkEntry) => file.bytes + (file.externalData?.bytes ?? 0);
 
 /**
  * Activations of one batch-1 run with guidance (the DiT sees a batch of 2): the token tensors [2, N, C]
@@ -138,13 +203,141 @@ export function describeAdapter(facts: AdapterFacts): string {
     facts.deviceMemoryGiB !== undefined ? `; device memory ${facts.deviceMemoryGiB} GiB (reported)` : '';
   if (!facts.webgpu) return `No WebGPU (${facts.unavailableReason ?? 'unavailable'})${memory}`;
   return (
-    `WebGPU "${facts.description}"; shader-f16 ${facts.shaderF16 ? 'yes' : 'no'}; ` +
+    `WebGPU "${facts.description}"${facts.isFallbackAdapter ? ' (fallback adapter)' : ''}; ` +
+    `shader-f16 ${facts.shaderF16 ? 'yes' : 'no'}; ` +
     `maxBufferSize ${formatBytes(facts.maxBufferSize)}; ` +
     `maxStorageBufferBindingSize ${formatBytes(facts.maxStorageBufferBindingSize)}${memory}`
   );
 }
 
-/** Decides provider and precision and checks the memory estimate; ModelTooLargeError when it cannot fit. */
+const TASK_LABEL: Record<StudioTask, string> = {
+  generate: 'generation',
+  reconstruct: 'reconstruction',
+  encodeImages: 'encoding',
+  decodeLatents: 'decoding',
+};
+
+interface MemoryLimit {
+  readonly bytes: number;
+  readonly what: string;
+}
+
+/** The tightest memory limit known for this provider, if any. */
+function memoryLimit(provider: 'webgpu' | 'wasm', facts: AdapterFacts): MemoryLimit | undefined {
+  const limits: MemoryLimit[] = [];
+  if (provider === 'wasm') limits.push({ bytes: WASM_HEAP_LIMIT, what: 'the 4 GiB heap of 32-bit WASM' });
+  const reportedGiB = facts.deviceMemoryGiB;
+  if (reportedGiB !== undefined && reportedGiB < DEVICE_MEMORY_CAP_GIB) {
+    limits.push({ bytes: reportedGiB * GiB, what: `the ${reportedGiB} GiB of memory this device reports` });
+  }
+  return limits.sort((a, b) => a.bytes - b.bytes)[0];
+}
+
+interface ProviderSessions {
+  readonly networks: Record<NetworkRole, NetworkPlan>;
+  readonly precision: Record<NetworkRole, PrecisionId>;
+  readonly memoryBudgetBytes?: number;
+  readonly sentences: string[];
+}
+
+/** Variants and the memory budget for one provider; ModelTooLargeError when not even one network fits. */
+function planSessions(
+  manifest: ModelSetManifest,
+  facts: AdapterFacts,
+  provider: 'webgpu' | 'wasm',
+): ProviderSessions {
+  const runtime: RuntimeFacts = { provider, shaderF16: provider === 'webgpu' && facts.shaderF16 };
+  const networks = {} as Record<NetworkRole, NetworkPlan>;
+  const precision = {} as Record<NetworkRole, PrecisionId>;
+  const sentences: string[] = [];
+  for (const role of NETWORK_ROLES) {
+    const choice = chooseVariant(role, manifest, runtime);
+    precision[role] = choice.row.id;
+    networks[role] = {
+      precision: choice.row.id,
+      variant: choice.variant,
+      downloadBytes: variantBytes(choice.variant),
+      sessionBytes: estimateSessionBytes(choice.variant),
+    };
+    sentences.push(choice.why);
+  }
+
+  const sessionsOf = (roles: readonly NetworkRole[]) =>
+    roles.reduce((sum, r) => sum + networks[r].sessionBytes, 0);
+  const activations = activationBytes(manifest);
+  const allSessions = sessionsOf(NETWORK_ROLES);
+  const estimatedBytes = allSessions + activations;
+  sentences.push(
+    `Estimated memory: ${formatBytes(estimatedBytes)} with every network open (${formatBytes(allSessions)} of ` +
+      `sessions, ${SESSION_MEMORY_FACTOR} x their files, plus activations of one guided image; larger batches need more).`,
+  );
+
+  const limit = memoryLimit(provider, facts);
+  if (!limit || estimatedBytes <= limit.bytes) {
+    if (limit) sentences.push(`All four networks fit ${limit.what} at once.`);
+    return { networks, precision, sentences };
+  }
+  const budget = limit.bytes - activations;
+  const largest = NETWORK_ROLES.reduce((a, b) =>
+    networks[b].sessionBytes > networks[a].sessionBytes ? b : a,
+  );
+  if (networks[largest].sessionBytes > budget) {
+    throw new ModelTooLargeError(
+      `${manifest.id} needs about ${formatBytes(networks[largest].sessionBytes + activations)} for its largest ` +
+        `network alone (${largest}, ${networks[largest].variant.file}: ${formatBytes(networks[largest].downloadBytes)}, ` +
+        `${formatBytes(networks[largest].sessionBytes)} as a session, plus ${formatBytes(activations)} of activations), ` +
+        `more than ${limit.what} (${formatBytes(limit.bytes)}); all four need ${formatBytes(estimatedBytes)}; choose a smaller model set` +
+        (provider === 'wasm' && facts.webgpu ? ' or the WebGPU provider' : '') +
+        '. Nothing was downloaded.',
+    );
+  }
+  const tasks = STUDIO_TASKS.filter((task) => task === 'generate' || task === 'reconstruct').map((task) => {
+    const bytes = sessionsOf(TASK_NETWORKS[task]);
+    return `${TASK_LABEL[task]} ${formatBytes(bytes)}${bytes > budget ? ' (more than the budget: its networks take turns, slower)' : ''}`;
+  });
+  sentences.push(
+    `Not all four networks fit ${limit.what} at once (${formatBytes(estimatedBytes)}): each task opens its ` +
+      `networks when it runs, and the least recently used are closed to stay within ${formatBytes(budget)} of ` +
+      `sessions (${tasks.join(', ')}).`,
+  );
+  return { networks, precision, memoryBudgetBytes: budget, sentences };
+}
+
+/** The sessions a provider opens under `plan`: the plan's own, or its WASM fallback. */
+export function sessionPlanFor(plan: LoadPlan, provider: 'webgpu' | 'wasm'): SessionPlan | undefined {
+  const chosen = provider === plan.provider ? plan : plan.wasmFallback;
+  if (!chosen) return undefined;
+  return {
+    precision: chosen.precision,
+    ...(chosen.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: chosen.memoryBudgetBytes } : {}),
+  };
+}
+
+/** What the model manager shows of a plan (plain data: it crosses postMessage). */
+export function summarizePlan(plan: LoadPlan): LoadPlanSummary {
+  return {
+    adapter: plan.adapter,
+    provider: plan.provider,
+    explanation: plan.explanation,
+    estimatedBytes: plan.estimatedBytes,
+    downloadBytes: plan.downloadBytes,
+    firstTaskDownloadBytes: plan.firstTaskDownloadBytes,
+    ...(plan.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: plan.memoryBudgetBytes } : {}),
+    networks: NETWORK_ROLES.map((role) => {
+      const { precision, variant, downloadBytes, sessionBytes } = plan.networks[role];
+      return {
+        role,
+        precision,
+        file: variant.file,
+        downloadBytes,
+        sessionBytes,
+        ...(variant.check ? { check: variant.check } : {}),
+      };
+    }),
+  };
+}
+
+/** Decides provider and variants and checks the memory estimate; ModelTooLargeError when it cannot fit. */
 export function planModelSet(
   manifest: ModelSetManifest,
   facts: AdapterFacts,
@@ -152,45 +345,13 @@ export function planModelSet(
 ): LoadPlan {
   const providerRule = firstMatch(PROVIDER_RULES, (rule) => rule.when(preference, facts));
   const provider = providerRule.provider;
-  const explanation = [providerRule.why(facts)];
+  const sessions = planSessions(manifest, facts, provider);
+  const explanation = [providerRule.why(facts), ...sessions.sentences];
+  const { networks } = sessions;
 
-  const precision = {} as Record<NetworkRole, Precision>;
-  const networks = {} as Record<NetworkRole, NetworkEntry>;
-  for (const role of NETWORK_ROLES) {
-    const entry = manifest.networks[role];
-    const rule = firstMatch(PRECISION_RULES, (r) => r.when({ provider, facts, entry }));
-    precision[role] = rule.precision;
-    networks[role] = withVariant(entry, rule.precision);
-    explanation.push(
-      `${role} (${entry.file}): ${rule.precision}, because ${rule.why}${variantNote(entry, rule.precision)}.`,
-    );
-  }
-
-  const weights = NETWORK_ROLES.reduce((sum, role) => sum + fileBytes(networks[role]), 0);
-  const estimatedBytes = weights + activationBytes(manifest);
-  explanation.push(
-    `Estimated memory: ${formatBytes(estimatedBytes)} (${formatBytes(weights)} of weights plus ` +
-      `activations of one guided image; larger batches need more).`,
-  );
-
-  const limits: Array<{ bytes: number; what: string }> = [];
-  if (provider === 'wasm') limits.push({ bytes: WASM_HEAP_LIMIT, what: 'the 4 GiB heap of 32-bit WASM' });
-  const reportedGiB = facts.deviceMemoryGiB;
-  if (reportedGiB !== undefined && reportedGiB < DEVICE_MEMORY_CAP_GIB) {
-    limits.push({ bytes: reportedGiB * GiB, what: `the ${reportedGiB} GiB of memory this device reports` });
-  }
-  const exceeded = limits.find((limit) => estimatedBytes > limit.bytes);
-  if (exceeded) {
-    throw new ModelTooLargeError(
-      `${manifest.id} needs about ${formatBytes(estimatedBytes)}, more than ${exceeded.what}; ` +
-        'choose a smaller model set' +
-        (provider === 'wasm' && facts.webgpu ? ' or the WebGPU provider' : '') +
-        '. Nothing was downloaded.',
-    );
-  }
   if (provider === 'webgpu' && facts.webgpu) {
     const oversized = NETWORK_ROLES.filter(
-      (role) => fileBytes(networks[role]) > facts.maxStorageBufferBindingSize,
+      (role) => networks[role].variant.bytes > facts.maxStorageBufferBindingSize,
     );
     explanation.push(
       oversized.length === 0
@@ -200,12 +361,32 @@ export function planModelSet(
     );
   }
 
+  let wasmFallback: SessionPlan | undefined;
+  if (provider === 'webgpu' && preference === 'auto') {
+    try {
+      const wasm = planSessions(manifest, facts, 'wasm');
+      wasmFallback = {
+        precision: wasm.precision,
+        ...(wasm.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: wasm.memoryBudgetBytes } : {}),
+      };
+    } catch (error) {
+      if (!(error instanceof ModelTooLargeError)) throw error;
+    }
+  }
+
+  const sum = (roles: readonly NetworkRole[], pick: (n: NetworkPlan) => number) =>
+    roles.reduce((total, role) => total + pick(networks[role]), 0);
+  const activations = activationBytes(manifest);
   return {
     provider,
-    precision,
-    manifest: { ...manifest, networks },
-    downloadBytes: weights,
-    estimatedBytes,
+    networks,
+    precision: sessions.precision,
+    ...(sessions.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: sessions.memoryBudgetBytes } : {}),
+    ...(wasmFallback ? { wasmFallback } : {}),
+    downloadBytes: sum(NETWORK_ROLES, (n) => n.downloadBytes),
+    firstTaskDownloadBytes: sum(TASK_NETWORKS[FIRST_TASK], (n) => n.downloadBytes),
+    estimatedBytes: sum(NETWORK_ROLES, (n) => n.sessionBytes) + activations,
+    allResident: sessions.memoryBudgetBytes === undefined,
     adapter: describeAdapter(facts),
     explanation,
   };

@@ -2,6 +2,8 @@
 // against this interface only; src/runtime implements it once per ONNX Runtime package. The latent
 // handle type T lets a runtime keep the sampling state where it computes: CPU arrays for
 // onnxruntime-node and WASM, GPU buffers for WebGPU (no copy to the CPU between sampling steps).
+import type { NetworkRole } from './model-set/networks';
+import type { PrecisionId } from './model-set/precisions';
 import type { CpuTensor, LatentMath } from './tensor';
 
 export type ExecutionProviderName = 'webgpu' | 'wasm' | 'cpu';
@@ -15,7 +17,29 @@ export interface ExecutionInfo {
   readonly reason: string;
 }
 
-/** The four SVG networks of one model set, loaded into sessions. */
+/** One network's session: which variant, whether it is open now, and its estimated memory. */
+export interface NetworkResidency {
+  readonly role: NetworkRole;
+  readonly precision: PrecisionId;
+  readonly file: string;
+  readonly resident: boolean;
+  /** variant file bytes x SESSION_MEMORY_FACTOR (src/engine/model-set/memory.ts) */
+  readonly sessionBytes: number;
+}
+
+/** Which sessions of the loaded set are open, and the budget they share. */
+export interface ResidencyReport {
+  readonly networks: readonly NetworkResidency[];
+  /** sum of sessionBytes of the open sessions */
+  readonly residentBytes: number;
+  /** absent: no limit is known, so sessions stay open once used */
+  readonly budgetBytes?: number;
+}
+
+/**
+ * The four SVG networks of one model set. Sessions may open on first use and close again under a
+ * memory budget (src/runtime/session-set.ts); every method opens what it needs itself.
+ */
 export interface ModelSetRuntime<T> {
   readonly execution: ExecutionInfo;
   readonly math: LatentMath<T>;
@@ -31,6 +55,13 @@ export interface ModelSetRuntime<T> {
   decode(latent: CpuTensor): Promise<CpuTensor>;
   /** Standardised latent tokens [B,N,C], flow time t (0 noise … 1 data), labels [B] → velocity [B,N,C]. */
   velocity(x: T, t: number, labels: ArrayLike<number>): Promise<T>;
+  /**
+   * Opens the sessions of `roles` (a task's row of TASK_NETWORKS) before the task runs, closing the
+   * least recently used others when the budget needs room. Optional: runtimes without lazy sessions.
+   */
+  prepare?(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void>;
+  /** Which sessions are open now. */
+  residency?(): ResidencyReport;
   /** Frees every session and buffer. */
   dispose(): Promise<void>;
 }

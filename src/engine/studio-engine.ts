@@ -1,7 +1,7 @@
 // The one interface every front end talks to: the React studio (through a Web Worker, see
 // src/worker), the CLI and the benchmarks (in-process in Node). Requests are plain data so they can
 // cross postMessage; progress arrives through callbacks and cancellation through an AbortSignal.
-import type { ModelSetManifest } from './manifest';
+import type { ModelSetManifest, NetworkRole, PrecisionId, VariantCheck } from './manifest';
 import type { ExecutionInfo } from './runtime-contract';
 import type { RgbaImage } from './image';
 
@@ -43,14 +43,35 @@ export interface LoadedModelSet {
   readonly cache?: ModelCacheReport;
 }
 
+/** The variant a network loads, as the model manager lists it. */
+export interface PlannedNetwork {
+  readonly role: NetworkRole;
+  readonly precision: PrecisionId;
+  readonly file: string;
+  /** graph + external data */
+  readonly downloadBytes: number;
+  /** estimated memory of its open session */
+  readonly sessionBytes: number;
+  /** the exporter's figures against PyTorch float32 (manifest variants.<id>.check) */
+  readonly check?: VariantCheck;
+}
+
 /** The capability decision made before any file is read (see engine/capabilities.ts). */
 export interface LoadPlanSummary {
   /** adapter facts as read, e.g. "WebGPU: google / swiftshader; shader-f16: no; maxBufferSize 256 MiB" */
   readonly adapter: string;
-  /** one sentence per decision: provider, precision per network, memory estimate */
+  /** the provider the load tries first */
+  readonly provider?: 'webgpu' | 'wasm';
+  /** one sentence per decision: provider, variant per network, memory estimate */
   readonly explanation: readonly string[];
   readonly estimatedBytes: number;
+  /** all four networks' chosen files */
   readonly downloadBytes: number;
+  /** what the set downloads before it is ready (the first task's networks; the rest on first use) */
+  readonly firstTaskDownloadBytes?: number;
+  /** budget of the open sessions when not all four fit at once */
+  readonly memoryBudgetBytes?: number;
+  readonly networks?: readonly PlannedNetwork[];
 }
 
 export interface LoadProgressEvent {

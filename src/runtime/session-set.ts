@@ -1,12 +1,18 @@
-// Runtime-independent half of the ONNX Runtime adapters: loads the four networks of a model set into
-// sessions (integrity and I/O checks included) and implements ModelSetRuntime on top of a small
-// `TensorBinding` that says where latents live. onnxruntime-node and onnxruntime-web share this code
+// Runtime-independent half of the ONNX Runtime adapters: opens the networks of a model set as sessions
+// (graph I/O checked) and implements ModelSetRuntime on top of a small `TensorBinding` that says where
+// latents live. Sessions open on first use (the first task's when the set loads) and are closed least
+// recently used when a task needs room under the memory budget of the capability check; the reader
+// (contract §2) has verified every file, so nothing is hashed here. onnxruntime-node and onnxruntime-web share this code
 // because their InferenceSession/Tensor APIs are the same (onnxruntime-common); each package is imported
 // by exactly one module (ort-node.ts, ort-web.ts), which passes its namespace in.
 import type * as OrtCommon from 'onnxruntime-common';
 import { ModelIoMismatchError, RuntimeFailureError } from '../engine/errors';
-import { verifyFileIntegrity, type ModelSetManifest, type NetworkRole } from '../engine/manifest';
-import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
+import { estimateSessionBytes } from '../engine/model-set/memory';
+import { FIRST_TASK, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole } from '../engine/model-set/networks';
+import { REFERENCE_PRECISION, type PrecisionId } from '../engine/model-set/precisions';
+import type { FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
+import type { ModelSetManifest, NetworkVariant } from '../engine/model-set/schema';
+import type { ExecutionInfo, ModelSetRuntime, ResidencyReport } from '../engine/runtime-contract';
 import type { LoadProgressEvent } from '../engine/studio-engine';
 import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../engine/tensor';
 
@@ -21,13 +27,8 @@ export const NETWORK_IO: Record<NetworkRole, { inputs: readonly string[]; output
   decoder: { inputs: ['latent'], output: 'image' },
   dit: { inputs: ['x', 't', 'y'], output: 'velocity' },
 };
-const ROLES = Object.keys(NETWORK_IO) as NetworkRole[];
 
-/** Reads a model set's file by its manifest name (disk in Node, cache/network in the browser). */
-export type ModelFileReader = (
-  file: string,
-  onProgress?: (loaded: number, total: number) => void,
-) => Promise<Uint8Array>;
+export type { ModelFileReader } from '../engine/model-set/reader';
 
 /** How one runtime stores latents of type T and moves them in and out of ORT tensors. */
 export interface TensorBinding<T> {
@@ -64,51 +65,210 @@ export function cpuTensorBinding(
 export interface LoadOptions {
   readonly manifest: ModelSetManifest;
   readonly readFile: ModelFileReader;
+  /** The variant each network opens (the capability plan's); float32 where absent. */
+  readonly precision?: Partial<Readonly<Record<NetworkRole, PrecisionId>>>;
+  /** Bytes the open sessions may take together (estimates); absent: sessions stay open once used. */
+  readonly memoryBudgetBytes?: number;
+  /** Networks opened before the set is returned; the rest open on first use. Default: the first task's. */
+  readonly openFirst?: readonly NetworkRole[];
+  /** Progress of the files read and sessions opened while loading (and of later opens, if still set). */
   readonly onProgress?: (progress: LoadProgressEvent) => void;
+  readonly signal?: AbortSignal;
 }
 
+/** Opens the set's first sessions (DiT and decoder by default) and returns the runtime over them. */
 export async function loadModelSet<T>(
   ort: OrtNamespace,
   binding: TensorBinding<T>,
-  { manifest, readFile, onProgress }: LoadOptions,
+  options: LoadOptions,
 ): Promise<ModelSetRuntime<T>> {
-  const sessions = new Map<NetworkRole, OrtSession>();
+  const sessions = new SessionSet(ort, binding, options);
   try {
-    for (const role of ROLES) {
-      const entry = manifest.networks[role];
-      const report = (stage: LoadProgressEvent['stage'], loadedBytes: number) =>
-        onProgress?.({ kind: 'load', file: entry.file, loadedBytes, totalBytes: entry.bytes, stage });
-      const bytes = await readFile(entry.file, (loaded) => report('download', loaded));
-      report('verify', bytes.byteLength);
-      await verifyFileIntegrity(entry.file, bytes, entry);
-      const options = binding.sessionOptions(role);
-      const external = entry.externalData;
-      if (external) {
-        // Weights beyond protobuf's 2 GB limit live in a side file the graph refers to by name.
-        const data = await readFile(external.file, (loaded) => report('download', loaded));
-        await verifyFileIntegrity(external.file, data, external);
-        options.externalData = [{ path: external.file, data }];
-      }
-      report('session', bytes.byteLength);
-      const session = await createSession(ort, bytes, options, entry.file);
-      sessions.set(role, session);
-      checkGraphIo(role, entry.file, session);
-    }
+    await sessions.prepare(options.openFirst ?? TASK_NETWORKS[FIRST_TASK], options.signal);
   } catch (error) {
-    await Promise.all([...sessions.values()].map((s) => s.release()));
+    await sessions.closeAll();
     throw error;
   }
-  return new OrtModelSetRuntime(ort, binding, sessions, manifest);
+  sessions.loadFinished();
+  return new OrtModelSetRuntime(ort, binding, sessions, options.manifest);
+}
+
+interface OpenSession {
+  readonly session: OrtSession;
+  readonly bytes: number;
+}
+
+/**
+ * The sessions of one model set under a memory budget. `open` is kept in least-recently-used order
+ * (a Map iterates in insertion order; every use re-inserts), sessions running a forward are never closed,
+ * and a network is opened at most once at a time.
+ */
+export class SessionSet {
+  private readonly open = new Map<NetworkRole, OpenSession>();
+  private readonly opening = new Map<NetworkRole, Promise<OrtSession>>();
+  private readonly running = new Map<NetworkRole, number>();
+  private onProgress: LoadOptions['onProgress'];
+
+  constructor(
+    private readonly ort: OrtNamespace,
+    private readonly binding: TensorBinding<unknown>,
+    private readonly options: LoadOptions,
+  ) {
+    this.onProgress = options.onProgress;
+  }
+
+  /** Later opens happen outside the load call: its progress callback no longer listens. */
+  loadFinished(): void {
+    this.onProgress = undefined;
+  }
+
+  variant(role: NetworkRole): { precision: PrecisionId; variant: NetworkVariant } {
+    const variants = this.options.manifest.networks[role].variants;
+    const wanted = this.options.precision?.[role] ?? REFERENCE_PRECISION;
+    const variant = variants[wanted];
+    if (!variant) {
+      throw new RuntimeFailureError(
+        `${role}: the model set has no ${wanted} variant (it has ${Object.keys(variants).join(', ')})`,
+      );
+    }
+    return { precision: wanted, variant };
+  }
+
+  sessionBytes(role: NetworkRole): number {
+    return estimateSessionBytes(this.variant(role).variant);
+  }
+
+  /** Opens every network of `roles` in turn, making room for each by closing others first. */
+  async prepare(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void> {
+    for (const role of roles) {
+      signal?.throwIfAborted();
+      await this.acquire(role, roles);
+    }
+  }
+
+  /** The open session of `role`, opening it (and closing least recently used others) when needed. */
+  async acquire(role: NetworkRole, task: readonly NetworkRole[] = [role]): Promise<OrtSession> {
+    const open = this.open.get(role);
+    if (open) {
+      this.open.delete(role);
+      this.open.set(role, open); // most recently used
+      return open.session;
+    }
+    let pending = this.opening.get(role);
+    if (!pending) {
+      pending = this.openSession(role, task).finally(() => this.opening.delete(role));
+      this.opening.set(role, pending);
+    }
+    return pending;
+  }
+
+  /** Runs `work` on the session of `role`; the session cannot be closed while it runs. */
+  async use<R>(role: NetworkRole, work: (session: OrtSession) => Promise<R>): Promise<R> {
+    const session = await this.acquire(role);
+    this.running.set(role, (this.running.get(role) ?? 0) + 1);
+    try {
+      return await work(session);
+    } finally {
+      this.running.set(role, (this.running.get(role) ?? 1) - 1);
+    }
+  }
+
+  residency(): ResidencyReport {
+    const networks = NETWORK_ROLES.map((role) => {
+      const { precision, variant } = this.variant(role);
+      return {
+        role,
+        precision,
+        file: variant.file,
+        resident: this.open.has(role),
+        sessionBytes: this.sessionBytes(role),
+      };
+    });
+    const budget = this.options.memoryBudgetBytes;
+    return {
+      networks,
+      residentBytes: [...this.open.values()].reduce((sum, s) => sum + s.bytes, 0),
+      ...(budget !== undefined ? { budgetBytes: budget } : {}),
+    };
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.opening.values()]);
+    const sessions = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(sessions.map((s) => s.session.release()));
+  }
+
+  /**
+   * Closes sessions until `bytes` more fit the budget: least recently used first, those the current
+   * task does not need before those it does; never one that is running a forward. When nothing more can
+   * close the new session opens anyway (the budget is an estimate, and the planner checked that each
+   * network fits on its own).
+   */
+  private async makeRoom(bytes: number, task: readonly NetworkRole[]): Promise<void> {
+    const budget = this.options.memoryBudgetBytes;
+    if (budget === undefined) return;
+    const used = () => [...this.open.values()].reduce((sum, s) => sum + s.bytes, 0);
+    const idle = [...this.open.keys()].filter((role) => !this.running.get(role));
+    const order = [...idle.filter((r) => !task.includes(r)), ...idle.filter((r) => task.includes(r))];
+    for (const role of order) {
+      if (used() + bytes <= budget) return;
+      const closing = this.open.get(role);
+      this.open.delete(role);
+      await closing?.session.release();
+    }
+  }
+
+  private async openSession(role: NetworkRole, task: readonly NetworkRole[]): Promise<OrtSession> {
+    const { variant } = this.variant(role);
+    const bytes = this.sessionBytes(role);
+    await this.makeRoom(bytes, task);
+    const report = (stage: LoadProgressEvent['stage'], file: FileEntry, loadedBytes: number) =>
+      this.onProgress?.({ kind: 'load', file: file.file, loadedBytes, totalBytes: file.bytes, stage });
+    const read = (file: FileEntry) =>
+      this.options.readFile(file, (loaded) => report('download', file, loaded), this.options.signal);
+
+    const sources: ModelFileSource[] = [];
+    try {
+      const graph = await read(variant);
+      sources.push(graph);
+      const options = this.binding.sessionOptions(role);
+      const external = variant.externalData;
+      if (external) {
+        // Weights beyond protobuf's 2 GB limit live in a side file the graph refers to by name.
+        const data = await read(external);
+        sources.push(data);
+        options.externalData = [
+          { path: external.file, data: data.kind === 'bytes' ? data.bytes : data.location },
+        ];
+      }
+      report('session', variant, variant.bytes);
+      const session = await createSession(this.ort, graph, options, variant.file);
+      try {
+        checkGraphIo(role, variant.file, session);
+      } catch (error) {
+        await session.release();
+        throw error;
+      }
+      this.open.set(role, { session, bytes });
+      return session;
+    } finally {
+      // ONNX Runtime has copied what it needs: blob URLs and other handles can go.
+      for (const source of sources) if (source.kind === 'location') source.release?.();
+    }
+  }
 }
 
 async function createSession(
   ort: OrtNamespace,
-  bytes: Uint8Array,
+  source: ModelFileSource,
   options: OrtCommon.InferenceSession.SessionOptions,
   file: string,
 ): Promise<OrtSession> {
   try {
-    return await ort.InferenceSession.create(bytes, options);
+    return source.kind === 'bytes'
+      ? await ort.InferenceSession.create(source.bytes, options)
+      : await ort.InferenceSession.create(source.location, options);
   } catch (error) {
     throw new RuntimeFailureError(`${file}: ONNX Runtime could not load the graph: ${describe(error)}`, {
       cause: error,
@@ -139,11 +299,12 @@ function describe(error: unknown): string {
 class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
   readonly execution: ExecutionInfo;
   readonly math: LatentMath<T>;
+  private disposed = false;
 
   constructor(
     private readonly ort: OrtNamespace,
     private readonly binding: TensorBinding<T>,
-    private readonly sessions: Map<NetworkRole, OrtSession>,
+    private readonly sessions: SessionSet,
     private readonly manifest: ModelSetManifest,
   ) {
     this.execution = binding.execution;
@@ -181,9 +342,18 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     return this.binding.fromOrtTensor(output);
   }
 
+  prepare(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void> {
+    if (this.disposed) return Promise.reject(new RuntimeFailureError('the model set was disposed'));
+    return this.sessions.prepare(roles, signal);
+  }
+
+  residency(): ResidencyReport {
+    return this.sessions.residency();
+  }
+
   async dispose(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => s.release()));
-    this.sessions.clear();
+    this.disposed = true;
+    await this.sessions.closeAll();
     this.binding.dispose();
   }
 
@@ -196,33 +366,28 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     const data = output.location === 'cpu' ? output.data : await output.getData(true);
     if (!(data instanceof Float32Array)) {
       throw new RuntimeFailureError(
-        `${this.manifest.networks[role].file}: output is ${output.type}, expected float32`,
+        `${this.sessions.variant(role).variant.file}: output is ${output.type}, expected float32`,
       );
     }
     return cpuTensor(data, output.dims);
   }
 
   private async run(role: NetworkRole, feeds: Record<string, OrtTensor>): Promise<OrtTensor> {
-    const session = this.sessions.get(role);
-    if (!session) throw new RuntimeFailureError('the model set was disposed');
+    if (this.disposed) throw new RuntimeFailureError('the model set was disposed');
+    const file = this.sessions.variant(role).variant.file;
     const outputName = NETWORK_IO[role].output;
-    let result: OrtCommon.InferenceSession.ReturnType;
-    try {
-      result = await session.run(feeds);
-    } catch (error) {
-      throw new RuntimeFailureError(
-        `${this.manifest.networks[role].file}: inference failed: ${describe(error)}`,
-        {
-          cause: error,
-        },
-      );
-    }
+    const result = await this.sessions.use(role, async (session) => {
+      try {
+        return await session.run(feeds);
+      } catch (error) {
+        throw new RuntimeFailureError(`${file}: inference failed: ${describe(error)}`, { cause: error });
+      }
+    });
     for (const [name, value] of Object.entries(result)) {
       if (name !== outputName) value.dispose();
     }
     const output = result[outputName];
-    if (!output)
-      throw new ModelIoMismatchError(`${this.manifest.networks[role].file}: no output "${outputName}"`);
+    if (!output) throw new ModelIoMismatchError(`${file}: no output "${outputName}"`);
     return output;
   }
 }

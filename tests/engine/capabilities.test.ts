@@ -1,20 +1,28 @@
-// The capability check: provider rows, float16 only on WebGPU with shader-f16, the memory estimate and
-// its limits (32-bit WASM heap, a reported device memory below the browsers' cap), and the explanations.
+// The capability check: provider rows (a software adapter loses to WASM in Automatic mode), the variant
+// each network gets from precisions.json's requirements (smallest that runs here), the memory estimate
+// and its limits (32-bit WASM heap, a reported device memory below the browsers' cap): all networks at
+// once, per task, or refused before download with the figures.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   activationBytes,
   planModelSet,
+  sessionPlanFor,
+  softwareAdapterReason,
+  summarizePlan,
   WASM_HEAP_LIMIT,
   type AdapterFacts,
 } from '../../src/engine/capabilities';
+import { formatBytes } from '../../src/engine/download-progress';
 import { ModelTooLargeError } from '../../src/engine/errors';
 import {
   NETWORK_ROLES,
   parseManifest,
   type ModelSetManifest,
-  type NetworkEntry,
+  type NetworkRole,
+  type NetworkVariant,
 } from '../../src/engine/manifest';
+import { SESSION_MEMORY_FACTOR } from '../../src/engine/model-set/memory';
 import { TINY_MANIFEST } from '../store/fake-engine';
 
 const GiB = 1024 ** 3;
@@ -25,6 +33,7 @@ const GPU: AdapterFacts = {
   maxBufferSize: 256 * 1024 ** 2,
   maxStorageBufferBindingSize: 128 * 1024 ** 2,
 };
+const NO_F16: AdapterFacts = { ...GPU, shaderF16: false };
 const NO_GPU: AdapterFacts = {
   webgpu: false,
   description: 'none',
@@ -33,30 +42,55 @@ const NO_GPU: AdapterFacts = {
   maxStorageBufferBindingSize: 0,
   unavailableReason: 'this browser has no WebGPU',
 };
+const SWIFTSHADER: AdapterFacts = { ...NO_F16, description: 'google / swiftshader / Subzero' };
 
-/** The tiny set with a float16 variant of the DiT (half its bytes). */
-const withHalfDit: ModelSetManifest = {
-  ...TINY_MANIFEST,
-  networks: {
-    ...TINY_MANIFEST.networks,
-    dit: {
-      ...TINY_MANIFEST.networks.dit,
-      float16: { file: 'dit.fp16.onnx', bytes: 1000, sha256: 'ab'.repeat(32) },
-    },
-  },
-};
+const variant = (file: string, bytes: number, extra: Partial<NetworkVariant> = {}): NetworkVariant => ({
+  file,
+  bytes,
+  sha256: 'ab'.repeat(32),
+  ...extra,
+});
 
-/** The tiny set with every network's size replaced. */
-function sized(bytes: number): ModelSetManifest {
-  const networks = Object.fromEntries(
-    Object.entries(TINY_MANIFEST.networks).map(([role, entry]) => [role, { ...entry, bytes }]),
-  ) as unknown as Record<string, NetworkEntry>;
-  return { ...TINY_MANIFEST, networks } as ModelSetManifest;
+/** The tiny set with extra variants of one network. */
+function withVariants(role: NetworkRole, extra: Record<string, NetworkVariant>): ModelSetManifest {
+  const entry = TINY_MANIFEST.networks[role];
+  return {
+    ...TINY_MANIFEST,
+    networks: { ...TINY_MANIFEST.networks, [role]: { ...entry, variants: { ...entry.variants, ...extra } } },
+  };
 }
 
-const weights = (m: ModelSetManifest) => Object.values(m.networks).reduce((sum, e) => sum + e.bytes, 0);
+const DIT_BYTES = TINY_MANIFEST.networks.dit.variants.float32.bytes;
+const INT4_CHECK = {
+  maxRelativeError: 0.031,
+  velocityMaxAbs: 0.0123,
+  latentMaxAbs: 0.0456,
+  decodedPsnrDb: 34.21,
+};
+/** float16 at half the bytes, int4 and int4-float16 at an eighth: every precision of the table. */
+const ALL_VARIANTS = withVariants('dit', {
+  float16: variant('dit.fp16.onnx', Math.round(DIT_BYTES / 2), { check: { maxRelativeError: 0.0011 } }),
+  int4: variant('dit.int4.onnx', Math.round(DIT_BYTES / 8), { check: INT4_CHECK }),
+  'int4-float16': variant('dit.int4-fp16.onnx', Math.round(DIT_BYTES / 8) + 1),
+});
 
-describe('planModelSet', () => {
+/** The tiny set with every network's float32 size replaced. */
+function sized(bytes: number): ModelSetManifest {
+  const networks = Object.fromEntries(
+    NETWORK_ROLES.map((role) => {
+      const entry = TINY_MANIFEST.networks[role];
+      return [role, { ...entry, variants: { float32: { ...entry.variants.float32, bytes } } }];
+    }),
+  ) as unknown as ModelSetManifest['networks'];
+  return { ...TINY_MANIFEST, networks };
+}
+
+const float32Bytes = (m: ModelSetManifest) =>
+  NETWORK_ROLES.reduce((sum, role) => sum + m.networks[role].variants.float32.bytes, 0);
+const line = (plan: { explanation: readonly string[] }, start: string) =>
+  plan.explanation.find((l) => l.startsWith(start));
+
+describe('planModelSet: provider', () => {
   it.each([
     ['auto', GPU, 'webgpu', /^Automatic: WebGPU adapter "test gpu"/],
     ['auto', NO_GPU, 'wasm', /^Automatic: WASM, because this browser has no WebGPU/],
@@ -69,46 +103,147 @@ describe('planModelSet', () => {
     expect(plan.explanation[0]).toMatch(why);
   });
 
+  it('treats a software adapter as slower than WASM in Automatic mode, saying why; WebGPU stays selectable', () => {
+    const fallback = { ...GPU, description: 'some vendor', isFallbackAdapter: true };
+    expect(softwareAdapterReason(SWIFTSHADER)).toMatch(/SwiftShader/);
+    expect(softwareAdapterReason(fallback)).toMatch(/fallback/);
+    expect(softwareAdapterReason(GPU)).toBeUndefined();
+    for (const facts of [SWIFTSHADER, fallback]) {
+      const plan = planModelSet(TINY_MANIFEST, facts, 'auto');
+      expect(plan.provider).toBe('wasm');
+      expect(plan.explanation[0]).toMatch(
+        /^Automatic: WASM, because WebGPU adapter ".*" is software \(.*\) and runs slower than WASM; choose WebGPU by hand/,
+      );
+      expect(planModelSet(TINY_MANIFEST, facts, 'webgpu').provider).toBe('webgpu');
+    }
+    expect(planModelSet(TINY_MANIFEST, fallback, 'auto').adapter).toContain('(fallback adapter)');
+  });
+});
+
+describe('planModelSet: variants from precisions.json', () => {
   it.each([
-    ['WebGPU with shader-f16', GPU, 'auto', 'float16', /because the adapter has shader-f16/],
-    ['WebGPU without shader-f16', { ...GPU, shaderF16: false }, 'auto', 'float32', /lacks shader-f16/],
-    ['WASM', GPU, 'wasm', 'float32', /float16 variants run only on WebGPU/],
-  ] as const)('picks the DiT precision on %s', (_, facts, preference, precision, why) => {
-    const plan = planModelSet(withHalfDit, facts, preference);
+    ['WebGPU with shader-f16', GPU, 'auto', 'int4', 'dit.int4.onnx'],
+    ['WebGPU without shader-f16', NO_F16, 'auto', 'int4', 'dit.int4.onnx'],
+    ['WASM', GPU, 'wasm', 'int4', 'dit.int4.onnx'],
+  ] as const)('picks the smallest variant that runs on %s', (_, facts, preference, precision, file) => {
+    const plan = planModelSet(ALL_VARIANTS, facts, preference);
     expect(plan.precision.dit).toBe(precision);
+    expect(plan.networks.dit.variant.file).toBe(file);
     expect(plan.precision.decoder).toBe('float32');
-    expect(plan.explanation.find((line) => line.startsWith('dit '))).toMatch(why);
-    expect(plan.explanation.find((line) => line.startsWith('decoder '))).toMatch(/no float16 variant/);
-    const file = plan.manifest.networks.dit.file;
-    expect(file).toBe(precision === 'float16' ? 'dit.fp16.onnx' : 'dit.onnx');
+    expect(line(plan, 'decoder: ')).toMatch(
+      /^decoder: float32 \(decoder\.onnx, .*\), the only variant the set has\.$/,
+    );
   });
 
-  it('counts the chosen files in the download and the estimate', () => {
-    const half = planModelSet(withHalfDit, GPU, 'auto');
-    const full = planModelSet(withHalfDit, GPU, 'wasm');
-    expect(full.downloadBytes).toBe(weights(TINY_MANIFEST));
-    expect(half.downloadBytes).toBe(weights(TINY_MANIFEST) - TINY_MANIFEST.networks.dit.bytes + 1000);
-    expect(full.estimatedBytes).toBe(full.downloadBytes + activationBytes(TINY_MANIFEST));
+  it('says which variants were passed over and why, with the exporter check figures of the chosen one', () => {
+    const wasm = planModelSet(ALL_VARIANTS, GPU, 'wasm');
+    expect(line(wasm, 'dit: ')).toBe(
+      `dit: int4 (dit.int4.onnx, ${formatBytes(Math.round(DIT_BYTES / 8))} instead of ${formatBytes(DIT_BYTES)} for float32), ` +
+        'the smallest variant that runs here; float16 needs WebGPU with shader-f16 (WASM computes in float32 only); ' +
+        'int4-float16 needs WebGPU with shader-f16 (WASM computes in float32 only); ' +
+        'export check against PyTorch float32: max relative error 3.1 %, velocity max |Δ| 0.0123, ' +
+        'final latent max |Δ| 0.0456, decoded PSNR 34.2 dB.',
+    );
+    const halfOnly = withVariants('dit', {
+      float16: variant('dit.fp16.onnx', 1000, { check: { maxRelativeError: 0.0011 } }),
+    });
+    const f16 = planModelSet(halfOnly, GPU, 'auto');
+    expect(f16.precision.dit).toBe('float16');
+    expect(line(f16, 'dit: ')).toMatch(
+      /^dit: float16 \(dit\.fp16\.onnx, 1000 B instead of .* for float32\), the smallest variant that runs here; export check against PyTorch float32: max relative error 0\.11 %\.$/,
+    );
+    const noF16 = planModelSet(halfOnly, NO_F16, 'auto');
+    expect(noF16.precision.dit).toBe('float32');
+    expect(line(noF16, 'dit: ')).toMatch(
+      /the only variant that runs here; float16 needs WebGPU with shader-f16 \(this adapter lacks shader-f16\)\.$/,
+    );
+  });
+
+  it('prefers the smaller of float16 and int4-float16 on a shader-f16 adapter', () => {
+    const m = withVariants('dit', {
+      float16: variant('dit.fp16.onnx', 5000),
+      'int4-float16': variant('dit.int4-fp16.onnx', 900),
+    });
+    expect(planModelSet(m, GPU, 'auto').precision.dit).toBe('int4-float16');
+    expect(planModelSet(m, NO_F16, 'auto').precision.dit).toBe('float32');
+  });
+
+  it('counts the chosen files in the download, the first task and the estimate', () => {
+    const chosen = planModelSet(ALL_VARIANTS, GPU, 'auto');
+    const full = planModelSet(TINY_MANIFEST, GPU, 'wasm');
+    expect(full.downloadBytes).toBe(float32Bytes(TINY_MANIFEST));
+    expect(chosen.downloadBytes).toBe(float32Bytes(TINY_MANIFEST) - DIT_BYTES + Math.round(DIT_BYTES / 8));
+    expect(chosen.firstTaskDownloadBytes).toBe(
+      Math.round(DIT_BYTES / 8) + TINY_MANIFEST.networks.decoder.variants.float32.bytes,
+    );
+    const sessions = NETWORK_ROLES.reduce((sum, role) => sum + full.networks[role].sessionBytes, 0);
+    expect(sessions).toBeGreaterThanOrEqual(full.downloadBytes * SESSION_MEMORY_FACTOR);
+    expect(full.estimatedBytes).toBe(sessions + activationBytes(TINY_MANIFEST));
     // [2, 16, 104] tokens + [32, 64, 64] decoder map, float32, four live copies
     expect(activationBytes(TINY_MANIFEST)).toBe((2 * 16 * 104 + 32 * 64 * 64) * 4 * 4);
   });
 
-  it('refuses a set beyond the 32-bit WASM heap, suggesting WebGPU when there is one', () => {
-    const huge = sized(WASM_HEAP_LIMIT / 3);
+  it('gives an Automatic WebGPU plan its WASM fallback, and the model manager a summary per network', () => {
+    const plan = planModelSet(ALL_VARIANTS, GPU, 'auto');
+    expect(sessionPlanFor(plan, 'webgpu')?.precision.dit).toBe('int4');
+    expect(sessionPlanFor(plan, 'wasm')?.precision.dit).toBe('int4');
+    expect(sessionPlanFor(planModelSet(ALL_VARIANTS, GPU, 'webgpu'), 'wasm')).toBeUndefined();
+    const summary = summarizePlan(plan);
+    expect(summary.networks?.find((n) => n.role === 'dit')).toEqual({
+      role: 'dit',
+      precision: 'int4',
+      file: 'dit.int4.onnx',
+      downloadBytes: Math.round(DIT_BYTES / 8),
+      sessionBytes: plan.networks.dit.sessionBytes,
+      check: INT4_CHECK,
+    });
+    expect(structuredClone(summary)).toEqual(summary); // crosses postMessage
+  });
+});
+
+describe('planModelSet: memory', () => {
+  it('keeps every session open when all fit, and says so under a known limit', () => {
+    const plan = planModelSet(TINY_MANIFEST, NO_GPU, 'auto');
+    expect(plan.allResident).toBe(true);
+    expect(plan.memoryBudgetBytes).toBeUndefined();
+    expect(plan.explanation).toContain('All four networks fit the 4 GiB heap of 32-bit WASM at once.');
+  });
+
+  it('plans per-task sessions when all four do not fit but each task does', () => {
+    // four networks of 0.8 GiB: 4.8 GiB of sessions together, 2.4 GiB for generation's two
+    const plan = planModelSet(sized(0.8 * GiB), NO_GPU, 'auto');
+    expect(plan.allResident).toBe(false);
+    expect(plan.memoryBudgetBytes).toBe(WASM_HEAP_LIMIT - activationBytes(TINY_MANIFEST));
+    expect(line(plan, 'Not all four networks fit')).toMatch(
+      /^Not all four networks fit the 4 GiB heap of 32-bit WASM at once \(4\.\d+ GiB\): each task opens its networks when it runs, and the least recently used are closed to stay within 4\.00 GiB of sessions \(generation 2\.40 GiB, reconstruction 3\.60 GiB\)\.$/,
+    );
+  });
+
+  it('still plans a set whose task does not fit at once: its networks take turns', () => {
+    const plan = planModelSet(sized(1.2 * GiB), NO_GPU, 'auto');
+    expect(line(plan, 'Not all four')).toMatch(
+      /reconstruction 5\.40 GiB \(more than the budget: its networks take turns, slower\)/,
+    );
+  });
+
+  it('refuses before download, with the figures, a set whose largest network alone does not fit', () => {
+    const huge = sized(3 * GiB);
     expect(() => planModelSet(huge, GPU, 'wasm')).toThrow(ModelTooLargeError);
     expect(() => planModelSet(huge, GPU, 'wasm')).toThrow(
-      /4 GiB heap of 32-bit WASM.*or the WebGPU provider/,
+      /^random-tiny needs about 4\.50 GiB for its largest network alone \(dinoEncoder, dino_encoder\.onnx: 3\.00 GiB, 4\.50 GiB as a session, plus .* of activations\), more than the 4 GiB heap of 32-bit WASM \(4\.00 GiB\); all four need 18\.0\d GiB; choose a smaller model set or the WebGPU provider\. Nothing was downloaded\.$/,
     );
     expect(() => planModelSet(huge, NO_GPU, 'auto')).toThrow(/Nothing was downloaded/);
-    expect(planModelSet(huge, GPU, 'auto').provider).toBe('webgpu');
+    const gpu = planModelSet(huge, GPU, 'auto');
+    expect(gpu.provider).toBe('webgpu');
+    expect(gpu.wasmFallback).toBeUndefined(); // WASM could not hold it: no fallback plan
   });
 
   it('refuses a set beyond a reported device memory, but not at the browsers’ 8 GiB cap', () => {
-    const set = sized(GiB);
+    const set = sized(3 * GiB);
     expect(() => planModelSet(set, { ...GPU, deviceMemoryGiB: 4 }, 'auto')).toThrow(
       /the 4 GiB of memory this device reports/,
     );
-    expect(planModelSet(set, { ...GPU, deviceMemoryGiB: 8 }, 'auto').estimatedBytes).toBeGreaterThan(4 * GiB);
+    expect(planModelSet(set, { ...GPU, deviceMemoryGiB: 8 }, 'auto').estimatedBytes).toBeGreaterThan(8 * GiB);
   });
 
   it('says whether whole network files fit one storage binding', () => {
@@ -135,24 +270,23 @@ describe('the bundled svg-mini set', () => {
 
   it('ships a float16 file for every network, each checked against float32 at export', () => {
     for (const role of NETWORK_ROLES) {
-      const half = manifest.networks[role].float16;
-      expect(half?.file).toMatch(/\.fp16\.onnx$/);
-      expect(half!.bytes).toBe(readFileSync(`public/models/svg-mini/${half!.file}`).byteLength);
-      expect(half!.bytes).toBeLessThan(0.6 * manifest.networks[role].bytes);
-      expect(half!.maxRelativeError).toBeLessThanOrEqual(1e-2);
+      const { float32, float16 } = manifest.networks[role].variants;
+      expect(float16?.file).toMatch(/\.fp16\.onnx$/);
+      expect(float16!.bytes).toBe(readFileSync(`public/models/svg-mini/${float16!.file}`).byteLength);
+      expect(float16!.bytes).toBeLessThan(0.6 * float32.bytes);
+      expect(float16!.check?.maxRelativeError).toBeLessThanOrEqual(1e-2);
     }
   });
 
   it('loads the float16 files on shader-f16 adapters and says how close they are', () => {
     const plan = planModelSet(manifest, GPU, 'auto');
     expect(NETWORK_ROLES.map((role) => plan.precision[role])).toEqual(NETWORK_ROLES.map(() => 'float16'));
-    expect(plan.manifest.networks.dit.file).toBe('dit.fp16.onnx');
-    expect(plan.manifest.networks.dit.sha256).toBe(manifest.networks.dit.float16!.sha256);
-    expect(plan.explanation.find((line) => line.startsWith('dit '))).toMatch(
-      /float16, because the adapter has shader-f16 \(dit\.fp16\.onnx, .* instead of .*, within 0\.\d+ % of float32/,
+    expect(plan.networks.dit.variant.file).toBe('dit.fp16.onnx');
+    expect(line(plan, 'dit: ')).toMatch(
+      /^dit: float16 \(dit\.fp16\.onnx, .* instead of .* for float32\), the smallest variant that runs here; export check against PyTorch float32: max relative error 0\.\d+ %\.$/,
     );
-    const full = planModelSet(manifest, { ...GPU, shaderF16: false }, 'auto');
-    expect(full.manifest.networks.dit.file).toBe('dit.onnx');
+    const full = planModelSet(manifest, NO_F16, 'auto');
+    expect(full.networks.dit.variant.file).toBe('dit.onnx');
     expect(plan.downloadBytes).toBeLessThan(0.6 * full.downloadBytes);
   });
 });

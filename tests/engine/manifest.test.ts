@@ -9,7 +9,9 @@ import {
   UnknownClassError,
 } from '../../src/engine/errors';
 import {
+  allVariantFiles,
   NETWORK_ROLES,
+  PRECISION_IDS,
   parseJson,
   parseManifest,
   resolveClass,
@@ -144,15 +146,22 @@ describe('parseManifest', () => {
     expect(xl.classes.nullId).toBe(1000);
   });
 
-  it('accepts the repository model set and its files pass the integrity check', async () => {
-    const dir = path.join(REPO, 'public/models/random-tiny');
-    const file = path.join(dir, 'manifest.json');
-    const m = parseManifest(parseJson(readFileSync(file, 'utf8'), file), file);
-    for (const role of NETWORK_ROLES) {
-      const entry = m.networks[role];
-      await verifyFileIntegrity(entry.file, new Uint8Array(readFileSync(path.join(dir, entry.file))), entry);
-    }
-  });
+  it.each(['random-tiny', 'svg-mini'])(
+    'accepts the bundled %s set and every variant file passes the integrity check',
+    async (id) => {
+      const dir = path.join(REPO, 'public/models', id);
+      const file = path.join(dir, 'manifest.json');
+      const m = parseManifest(parseJson(readFileSync(file, 'utf8'), file), file);
+      for (const entry of allVariantFiles(m)) {
+        await verifyFileIntegrity(
+          entry.file,
+          new Uint8Array(readFileSync(path.join(dir, entry.file))),
+          entry,
+        );
+      }
+      for (const role of NETWORK_ROLES) expect(m.networks[role].variants.float32.file).toMatch(/\.onnx$/);
+    },
+  );
 
   it('reports a wrong count with the field it must equal', () => {
     const m = manifest();
@@ -162,7 +171,7 @@ describe('parseManifest', () => {
 
   it('lists every violation with its path in one error', () => {
     const m = manifest();
-    set(m, 'schemaVersion', 2);
+    set(m, 'schemaVersion', 3);
     set(m, 'latent.channels', 105);
     set(m, 'latent.std.3', 0);
     set(m, 'classes.names', (get(m, 'classes.names') as string[]).slice(1));
@@ -174,10 +183,11 @@ describe('parseManifest', () => {
     remove(m, 'networks.residualEncoder');
     const lines = problems(m);
     const paths = lines.map((line) => line.split(' ')[0]);
+    // section by section in document order; within one, the schema's findings before cross-field ones
     expect(paths).toEqual([
       'schemaVersion',
-      'latent.channels',
       'latent.std[3]',
+      'latent.channels',
       'classes.names',
       'classes.nullId',
       'sampler.steps',
@@ -186,7 +196,8 @@ describe('parseManifest', () => {
       'networks.decoder.file',
       'networks.dit.sha256',
     ]);
-    expect(lines[1]).toBe(
+    expect(lines[0]).toBe('schemaVersion must be 1 or 2 (the versions this studio reads), got 3');
+    expect(lines[2]).toBe(
       'latent.channels is 105, expected 104 (latent.dinoChannels + latent.residualChannels)',
     );
     expect(lines[3]).toBe('classes.names has 9 names, expected 10 (classes.count)');
@@ -219,22 +230,30 @@ describe('parseManifest', () => {
       bytes: 5,
       sha256: 'cd'.repeat(32),
     });
-    expect(parseManifest(m, 'm').networks.dit.externalData?.file).toBe('dit.onnx.data');
+    expect(parseManifest(m, 'm').networks.dit.variants.float32.externalData?.file).toBe('dit.onnx.data');
     for (const file of ['/abs.onnx', 'https://x/y.onnx', 'a/../b.onnx', 'a\\b.onnx', '']) {
       const bad = set(manifest(), 'networks.dit.externalData', { file, bytes: 0, sha256: 'cd'.repeat(32) });
       expect(problems(bad)[0]).toMatch(/^networks\.dit\.externalData\.file /);
     }
     expect(
-      parseManifest(set(manifest(), 'networks.dit.file', 'graphs/dit.onnx'), 'm').networks.dit.file,
+      parseManifest(set(manifest(), 'networks.dit.file', 'graphs/dit.onnx'), 'm').networks.dit.variants
+        .float32.file,
     ).toBe('graphs/dit.onnx');
   });
 
-  it('accepts an optional float16 variant per network and checks its entries', () => {
+  it('reads a version-1 float16 variant into the variants map, its check figure included', () => {
     const half = { file: 'dit.fp16.onnx', bytes: 7, sha256: 'ab'.repeat(32) };
-    expect(parseManifest(set(manifest(), 'networks.dit.float16', half), 'm').networks.dit.float16).toEqual(
-      half,
-    );
-    expect(parseManifest(manifest(), 'm').networks.dit.float16).toBeUndefined();
+    const read = parseManifest(set(manifest(), 'networks.dit.float16', half), 'm');
+    expect(read.schemaVersion).toBe(2);
+    expect(read.networks.dit.variants).toEqual({
+      float32: { file: 'dit.onnx', bytes: 123, sha256: 'ab'.repeat(32) },
+      float16: half,
+    });
+    const checked = set(manifest(), 'networks.dit.float16', { ...half, maxRelativeError: 0.002 });
+    expect(parseManifest(checked, 'm').networks.dit.variants.float16?.check).toEqual({
+      maxRelativeError: 0.002,
+    });
+    expect(parseManifest(manifest(), 'm').networks.dit.variants.float16).toBeUndefined();
     const withBadExternal = set(manifest(), 'networks.dit.float16', {
       ...half,
       externalData: { file: '../x', bytes: 1, sha256: 'ab'.repeat(32) },
@@ -250,7 +269,93 @@ describe('parseManifest', () => {
   it('rejects non-objects and bad JSON with ManifestError naming the source', () => {
     expect(() => parseManifest([], 'x.json')).toThrow(/^x\.json: the manifest must be a JSON object/);
     expect(() => parseJson('{"a":', 'x.json')).toThrow(ManifestError);
-    expect(problems({})).toContain('schema must be "svg-studio/model-set", got undefined');
+    expect(problems({})).toContain('schema is missing');
+    expect(problems({ ...manifest(), schema: 'other' })).toEqual([
+      'schema must be "svg-studio/model-set", got "other"',
+    ]);
+  });
+});
+
+/** The fixture in version 2: each network's file moved into `variants.float32`. */
+function manifestV2(...sizes: Parameters<typeof manifest>): Node {
+  const m = manifest(...sizes);
+  m.schemaVersion = 2;
+  for (const entry of Object.values(m.networks as Record<string, Node>)) {
+    entry.variants = { float32: { file: entry.file, bytes: entry.bytes, sha256: entry.sha256 } };
+    delete entry.file;
+    delete entry.bytes;
+    delete entry.sha256;
+  }
+  return m;
+}
+
+describe('parseManifest, version 2', () => {
+  const int4 = {
+    file: 'dit.int4.onnx',
+    bytes: 50,
+    sha256: 'ef'.repeat(32),
+    check: { maxRelativeError: 0.03, velocityMaxAbs: 0.2, latentMaxAbs: 0.4, decodedPsnrDb: 33.5 },
+    quantization: { op: 'com.microsoft.MatMulNBits', bits: 4, blockSize: 32, layers: 112 },
+  };
+
+  it('reads a variants map keyed by the ids of precisions.json, check figures included', () => {
+    expect(PRECISION_IDS).toEqual(['float32', 'float16', 'int4', 'int4-float16']);
+    const m = set(manifestV2(), 'networks.dit.variants.int4', int4);
+    set(m, 'networks.dit.variants.float32.externalData', {
+      file: 'dit.onnx.data',
+      bytes: 9,
+      sha256: 'cd'.repeat(32),
+    });
+    const read = parseManifest(m, 'm');
+    expect(read.schemaVersion).toBe(2);
+    expect(read.networks.dit.variants.int4).toEqual(int4);
+    expect(read.networks.dit.variants.float32.externalData?.file).toBe('dit.onnx.data');
+    expect(allVariantFiles(read).map((f) => f.file)).toEqual([
+      'dino_encoder.onnx',
+      'residual_encoder.onnx',
+      'decoder.onnx',
+      'dit.onnx',
+      'dit.onnx.data',
+      'dit.int4.onnx',
+    ]);
+  });
+
+  it('reads the same set from version 1 and version 2 alike', () => {
+    const half = { file: 'dit.fp16.onnx', bytes: 7, sha256: 'ab'.repeat(32) };
+    const v1 = parseManifest(
+      set(manifest(), 'networks.dit.float16', { ...half, maxRelativeError: 0.001 }),
+      'm',
+    );
+    const v2 = parseManifest(
+      set(manifestV2(), 'networks.dit.variants.float16', { ...half, check: { maxRelativeError: 0.001 } }),
+      'm',
+    );
+    expect(v2).toEqual(v1);
+  });
+
+  it('names unknown precisions, a missing float32 and bad check figures with their paths', () => {
+    expect(problems(set(manifestV2(), 'networks.dit.variants.fp8', int4))).toEqual([
+      'networks.dit.variants.fp8 is not a precision of precisions.json (float32, float16, int4, int4-float16)',
+    ]);
+    expect(problems(remove(manifestV2(), 'networks.decoder.variants.float32'))).toEqual([
+      'networks.decoder.variants must include float32 (the reference variant every network ships)',
+    ]);
+    const bad = set(manifestV2(), 'networks.dit.variants.int4', {
+      ...int4,
+      check: { maxRelativeError: -1, velocityMaxAbs: 'small', decodedPsnrDb: 31 },
+      quantization: { op: 'com.microsoft.MatMulNBits', bits: 0, blockSize: 32 },
+    });
+    expect(problems(bad)).toEqual([
+      'networks.dit.variants.int4.check.maxRelativeError must be >= 0, got -1',
+      'networks.dit.variants.int4.check.velocityMaxAbs must be a finite number, got "small"',
+      'networks.dit.variants.int4.quantization.bits must be > 0, got 0',
+    ]);
+    expect(problems(set(manifestV2(), 'networks.dit.variants', []))).toEqual([
+      'networks.dit.variants must be an object of variants by precision',
+    ]);
+    expect(problems(set(manifestV2(), 'networks.dit.variants.int4', { ...int4, sha256: 'x' }))).toEqual([
+      'networks.dit.variants.int4.sha256 must be 64 hex digits, got "x"',
+    ]);
   });
 });
 

@@ -88,12 +88,22 @@ describe('loadNodeRuntime', () => {
     await expect(load(dir)).rejects.toThrow(/dit\.onnx: size is 5 bytes/);
   });
 
-  it('names a missing file', async () => {
-    const dir = copyOfBundledSet((d) => rmSync(path.join(d, 'residual_encoder.onnx')));
-    await expect(load(dir)).rejects.toMatchObject({
+  it('names a missing file: at load for the first task, on first use for an encoder', async () => {
+    const noDit = copyOfBundledSet((d) => rmSync(path.join(d, 'dit.onnx')));
+    await expect(load(noDit)).rejects.toMatchObject({
+      code: 'model-fetch',
+      message: expect.stringContaining('dit.onnx'),
+    });
+    // The encoders open when a task needs them (issue 16: start-up opens only the DiT and decoder).
+    const noEncoder = copyOfBundledSet((d) => rmSync(path.join(d, 'residual_encoder.onnx')));
+    const { manifest, runtime } = await load(noEncoder);
+    const r = manifest.image.resolution;
+    const pixels = { data: new Float32Array(3 * r * r), dims: [1, 3, r, r] };
+    await expect(runtime.encodeResidual(pixels)).rejects.toMatchObject({
       code: 'model-fetch',
       message: expect.stringContaining('residual_encoder.onnx'),
     });
+    await runtime.dispose();
   });
 
   it('names a graph whose inputs do not match the contract', async () => {

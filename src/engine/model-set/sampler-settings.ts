@@ -1,0 +1,58 @@
+// Sampler settings a run may ask for, checked before any network runs (class ids against the manifest).
+import { InvalidSettingError } from '../errors';
+import { parseGuidanceSchedule } from '../schedulers/guidance';
+import type { ModelSetManifest } from './schema';
+
+export const MAX_STEPS = 1000;
+export const MAX_BATCH = 64;
+/** The ODE solvers the sampler implements (src/engine/schedulers). */
+export const SOLVER_NAMES = ['euler', 'heun'] as const;
+export type SolverName = (typeof SOLVER_NAMES)[number];
+
+export interface SamplerSettings {
+  readonly steps: number;
+  readonly sampler: string;
+  readonly shift: number;
+  readonly guidanceScale: number;
+  /** a reference cfg_mode string, or "none" for no guidance */
+  readonly guidanceSchedule: string;
+  readonly batch: number;
+  readonly classId?: number;
+  readonly seed?: number;
+  readonly previewEvery?: number;
+}
+
+/** Throws InvalidSettingError naming the first invalid field (class ids against `manifest`). */
+export function validateSamplerSettings(manifest: ModelSetManifest, s: SamplerSettings): void {
+  const fail = (field: string, message: string): never => {
+    throw new InvalidSettingError(`${field} ${message}`);
+  };
+  const isInteger = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+  if (!isInteger(s.steps, 1, MAX_STEPS))
+    fail('steps', `must be an integer in 1..${MAX_STEPS}, got ${s.steps}`);
+  if (!(SOLVER_NAMES as readonly string[]).includes(s.sampler))
+    fail('sampler', `must be ${SOLVER_NAMES.map((n) => `"${n}"`).join(' or ')}, got "${s.sampler}"`);
+  if (!Number.isFinite(s.shift)) fail('shift', `must be a finite number, got ${s.shift}`);
+  if (!Number.isFinite(s.guidanceScale))
+    fail('guidance scale', `must be a finite number, got ${s.guidanceScale}`);
+  if (s.guidanceSchedule !== 'none') {
+    try {
+      parseGuidanceSchedule(s.guidanceSchedule);
+    } catch (error) {
+      fail(
+        'guidance schedule',
+        error instanceof Error ? error.message.replace(/^guidance schedule /, '') : String(error),
+      );
+    }
+  }
+  if (!isInteger(s.batch, 1, MAX_BATCH))
+    fail('batch', `must be an integer in 1..${MAX_BATCH}, got ${s.batch}`);
+  const { count } = manifest.classes;
+  if (s.classId !== undefined && !isInteger(s.classId, 0, count - 1))
+    fail('class', `must be an id in 0..${count - 1}, got ${s.classId}`);
+  if (s.seed !== undefined && !(Number.isSafeInteger(s.seed) && s.seed >= 0))
+    fail('seed', `must be a non-negative integer, got ${s.seed}`);
+  if (s.previewEvery !== undefined && !isInteger(s.previewEvery, 0, MAX_STEPS)) {
+    fail('preview interval', `must be an integer >= 0, got ${s.previewEvery}`);
+  }
+}
