@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Export one SVG network to ONNX and check it against PyTorch (thin CLI over svg_export).
 
-  export_network.py --network dit --config dit_state_dict_config.json --weights dit_state_dict.pt --out dit.onnx
+  export_network.py --network dit --config dit_state_dict_config.json --weights dit_state_dict.pt --out dit.onnx \
+      --variants float32,float16,int4
 
 --config: a fixture *_state_dict_config.json, a network `config` object from a model-set manifest, or a
 whole manifest.json. --weights: a plain state dict (fixtures, DINOv3 hub .pth), an SVG autoencoder .ckpt
-or an SVG DiT .pt.
+or an SVG DiT .pt. --variants: precision ids of src/engine/model-set/precisions.json, each written next to
+--out with its file suffix (dit.fp16.onnx, dit.int4.onnx; int4 applies to the DiT only).
 """
 import argparse
 import json
 
 from svg_export.export import ort_run_available
 from svg_export.networks import NETWORKS, build_network, config_from_json, export_role
+from svg_export.precisions import REFERENCE, variants_argument
 from svg_models.checkpoints import network_state_dict, read_checkpoint
 
 
@@ -24,6 +27,10 @@ def main() -> None:
     parser.add_argument("--image-size", type=int, default=256, help="DINO only: the fixed input size (default 256)")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max abs error allowed vs PyTorch")
     parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
+    parser.add_argument("--variants", type=variants_argument, default=(REFERENCE,),
+                        help="comma-separated precisions to write, e.g. float32,float16,int4 (default float32)")
+    parser.add_argument("--int4-block-size", type=int, choices=(16, 32, 64, 128),
+                        help="MatMulNBits block size (default: 64 with float32 scales, 32 with float16)")
     args = parser.parse_args()
 
     with open(args.config, encoding="utf-8") as f:
@@ -33,7 +40,7 @@ def main() -> None:
     if check and not ort_run_available():
         parser.error("src/cli/ort-run.ts or node_modules is missing; pass --no-ort-check to export unchecked")
     report = export_role(args.network, model, args.out, image_size=args.image_size, tolerance=args.tolerance,
-                         check_with_ort=check)
+                         check_with_ort=check, variants=args.variants, int4_block_size=args.int4_block_size)
     print(report.summary())
 
 

@@ -2,13 +2,15 @@
 """Export the official SVG release as a studio model set (thin CLI over svg_export.model_set).
 
   export_svg.py --autoencoder svg_autoencoder.ckpt --dit V1-SVG-XL-7000K-256x256.pt \
-      --stats dinov3_sp_stats.pt --class-names imagenet_classes.txt --dit-size XL --out models/svg-xl
+      --stats dinov3_sp_stats.pt --dit-size XL --variants float32,float16,int4 --out models/svg-xl
   export_svg.py --random-weights --dit-size XL --out /tmp/svg-xl-random   # full-size rehearsal
 
 --dino (the DINOv3 hub .pth) is optional: the autoencoder checkpoint carries the same weights under
 `encoder.`. --class-names: a text file (one name per line) or JSON (a list, or {"0": name} /
-{"0": [wnid, name]} as in imagenet_class_index.json). Sampler defaults are the paper's visual-sample
-settings: 25 Euler steps, shift 0.15, constant guidance 4.0.
+{"0": [wnid, name]} as in imagenet_class_index.json); without it a 1000-class DiT gets the ImageNet-1k
+names from torchvision's own metadata. --variants: precision ids of src/engine/model-set/precisions.json
+(float32 always; int4 applies to the DiT only). Sampler defaults are the paper's visual-sample settings:
+25 Euler steps, shift 0.15, constant guidance 4.0.
 """
 import argparse
 import json
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from svg_export.export import ort_run_available
 from svg_export.model_set import ModelSetInfo, SamplerDefaults, SvgNetworks, random_image_latent_stats, write_model_set
+from svg_export.precisions import REFERENCE, variants_argument
 from svg_models.checkpoints import autoencoder_state_dicts, dit_state_dict, plain_state_dict, read_checkpoint
 from svg_models.decoder import DecoderConfig
 from svg_models.dinov3 import DinoV3Config
@@ -45,6 +48,20 @@ def read_class_names(path: Path) -> tuple[str, ...]:
     return tuple(entry[-1] if isinstance(entry, list) else entry for entry in data)
 
 
+def imagenet_class_names() -> tuple[str, ...]:
+    """The 1000 ImageNet-1k class names in label order, from torchvision's metadata (python3-torchvision)."""
+    from torchvision.models._meta import _IMAGENET_CATEGORIES
+
+    return tuple(_IMAGENET_CATEGORIES)
+
+
+def default_class_names(num_classes: int) -> tuple[str, ...]:
+    """No --class-names: ImageNet's names for a 1000-class DiT (the released SVG models), else numbered."""
+    if num_classes == 1000:
+        return imagenet_class_names()
+    return tuple(f"class {i}" for i in range(num_classes))
+
+
 def read_latent_stats(path: Path, channels: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """dinov3_sp_stats.pt: `dinov3_sp_mean` / `dinov3_sp_std` of shape [1, 1, C] (the first C are used)."""
     stats = read_checkpoint(path)
@@ -59,16 +76,21 @@ def main() -> None:
     parser.add_argument("--autoencoder", type=Path, help="SVG autoencoder Lightning .ckpt")
     parser.add_argument("--dit", type=Path, help="SVG DiT .pt (ema weights are used)")
     parser.add_argument("--stats", type=Path, help="dinov3_sp_stats.pt (latent standardisation)")
-    parser.add_argument("--class-names", type=Path, help="class names, .txt or .json")
+    parser.add_argument("--class-names", type=Path,
+                        help="class names, .txt or .json (default for 1000 classes: torchvision's ImageNet names)")
     parser.add_argument("--dit-size", choices=("XL", "L", "B"), default="XL")
     parser.add_argument("--out", type=Path, required=True, help="model-set folder to write")
     parser.add_argument("--random-weights", action="store_true", help="full-size networks with seeded random weights")
     parser.add_argument("--seed", type=int, default=0, help="seed of --random-weights")
     parser.add_argument("--tolerance", type=float, default=1e-4, help="max abs error allowed vs PyTorch")
     parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
+    parser.add_argument("--variants", type=variants_argument, default=(REFERENCE,),
+                        help="comma-separated precisions to write, e.g. float32,float16,int4 (default float32)")
+    parser.add_argument("--int4-block-size", type=int, choices=(16, 32, 64, 128),
+                        help="MatMulNBits block size (default: 64 with float32 scales, 32 with float16)")
     args = parser.parse_args()
-    if not args.random_weights and not (args.autoencoder and args.dit and args.stats and args.class_names):
-        parser.error("--autoencoder, --dit, --stats and --class-names are required (or --random-weights)")
+    if not args.random_weights and not (args.autoencoder and args.dit and args.stats):
+        parser.error("--autoencoder, --dit and --stats are required (or --random-weights)")
     if not args.no_ort_check and not ort_run_available():
         parser.error("src/cli/ort-run.ts or node_modules is missing; pass --no-ort-check to export unchecked")
 
@@ -95,7 +117,7 @@ def main() -> None:
     if args.class_names:
         class_names = read_class_names(args.class_names)
     else:
-        class_names = tuple(f"class {i}" for i in range(configs["dit"].num_classes))
+        class_names = default_class_names(configs["dit"].num_classes)
     print(f"networks ready in {time.perf_counter() - start:.1f} s")
 
     size = args.dit_size
@@ -116,7 +138,8 @@ def main() -> None:
         sampler=SamplerDefaults(steps=25, sampler="euler", shift=0.15, guidance_scale=4.0, guidance_schedule="constant"),
         created_by="export-scripts/export_svg.py",
     )
-    write_model_set(networks, info, args.out, check_with_ort=not args.no_ort_check, tolerance=args.tolerance)
+    write_model_set(networks, info, args.out, check_with_ort=not args.no_ort_check, tolerance=args.tolerance,
+                    variants=args.variants, int4_block_size=args.int4_block_size)
     print(f"model set written to {args.out} in {time.perf_counter() - start:.1f} s")
 
 

@@ -22,7 +22,9 @@ import onnx
 import torch
 from torch import Tensor, nn
 
-from .float16 import convert_file
+from . import float16 as float16_conversion
+from . import int4 as int4_conversion
+from .precisions import REFERENCE, Precision, precisions
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ORT_RUN = ("npx", "tsx", "src/cli/ort-run.ts")
@@ -30,6 +32,9 @@ OPSET = 17
 PROTOBUF_LIMIT = 2**31 - 1
 GRAPH_HEADROOM = 64 << 20  # room for the graph itself next to the weights in one protobuf
 FLOAT16_RELATIVE_TOLERANCE = 1e-2  # of the output range: float16 keeps about 3 significant digits
+# of the output range: 4-bit weights of a random-weight DiT move the velocity by ~10 % of its range; a
+# packing or layout bug gives errors of the order of the range itself, which this sanity bound catches
+INT4_RELATIVE_TOLERANCE = 0.5
 FORBIDDEN_OPS = frozenset({"If", "Loop", "Scan"})
 _ONNX_DTYPES = {onnx.TensorProto.FLOAT: "float32", onnx.TensorProto.INT64: "int64"}
 
@@ -52,7 +57,21 @@ class ExportReport:
     tolerance: float = 1e-4
     max_abs_error: dict[int, float] = field(default_factory=dict)  # batch size -> max |ORT - PyTorch|
     check_seconds: float = 0.0
-    float16: dict | None = None  # the manifest's `float16` entry of the half-precision variant, if written
+    # precision id -> manifest variant entry {"file", "bytes", "sha256", "externalData"?, "check"?,
+    # "quantization"?} (contract §1); the float32 entry describes the file above
+    variants: dict[str, dict] = field(default_factory=dict)
+    variant_max_abs_error: dict[str, float] = field(default_factory=dict)  # precision -> max |ORT - PyTorch|
+    variant_notes: list[str] = field(default_factory=list)  # conversions skipped, layer decisions
+
+    @property
+    def float16(self) -> dict | None:
+        """The schemaVersion-1 `float16` entry {"file", "bytes", "sha256", "maxRelativeError"?}."""
+        entry = self.variants.get("float16")
+        if entry is None:
+            return None
+        error = entry.get("check", {}).get("maxRelativeError")
+        return {key: entry[key] for key in ("file", "bytes", "sha256")} | (
+            {"maxRelativeError": error} if error is not None else {})
 
     def summary(self) -> str:
         shapes = lambda ios: ", ".join(f"{io['name']} {io['dtype']}{io['shape']}" for io in ios)
@@ -63,10 +82,14 @@ class ExportReport:
             check = "ONNX Runtime check skipped"
         size = self.bytes + (self.external_data["bytes"] if self.external_data else 0)
         external = f" + external data {self.external_data['file']}" if self.external_data else ""
-        if self.float16:
-            error = self.float16.get("maxRelativeError")
-            check += (f"\n  float16 variant {self.float16['file']}: {self.float16['bytes'] / 2**20:.2f} MiB"
+        for precision, entry in self.variants.items():
+            if precision == REFERENCE:
+                continue
+            error = entry.get("check", {}).get("maxRelativeError")
+            check += (f"\n  {precision} variant {entry['file']}: {entry['bytes'] / 2**20:.2f} MiB"
                       + (f", max error {error:.3g} of the output range" if error is not None else ""))
+        for note in self.variant_notes:
+            check += f"\n  {note}"
         return "\n".join(
             [
                 f"{self.path}{external}: {size / 2**20:.2f} MiB, {self.parameters:,} parameters, "
@@ -186,23 +209,55 @@ def compare_with_ort(model: nn.Module, example_inputs: Sequence[Tensor], input_n
     return results
 
 
-def write_float16_variant(model: nn.Module, example_inputs: Sequence[Tensor], input_names: Sequence[str],
-                          output_names: Sequence[str], path: Path, check_with_ort: bool = True,
-                          repo_root: Path = REPO_ROOT) -> dict:
-    """Convert the exported float32 graph at `path` to `<name>.fp16.onnx` (float16.py) and, with
-    `check_with_ort`, compare it in ONNX Runtime against PyTorch's float32 outputs: the largest error
-    relative to the largest output must stay within FLOAT16_RELATIVE_TOLERANCE. -> the manifest's
-    `float16` entry {"file", "bytes", "sha256"} (+ "maxRelativeError" when checked)."""
-    half_path = convert_file(path)
-    entry = {"file": half_path.name, "bytes": half_path.stat().st_size, "sha256": sha256_file(half_path)}
+def _variant_tolerance(precision: Precision) -> float:
+    return INT4_RELATIVE_TOLERANCE if precision.weights == "int4" else FLOAT16_RELATIVE_TOLERANCE
+
+
+def write_variant(precision: Precision, model: nn.Module, example_inputs: Sequence[Tensor],
+                  input_names: Sequence[str], output_names: Sequence[str], path: Path, *,
+                  int4_roles: frozenset[str] = frozenset(), int4_block_size: int | None = None,
+                  check_with_ort: bool = True, repo_root: Path = REPO_ROOT) -> tuple[dict | None, float | None, str]:
+    """Convert the exported float32 graph at `path` to `precision`'s file next to it and, with
+    `check_with_ort`, compare it in ONNX Runtime against PyTorch's float32 outputs at the example batch.
+
+    -> (manifest variant entry or None when the precision does not apply, max abs error, a note).
+    Converters by the table's (weights, activations): float16.py for float16; int4.py for int4 weights
+    (only the layers of `int4_roles`; a network without such layers gets no int4 variant).
+    """
+    out = path.with_name(precision.file_for(path.name))
+    entry: dict = {}
+    if precision.weights == "float16" and precision.activations == "float16":
+        proto = float16_conversion.to_float16(onnx.load(str(path)))
+        note = ""
+    elif precision.weights == "int4" and precision.activations in ("float32", "float16"):
+        proto = onnx.load(str(path))
+        block_size = int4_block_size or int4_conversion.default_block_size(precision.activations)
+        layers = int4_conversion.select_layers(int4_conversion.find_linear_layers(proto), int4_roles)[0]
+        if not layers:
+            return None, None, f"{precision.id}: no layers to quantise in {path.name}, no variant written"
+        if precision.activations == "float16":
+            proto = float16_conversion.to_float16(proto)
+        proto, quantized = int4_conversion.to_int4(
+            proto, block_size, lambda found: int4_conversion.select_layers(found, int4_roles))
+        entry["quantization"] = quantized.manifest_entry()
+        note = f"{precision.id}: {quantized.summary()}"
+    else:
+        raise ExportCheckError(f"no converter for precision {precision.id!r} "
+                               f"(weights {precision.weights}, activations {precision.activations})")
+    onnx.save(proto, str(out))
+    del proto
+    entry = {"file": out.name, "bytes": out.stat().st_size, "sha256": sha256_file(out)} | entry
+    max_abs = None
     if check_with_ort:
-        compared = compare_with_ort(model, example_inputs, input_names, output_names, half_path, (), None, repo_root)
+        compared = compare_with_ort(model, example_inputs, input_names, output_names, out, (), None, repo_root)
         relative = max(error / max(scale, 1e-12) for error, scale in compared.values())
-        if not relative <= FLOAT16_RELATIVE_TOLERANCE:
-            raise ExportCheckError(f"{half_path}: float16 differs from PyTorch float32 by {relative:.3g} of the output "
-                                   f"range > {FLOAT16_RELATIVE_TOLERANCE:g}")
-        entry["maxRelativeError"] = float(f"{relative:.3g}")
-    return entry
+        max_abs = max(error for error, _ in compared.values())
+        tolerance = _variant_tolerance(precision)
+        if not relative <= tolerance:
+            raise ExportCheckError(f"{out}: {precision.id} differs from PyTorch float32 by {relative:.3g} of the "
+                                   f"output range > {tolerance:g}")
+        entry["check"] = {"maxRelativeError": float(f"{relative:.3g}")}
+    return entry, max_abs, note
 
 
 @torch.no_grad()
@@ -219,6 +274,9 @@ def export_network(
     check_batches: Sequence[int] = (1, 3),
     external_data: bool | None = None,
     float16: bool = False,
+    variants: Sequence[str] = (REFERENCE,),
+    int4_roles: frozenset[str] = frozenset(),
+    int4_block_size: int | None = None,
     repo_root: Path = REPO_ROOT,
 ) -> ExportReport:
     """Export `model` (eval, fp32, opset 17), check the graph, and compare ONNX Runtime with PyTorch.
@@ -227,7 +285,8 @@ def export_network(
     exceed protobuf's 2 GB.
     The comparison runs at the example batch and at each size in `check_batches` (which proves the batch
     axis is dynamic); raises ExportCheckError when any output differs by more than `tolerance`.
-    With `float16`, also writes `<name>.fp16.onnx` (write_float16_variant).
+    `variants`: precision ids of precisions.json to write next to the float32 file (write_variant);
+    `float16=True` is short for adding "float16".
     """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -284,7 +343,20 @@ def export_network(
         worst = max(report.max_abs_error.values())
         if not worst <= tolerance:
             raise ExportCheckError(f"ONNX Runtime differs from PyTorch by {worst:.3g} > {tolerance:g}\n{report.summary()}")
-    if float16:
-        report.float16 = write_float16_variant(model, example_inputs, input_names, output_names, out_path,
-                                               check_with_ort, repo_root)
+    report.variants[REFERENCE] = {"file": report.path.name, "bytes": report.bytes, "sha256": report.sha256,
+                                  **({"externalData": weights} if weights else {})}
+    if report.max_abs_error:
+        report.variant_max_abs_error[REFERENCE] = worst
+    table = precisions()
+    wanted = [*variants, *(["float16"] if float16 else [])]
+    for precision in [table[p] for p in table if p in wanted and p != REFERENCE]:
+        entry, max_abs, note = write_variant(precision, model, example_inputs, input_names, output_names, out_path,
+                                             int4_roles=int4_roles, int4_block_size=int4_block_size,
+                                             check_with_ort=check_with_ort, repo_root=repo_root)
+        if note:
+            report.variant_notes.append(note)
+        if entry is not None:
+            report.variants[precision.id] = entry
+            if max_abs is not None:
+                report.variant_max_abs_error[precision.id] = max_abs
     return report

@@ -22,9 +22,29 @@ FLOAT32_ONLY_INPUTS = {("Resize", 2)}  # (op type, input index): typed tensor(fl
 FLOAT32_OPS = ("Sin", "Cos")  # kept float32 with every node upstream of them
 
 
+INFERENCE_STRIP_BYTES = 1 << 20  # initializers this large lend only their type and shape to shape inference
+
+
+def _infer_shapes(model: onnx.ModelProto) -> onnx.ModelProto:
+    """onnx shape inference, also for graphs over protobuf's 2 GB (the DiT-XL in float32): the raw bytes
+    of large initializers are lifted out for the call (inference reads only their type and dims) and
+    put back afterwards, so nothing is copied."""
+    lifted = {}
+    for tensor in model.graph.initializer:
+        if len(tensor.raw_data) >= INFERENCE_STRIP_BYTES:
+            lifted[tensor.name] = tensor.raw_data
+            tensor.ClearField("raw_data")
+    try:
+        return onnx.shape_inference.infer_shapes(model)
+    finally:
+        for tensor in model.graph.initializer:
+            if tensor.name in lifted:
+                tensor.raw_data = lifted[tensor.name]
+
+
 def _tensor_types(model: onnx.ModelProto) -> dict[str, int]:
     """Element type of every named tensor, from shape inference plus initializers and Constant nodes."""
-    inferred = onnx.shape_inference.infer_shapes(model)
+    inferred = _infer_shapes(model)
     g = inferred.graph
     types = {v.name: v.type.tensor_type.elem_type for v in [*g.value_info, *g.input, *g.output]}
     types.update({t.name: t.data_type for t in g.initializer})

@@ -1,4 +1,5 @@
-"""Write a studio model set: the four ONNX graphs plus manifest.json (schema "svg-studio/model-set" v1).
+"""Write a studio model set: the four ONNX graphs (and their precision variants) plus manifest.json
+(schema "svg-studio/model-set", schemaVersion 2: one `variants` map per network; version 1 on request).
 
 Why this file: the TypeScript side validates manifest.json and trusts it for every size it uses (image
 resolution, latent grid and channels, standardisation statistics, class names, sampler defaults, graph
@@ -7,6 +8,9 @@ writes the manifest; export_svg.py, make_random_set.py and the tests all go thro
 """
 import json
 import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +24,15 @@ from svg_models.latent import measure_latent_stats
 from svg_models.random_init import randomize_weights
 from svg_models.residual_vit import ResidualViT
 
-from .export import ExportReport
+from .export import REPO_ROOT, ExportCheckError, ExportReport
 from .networks import MODEL_SET_SCHEMA, NETWORKS, build_network, export_role
+from .precisions import REFERENCE, precisions
 
 ROLES = ("dino", "residual", "decoder", "dit")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # what write_model_set writes by default
+SCHEMA_VERSIONS = (1, 2)  # version 1: top-level file/bytes/sha256 (+ externalData, float16); no other precisions
+VARIANT_CHECK = ("npx", "tsx", "src/cli/variant-check.ts")
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 _SCHEDULE = re.compile(r"constant|late|linear|early-\d+(\.\d+)?|cfg_star-\d+-\d+(\.\d+)?")
@@ -140,7 +147,7 @@ def _f32(values) -> list[float]:
     return [float(f"{float(v):.9g}") for v in values]
 
 
-def _network_entry(report: ExportReport, config: dict) -> dict:
+def _network_entry_v1(report: ExportReport, config: dict) -> dict:
     return {
         "file": report.path.name,
         "bytes": report.bytes,
@@ -158,24 +165,84 @@ def _network_entry(report: ExportReport, config: dict) -> dict:
     }
 
 
-def write_model_set(networks: SvgNetworks, info: ModelSetInfo, out_dir: str | Path, *, log=print,
-                    **export_options) -> dict:
-    """Export the four graphs into `out_dir` and write manifest.json; returns the manifest.
+def _network_entry_v2(role: str, report: ExportReport, config: dict) -> dict:
+    """Contract §1: graph IO (the float32 contract of every variant), config, and one entry per precision
+    {"file", "bytes", "sha256", "externalData"?, "check"?, "quantization"?} in precisions.json's order."""
+    variants = {}
+    for precision in precisions():
+        entry = report.variants.get(precision)
+        if entry is None:
+            continue
+        entry = json.loads(json.dumps(entry))  # a copy the manifest owns
+        if role == "dit" and precision != REFERENCE and precision in report.variant_max_abs_error:
+            entry.setdefault("check", {})["velocityMaxAbs"] = float(f"{report.variant_max_abs_error[precision]:.3g}")
+        variants[precision] = entry
+    return {
+        "parameters": report.parameters,
+        "inputs": report.inputs,
+        "outputs": report.outputs,
+        "config": config,
+        "variants": variants,
+    }
 
-    `export_options` go to export_network (check_with_ort, tolerance, check_batches, float16).
+
+def run_variant_check(out_dir: Path, dit_files: Sequence[str], repo_root: Path = REPO_ROOT,
+                      log=print) -> dict[str, dict]:
+    """The pipeline check of DiT variants (src/cli/variant-check.ts): the manifest's default sampler with
+    guidance, same seed, each file against the float32 DiT, decoded by the float32 decoder.
+    -> {file: {"latentMaxAbs", "decodedPsnrDb"}}."""
+    with tempfile.TemporaryDirectory(prefix="svg-variant-check-") as tmp:
+        result_path = Path(tmp) / "result.json"
+        command = [*VARIANT_CHECK, "--set", str(out_dir.resolve()), "--out", str(result_path)]
+        for file in dit_files:
+            command += ["--dit", file]
+        result = subprocess.run(command, cwd=repo_root, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise ExportCheckError(f"variant-check failed ({result.returncode}): "
+                                   f"{result.stderr.strip() or result.stdout.strip()}")
+        report = json.loads(result_path.read_text(encoding="utf-8"))
+    for file, figures in report["candidates"].items():
+        log(f"  pipeline check {file}: final latent max abs error {figures['latentMaxAbs']:.3g}, decoded image "
+            f"PSNR {figures['decodedPsnrDb']:.2f} dB against float32 ({report['steps']} steps, guidance "
+            f"{report['guidanceScale']})")
+    return {file: {"latentMaxAbs": float(f"{figures['latentMaxAbs']:.3g}"),
+                   "decodedPsnrDb": round(figures["decodedPsnrDb"], 2)}
+            for file, figures in report["candidates"].items()}
+
+
+def write_model_set(networks: SvgNetworks, info: ModelSetInfo, out_dir: str | Path, *, log=print,
+                    schema_version: int = SCHEMA_VERSION, variants: Sequence[str] = (REFERENCE,),
+                    pipeline_check: bool | None = None, **export_options) -> dict:
+    """Export the four graphs (each in the precisions `variants` that apply to it) into `out_dir` and write
+    manifest.json; returns the manifest.
+
+    `export_options` go to export_network (check_with_ort, tolerance, check_batches, float16, int4_block_size).
+    `pipeline_check` (default: with check_with_ort) runs run_variant_check on the DiT's int4 variants and
+    writes their figures into the variants' `check`. Version 1 carries only float32 and float16.
     """
+    if schema_version not in SCHEMA_VERSIONS:
+        raise ValueError(f"schema version {schema_version} is not one of {SCHEMA_VERSIONS}")
+    table = precisions()
+    unknown = [p for p in variants if p not in table]
+    if unknown:
+        raise ValueError(f"unknown precision(s) {unknown} (known: {', '.join(table)})")
+    if schema_version == 1 and set(variants) - {REFERENCE, "float16"}:
+        raise ValueError(f"manifest version 1 carries float32 and float16 only, not {sorted(set(variants))}")
     grid, channels = networks.check_fit(info)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = {}
     for role in ROLES:
         spec, model = NETWORKS[role], getattr(networks, role)
-        report = export_role(role, model, out_dir / spec.file, image_size=info.resolution, **export_options)
+        report = export_role(role, model, out_dir / spec.file, image_size=info.resolution, variants=variants,
+                             **export_options)
         log(report.summary())
-        entries[spec.manifest_key] = _network_entry(report, model.config.to_dict())
+        config = model.config.to_dict()
+        entries[spec.manifest_key] = (_network_entry_v1(report, config) if schema_version == 1
+                                      else _network_entry_v2(role, report, config))
     manifest = {
         "schema": MODEL_SET_SCHEMA,
-        "schemaVersion": SCHEMA_VERSION,
+        "schemaVersion": schema_version,
         "id": info.id,
         "name": info.name,
         "description": info.description,
@@ -205,5 +272,18 @@ def write_model_set(networks: SvgNetworks, info: ModelSetInfo, out_dir: str | Pa
         "networks": entries,
         "createdBy": info.created_by,
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_manifest(out_dir, manifest)
+    if pipeline_check is None:
+        pipeline_check = export_options.get("check_with_ort", True)
+    dit_variants = entries[NETWORKS["dit"].manifest_key].get("variants", {})
+    checked = {p: e for p, e in dit_variants.items() if table[p].weights == "int4"}
+    if pipeline_check and checked:
+        figures = run_variant_check(out_dir, [e["file"] for e in checked.values()], log=log)
+        for entry in checked.values():
+            entry.setdefault("check", {}).update(figures[entry["file"]])
+        write_manifest(out_dir, manifest)
     return manifest
+
+
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

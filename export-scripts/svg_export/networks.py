@@ -17,6 +17,7 @@ from svg_models.dit import DiT, DiTConfig
 from svg_models.residual_vit import ResidualViT, ResidualViTConfig
 
 from .export import ExportReport, export_network
+from .int4 import DEFAULT_ROLES as DIT_INT4_ROLES
 
 MODEL_SET_SCHEMA = "svg-studio/model-set"
 
@@ -29,6 +30,9 @@ class NetworkSpec:
     model_cls: type
     input_names: tuple[str, ...]
     output_names: tuple[str, ...]
+    # linear-layer roles (int4.LAYER_ROLES) an int4 variant quantises; none: the network gets no int4
+    # variant (the encoders define the latent and the decoder is convolutional: only the DiT is large)
+    int4_roles: frozenset[str] = frozenset()
 
 
 NETWORKS = {
@@ -37,7 +41,7 @@ NETWORKS = {
         "residualEncoder", "residual_encoder.onnx", ResidualViTConfig, ResidualViT, ("pixels",), ("residual",)
     ),
     "decoder": NetworkSpec("decoder", "decoder.onnx", DecoderConfig, Decoder, ("latent",), ("image",)),
-    "dit": NetworkSpec("dit", "dit.onnx", DiTConfig, DiT, ("x", "t", "y"), ("velocity",)),
+    "dit": NetworkSpec("dit", "dit.onnx", DiTConfig, DiT, ("x", "t", "y"), ("velocity",), DIT_INT4_ROLES),
 }
 
 
@@ -105,5 +109,6 @@ def export_role(role: str, model: nn.Module, out_path: str | Path, *, image_size
         spec.output_names,
         {name: {0: "batch"} for name in names},
         out_path,
+        int4_roles=spec.int4_roles,
         **check_options,
     )

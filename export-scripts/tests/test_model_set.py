@@ -1,4 +1,5 @@
-"""Model-set folders: manifest.json schema, integrity, consistency checks, and the committed random-tiny set."""
+"""Model-set folders: manifest.json schema (version 2 with precision variants, version 1 on request),
+integrity, consistency checks, and the committed random-tiny set."""
 import dataclasses
 import hashlib
 import json
@@ -9,8 +10,10 @@ import make_random_set
 from conftest import REPO_ROOT
 from svg_export.model_set import ModelSetInfo, SamplerDefaults, SvgNetworks, write_model_set
 from svg_export.networks import NETWORKS, config_from_json
+from svg_export.precisions import precisions
 
 COMMITTED = REPO_ROOT / "public" / "models" / "random-tiny"
+NETWORKS_BY_KEY = {spec.manifest_key: spec for spec in NETWORKS.values()}
 TOP_LEVEL = ["schema", "schemaVersion", "id", "name", "description", "randomWeights", "license", "attribution",
              "image", "latent", "classes", "sampler", "networks", "createdBy"]
 
@@ -30,13 +33,19 @@ def tiny_info(networks: SvgNetworks, **changes) -> ModelSetInfo:
 def tiny_set(tmp_path_factory, ort_options):
     networks = SvgNetworks.build(make_random_set.CONFIGS, seed=3)
     out = tmp_path_factory.mktemp("set")
-    manifest = write_model_set(networks, tiny_info(networks), out, log=lambda _: None, **ort_options)
+    manifest = write_model_set(networks, tiny_info(networks), out, log=lambda _: None,
+                               variants=("float32", "int4"), **ort_options)
     return networks, out, manifest
+
+
+def _file_matches(folder, entry: dict) -> None:
+    data = (folder / entry["file"]).read_bytes()
+    assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 def check_manifest(manifest: dict, folder) -> None:
     assert list(manifest) == TOP_LEVEL
-    assert (manifest["schema"], manifest["schemaVersion"]) == ("svg-studio/model-set", 1)
+    assert manifest["schema"] == "svg-studio/model-set" and manifest["schemaVersion"] in (1, 2)
     image, latent, classes = manifest["image"], manifest["latent"], manifest["classes"]
     grid = image["resolution"] // image["patchSize"]
     assert latent["grid"] == [grid, grid]
@@ -59,19 +68,49 @@ def check_manifest(manifest: dict, folder) -> None:
         entry = manifest["networks"][key]
         assert [(v["name"], v["dtype"], v["shape"]) for v in entry["inputs"]] == inputs
         assert [(v["name"], v["dtype"], v["shape"]) for v in entry["outputs"]] == outputs
-        data = (folder / entry["file"]).read_bytes()
-        assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["parameters"] > 0
+        if manifest["schemaVersion"] == 1:
+            _file_matches(folder, entry)
+            continue
+        assert list(entry) == ["parameters", "inputs", "outputs", "config", "variants"]
+        variants = entry["variants"]
+        assert "float32" in variants and set(variants) <= set(precisions())
+        assert list(variants) == [p for p in precisions() if p in variants]  # the table's order
+        for precision, variant in variants.items():
+            _file_matches(folder, variant)
+            assert variant["file"] == precisions()[precision].file_for(NETWORKS_BY_KEY[key].file)
 
 
-def test_written_manifest(tiny_set):
+def test_written_manifest(tiny_set, ort_options):
     networks, folder, manifest = tiny_set
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8")) == manifest
     check_manifest(manifest, folder)
+    assert manifest["schemaVersion"] == 2
     for role, spec in NETWORKS.items():
-        assert manifest["networks"][spec.manifest_key]["file"] == spec.file
+        assert manifest["networks"][spec.manifest_key]["variants"]["float32"]["file"] == spec.file
         assert config_from_json(role, manifest) == getattr(networks, role).config
     assert manifest["classes"]["names"] == list(make_random_set.CLASS_NAMES)
+    # int4 is written for the DiT only, with its quantisation and (checked in ORT) its figures
+    assert [key for key, e in manifest["networks"].items() if "int4" in e["variants"]] == ["dit"]
+    int4 = manifest["networks"]["dit"]["variants"]["int4"]
+    assert int4["quantization"]["op"] == "com.microsoft.MatMulNBits" and int4["quantization"]["bits"] == 4
+    if ort_options["check_with_ort"]:
+        assert set(int4["check"]) == {"maxRelativeError", "velocityMaxAbs", "latentMaxAbs", "decodedPsnrDb"}
+        assert int4["check"]["latentMaxAbs"] > 0 and 10 < int4["check"]["decodedPsnrDb"] < 100
+
+
+def test_version_1_on_request(tiny_set, tmp_path):
+    networks = tiny_set[0]
+    manifest = write_model_set(networks, tiny_info(networks), tmp_path, log=lambda _: None, schema_version=1,
+                               float16=True, check_with_ort=False)
+    check_manifest(manifest, tmp_path)
+    dit = manifest["networks"]["dit"]
+    assert manifest["schemaVersion"] == 1 and dit["file"] == "dit.onnx" and dit["float16"]["file"] == "dit.fp16.onnx"
+    _file_matches(tmp_path, dit["float16"])
+    with pytest.raises(ValueError, match="version 1 carries float32 and float16 only"):
+        write_model_set(networks, tiny_info(networks), tmp_path, schema_version=1, variants=("float32", "int4"))
+    with pytest.raises(ValueError, match="unknown precision"):
+        write_model_set(networks, tiny_info(networks), tmp_path, variants=("float32", "int8"))
 
 
 def test_committed_random_tiny_is_consistent_and_current():
