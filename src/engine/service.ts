@@ -1,9 +1,10 @@
 // StudioEngine implementation shared by the worker (browser) and the CLI (Node): holds the loaded model
 // set and runs the pipelines on it. The runtime comes from an injected loader, so this file never
 // touches ONNX Runtime.
-import type { ModelSetManifest } from './manifest';
+import { TASK_NETWORKS, type ModelSetManifest, type StudioTask } from './manifest';
 import { decodeLatents, encodeImages, generateImages, reconstructImage } from './pipeline';
-import type { ModelSetRuntime } from './runtime-contract';
+import { warmUpRuntime, type WarmUpProgress, type WarmUpRequest, type WarmUpResult } from './warm-up';
+import type { ModelSetRuntime, ResidencyReport } from './runtime-contract';
 import type {
   CallOptions,
   DecodeLatentsRequest,
@@ -21,7 +22,7 @@ import type {
   StepProgressEvent,
   StudioEngine,
 } from './studio-engine';
-import { RuntimeFailureError } from './errors';
+import { RuntimeFailureError, SamplingCancelledError } from './errors';
 
 export interface LoadedRuntime {
   readonly manifest: ModelSetManifest;
@@ -34,11 +35,15 @@ export interface LoadedRuntime {
 export type RuntimeLoader = (
   request: LoadModelSetRequest,
   onProgress?: (event: LoadProgressEvent) => void,
+  /** Cancel in the model manager: the loader stops its downloads and keeps nothing of them */
+  signal?: AbortSignal,
 ) => Promise<LoadedRuntime>;
 
 export class EngineService implements StudioEngine {
   private loaded: LoadedRuntime | null = null;
   private loading: Promise<unknown> = Promise.resolve();
+  /** The warm-up in progress: stopped (and waited for: at most one forward) before any other call. */
+  private warming: { readonly stop: AbortController; readonly done: Promise<unknown> } | null = null;
 
   constructor(private readonly loadRuntime: RuntimeLoader) {}
 
@@ -48,7 +53,10 @@ export class EngineService implements StudioEngine {
     options?: CallOptions<LoadProgressEvent>,
   ): Promise<LoadedModelSet> {
     const load = this.loading.then(async () => {
-      const next = await this.loadRuntime(request, options?.onProgress);
+      await this.stopWarmUp();
+      if (options?.signal?.aborted)
+        throw new SamplingCancelledError('the load was cancelled before it started');
+      const next = await this.loadRuntime(request, options?.onProgress, options?.signal);
       await this.dispose();
       this.loaded = next;
       return {
@@ -66,12 +74,12 @@ export class EngineService implements StudioEngine {
     request: GenerateRequest,
     options?: CallOptions<StepProgressEvent>,
   ): Promise<GenerateResult> {
-    const { runtime, manifest } = this.current();
+    const { runtime, manifest } = await this.ready('generate', options?.signal);
     return generateImages(runtime, manifest, request, options);
   }
 
   async reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult> {
-    const { runtime, manifest } = this.current();
+    const { runtime, manifest } = await this.ready('reconstruct', options?.signal);
     return reconstructImage(runtime, manifest, request, options);
   }
 
@@ -79,7 +87,7 @@ export class EngineService implements StudioEngine {
     request: EncodeImagesRequest,
     options?: CallOptions<never>,
   ): Promise<EncodeImagesResult> {
-    const { runtime, manifest } = this.current();
+    const { runtime, manifest } = await this.ready('encodeImages', options?.signal);
     return encodeImages(runtime, manifest, request, options);
   }
 
@@ -87,8 +95,57 @@ export class EngineService implements StudioEngine {
     request: DecodeLatentsRequest,
     options?: CallOptions<never>,
   ): Promise<DecodeLatentsResult> {
-    const { runtime, manifest } = this.current();
+    const { runtime, manifest } = await this.ready('decodeLatents', options?.signal);
     return decodeLatents(runtime, manifest, request, options);
+  }
+
+  /**
+   * Runs the warm-up (see warm-up.ts) on the loaded set; resolves with what ran, also when stopped. It
+   * takes the runtime only when it is idle, and every other call stops it first (waiting at most for the
+   * forward in flight), so it never delays a user's run by more than one forward.
+   */
+  warmUp(request: WarmUpRequest, options?: CallOptions<WarmUpProgress>): Promise<WarmUpResult> {
+    const previous = this.warming;
+    const stop = new AbortController();
+    if (options?.signal?.aborted) stop.abort();
+    options?.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+    const done = (async () => {
+      previous?.stop.abort();
+      await previous?.done.catch(() => undefined);
+      const { runtime, manifest } = this.current();
+      return warmUpRuntime(runtime, manifest, request, {
+        signal: stop.signal,
+        ...(options?.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    })();
+    const warming = { stop, done };
+    this.warming = warming; // set now, so a call made right after this one stops it
+    return done.finally(() => {
+      if (this.warming === warming) this.warming = null;
+    });
+  }
+
+  /** Which sessions of the loaded set are open (the model bar shows them); null before a load. */
+  async networkResidency(): Promise<ResidencyReport | null> {
+    return this.loaded?.runtime.residency?.() ?? null;
+  }
+
+  /**
+   * The loaded set with the sessions of `task` open (its row of TASK_NETWORKS), after stopping the
+   * warm-up: a task declares its networks here, and the session set makes room for them.
+   */
+  private async ready(task: StudioTask, signal?: AbortSignal): Promise<LoadedRuntime> {
+    await this.stopWarmUp();
+    const loaded = this.current();
+    await loaded.runtime.prepare?.(TASK_NETWORKS[task], signal);
+    return loaded;
+  }
+
+  private async stopWarmUp(): Promise<void> {
+    const warming = this.warming;
+    if (!warming) return;
+    warming.stop.abort();
+    await warming.done.catch(() => undefined);
   }
 
   async dispose(): Promise<void> {

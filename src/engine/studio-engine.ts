@@ -8,6 +8,9 @@ import type { RgbaImage } from './image';
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type SolverName = 'euler' | 'heun';
 
+import type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
+
+export type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
 /** A file of a model set picked or dropped by the user; `path` is relative to the set's folder. */
 export interface LocalModelFile {
   readonly path: string;
@@ -199,3 +202,7 @@ export interface StudioEngine {
   encodeImages(request: EncodeImagesRequest, options?: CallOptions<never>): Promise<EncodeImagesResult>;
   decodeLatents(request: DecodeLatentsRequest, options?: CallOptions<never>): Promise<DecodeLatentsResult>;
 }
+  /** Which networks of the loaded set have open sessions (null before a load). */
+  networkResidency?(request?: ResidencyRequest): Promise<ResidencyReport | null>;
+  /** Throwaway forwards after a load (engine/warm-up.ts); every other call stops it first. */
+  warmUp(request: WarmUpRequest, options?: CallOptions<WarmUpProgress>): Promise<WarmUpResult>;

@@ -1,10 +1,18 @@
 // Generation slice: the workspace settings (defaults from the manifest, overridable by a link), the
-// seed mode, live previews, the running job (progress, preview, cancel) and its result.
+// seed mode, live previews, the running job (progress, preview, cancel) and its result, and the warm-up
+// that runs in the worker while the studio is idle after a load (stopped the moment a run starts).
 import type { StateCreator } from 'zustand';
 import { SamplingCancelledError } from '../engine/errors';
 import type { ModelSetManifest } from '../engine/manifest';
+import type { RgbaImage } from '../engine/image';
+import { SOLVERS } from '../engine/schedulers/sampler';
 import type { GenerateResult, StepProgressEvent } from '../engine/studio-engine';
-import { choosePreviewInterval, type PreviewCostMeasurement } from '../engine/workspace/preview-interval';
+import {
+  choosePreviewInterval,
+  costFromWarmUp,
+  type PreviewCostMeasurement,
+  type WarmUpCost,
+} from '../engine/workspace/preview-interval';
 import { seedAfterRun, seedForRun, type SeedMode } from '../engine/workspace/seed-policy';
 import type { LinkedSettings } from '../engine/workspace/settings-url';
 import { studioEngine } from './engine-instance';
@@ -23,6 +31,10 @@ export interface GenerationSlice {
   previewsEnabled: boolean;
   /** Step and decode times of the last run on this device: sets the preview interval. */
   measuredCost: PreviewCostMeasurement | null;
+  /** What the warm-up after the last load measured (forward and decode times): the first run's costs. */
+  warmUpCost: WarmUpCost | null;
+  /** The latest clean-image preview of the running generation; stays until the next one replaces it. */
+  preview: { readonly step: number; readonly images: readonly RgbaImage[] } | null;
   /** Settings from the page's link, applied over the manifest's defaults once a set is loaded. */
   pendingLinkSettings: Partial<GenerationSettings> | null;
   /** What is running now; one run at a time (a generation or a comparison grid). */
@@ -39,6 +51,16 @@ export interface GenerationSlice {
   resetToDefaults: () => void;
   generate: () => Promise<void>;
   cancel: () => void;
+  /** Starts the worker's warm-up for the loaded set (called when a load completes). */
+  startWarmUp: () => void;
+}
+
+/** The warm-up in flight (one per worker); a run or a new load stops it. */
+let warmUpControl: AbortController | null = null;
+
+function stopWarmUp(): void {
+  warmUpControl?.abort();
+  warmUpControl = null;
 }
 
 /** The sampler settings a manifest recommends; class and seed are the user's subject, not defaults. */
@@ -61,6 +83,8 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
   seedMode: 'fixed',
   previewsEnabled: true,
   measuredCost: null,
+  warmUpCost: null,
+  preview: null,
   pendingLinkSettings: null,
   activeRun: null,
   progress: null,
@@ -111,13 +135,25 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
     if (get().activeRun !== null || get().loadStatus !== 'ready') return;
     const seed = seedForRun(get().seedMode, get().settings.seed);
     const settings = { ...get().settings, seed };
-    const previewEvery = choosePreviewInterval(settings.steps, get().previewsEnabled, get().measuredCost);
+    stopWarmUp(); // the worker also stops it before any call; this spares it the message
+    const { measuredCost, warmUpCost } = get();
+    const cost =
+      measuredCost ??
+      (warmUpCost ? costFromWarmUp(warmUpCost, SOLVERS[settings.sampler].evaluationsPerStep) : null);
+    const previewEvery = choosePreviewInterval(settings.steps, get().previewsEnabled, cost);
     const signal = beginRun();
-    set({ activeRun: 'generate', progress: null, generationError: null, settings });
+    set({ activeRun: 'generate', progress: null, preview: null, generationError: null, settings });
     try {
       const result = await studioEngine().generate(
         { ...settings, previewEvery },
-        { signal, onProgress: (progress) => set({ progress }) },
+        {
+          signal,
+          onProgress: (progress) =>
+            set({
+              progress,
+              ...(progress.previews ? { preview: { step: progress.step, images: progress.previews } } : {}),
+            }),
+        },
       );
       set({
         result: { ...result, settings },
@@ -136,11 +172,32 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
       });
     } finally {
       endRun();
-      set({ activeRun: null });
+      set({ activeRun: null, preview: null });
     }
   },
 
   cancel() {
     cancelRun();
+  },
+
+  startWarmUp() {
+    stopWarmUp();
+    const control = new AbortController();
+    warmUpControl = control;
+    set({ warmUpCost: null, measuredCost: null }); // a new set or provider: the old figures are stale
+    studioEngine()
+      .warmUp(
+        { batch: get().settings.batch },
+        {
+          signal: control.signal,
+          onProgress: ({ forwardMs, decodeMs }) => set({ warmUpCost: { forwardMs, decodeMs } }),
+        },
+      )
+      .catch(() => {
+        // A failed warm-up costs only speed; the next run reports any real runtime failure itself.
+      })
+      .finally(() => {
+        if (warmUpControl === control) warmUpControl = null;
+      });
   },
 });

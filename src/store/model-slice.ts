@@ -192,6 +192,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       if (requestedLoad !== key) return;
       const message = error instanceof Error ? error.message : String(error);
       if (keepsPrevious && previous) {
+      get().startWarmUp(); // idle-time forwards in the worker: the first run then runs at full speed
         requestedLoad = `${previous.id}|${get().provider}`;
         // Refused before its plan (unreachable, not a manifest, too large): the report stays the running
         // set's; a load that got further keeps its own report, which shows where it stopped.

@@ -46,6 +46,14 @@ export class WorkerEngineClient implements StudioEngine {
     return this.call('decodeLatents', request, options);
   }
 
+  warmUp(request: EngineMethods['warmUp'][0], options?: CallOptions<EngineMethods['warmUp'][1]>) {
+    return this.call('warmUp', request, options);
+  }
+
+  networkResidency(request: EngineMethods['networkResidency'][0] = {}) {
+    return this.call('networkResidency', request);
+  }
+
   private call<M extends EngineMethod>(
     method: M,
     request: EngineMethods[M][0],

@@ -13,7 +13,12 @@ import type {
   LoadProgressEvent,
   ReconstructRequest,
   ReconstructResult,
+  ResidencyReport,
+  ResidencyRequest,
   StepProgressEvent,
+  WarmUpProgress,
+  WarmUpRequest,
+  WarmUpResult,
 } from '../engine/studio-engine';
 
 /** Method name → [request, progress event, result]. */
@@ -23,6 +28,8 @@ export interface EngineMethods {
   reconstruct: [ReconstructRequest, never, ReconstructResult];
   encodeImages: [EncodeImagesRequest, never, EncodeImagesResult];
   decodeLatents: [DecodeLatentsRequest, never, DecodeLatentsResult];
+  networkResidency: [ResidencyRequest, never, ResidencyReport | null];
+  warmUp: [WarmUpRequest, WarmUpProgress, WarmUpResult];
 }
 export type EngineMethod = keyof EngineMethods;
 

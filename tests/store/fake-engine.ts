@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { SamplingCancelledError } from '../../src/engine/errors';
 import { parseManifest, type ModelSetManifest } from '../../src/engine/manifest';
-import type { GenerateRequest, GenerateResult, StudioEngine } from '../../src/engine/studio-engine';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  StudioEngine,
+  WarmUpRequest,
+  WarmUpResult,
+} from '../../src/engine/studio-engine';
 
 export const TINY_MANIFEST: ModelSetManifest = parseManifest(
   JSON.parse(readFileSync('public/models/random-tiny/manifest.json', 'utf8')),
@@ -32,6 +38,25 @@ export class FakeEngine implements StudioEngine {
     throw new Error('not used');
   }
 
+  readonly warmUps: WarmUpRequest[] = [];
+  /** What the fake warm-up reports: one forward and one decode, in ms. */
+  warmUpCost = { forwardMs: 20, decodeMs: 90 };
+
+  async warmUp(
+    request: WarmUpRequest,
+    options: Parameters<StudioEngine['warmUp']>[1] = {},
+  ): Promise<WarmUpResult> {
+    this.warmUps.push(request);
+    options.onProgress?.({ kind: 'warm-up', done: 2, forwards: 2, ...this.warmUpCost });
+    return {
+      done: 2,
+      forwards: 2,
+      forwardTimesMs: [20, 20],
+      decodeMs: this.warmUpCost.decodeMs,
+      stopped: false,
+    };
+  }
+
   async generate(
     request: GenerateRequest,
     options: Parameters<StudioEngine['generate']>[1] = {},
@@ -40,12 +65,15 @@ export class FakeEngine implements StudioEngine {
     for (let step = 1; step <= request.steps; step++) {
       if (step === this.cancelAtStep) this.onCancelStep?.();
       if (options.signal?.aborted) throw new SamplingCancelledError('sampling was cancelled');
+      const previewed = request.previewEvery > 0 && step % request.previewEvery === 0 && step < request.steps;
+      const preview = { width: 1, height: 1, data: new Uint8ClampedArray(4).fill(step) };
       options.onProgress?.({
         kind: 'step',
         step,
         steps: request.steps,
         t: step / request.steps,
         elapsedMs: step,
+        ...(previewed ? { previews: [preview] } : {}),
       });
     }
     const image = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(request.steps) };

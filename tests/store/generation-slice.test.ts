@@ -73,14 +73,51 @@ describe('generation slice', () => {
   it('asks for previews from the measured cost of the previous run, and none when turned off', async () => {
     useStudio.getState().updateSettings({ steps: 20 });
     await useStudio.getState().generate();
-    // No measurement yet: about four previews.
-    expect(engine.requests[0]?.previewEvery).toBe(5);
+    // Nothing measured yet (no warm-up ran): no previews rather than a fixed guess.
+    expect(engine.requests[0]?.previewEvery).toBe(0);
     await useStudio.getState().generate();
     // Measured: 10 ms a step, 30 ms a decode → every ceil(30 / (0.25 * 10)) = 12 steps.
     expect(engine.requests[1]?.previewEvery).toBe(12);
     useStudio.getState().setPreviewsEnabled(false);
     await useStudio.getState().generate();
     expect(engine.requests[2]?.previewEvery).toBe(0);
+  });
+
+  it('runs the first generation at the interval the cost model takes from the warm-up', async () => {
+    useStudio.getState().updateSettings({ steps: 16, sampler: 'heun' });
+    engine.warmUpCost = { forwardMs: 20, decodeMs: 90 };
+    useStudio.getState().startWarmUp();
+    await vi.waitFor(() => expect(useStudio.getState().warmUpCost).not.toBeNull());
+    expect(engine.warmUps).toEqual([{ batch: 1 }]);
+    await useStudio.getState().generate();
+    // Heun: 2 forwards a step = 40 ms; a 90 ms decode → every ceil(90 / (0.25 * 40)) = 9 steps.
+    expect(engine.requests[0]?.previewEvery).toBe(9);
+  });
+
+  it('keeps each preview on screen until the next one replaces it, and clears it when the run ends', async () => {
+    useStudio.setState({ measuredCost: { stepMs: 10, decodeMs: 10 } }); // → a preview every 4 steps
+    useStudio.getState().updateSettings({ steps: 10 });
+    const seen: Array<[step: number, previewStep: number | null]> = [];
+    const unsubscribe = useStudio.subscribe((state, before) => {
+      if (state.progress && state.progress !== before.progress)
+        seen.push([state.progress.step, state.preview?.step ?? null]);
+    });
+    await useStudio.getState().generate();
+    unsubscribe();
+    expect(engine.requests[0]?.previewEvery).toBe(4);
+    expect(seen).toEqual([
+      [1, null],
+      [2, null],
+      [3, null],
+      [4, 4],
+      [5, 4],
+      [6, 4],
+      [7, 4],
+      [8, 8],
+      [9, 8],
+      [10, 8],
+    ]);
+    expect(useStudio.getState().preview).toBeNull();
   });
 
   it('cancels mid-run, keeping the settings and the previous result, and can run again', async () => {

@@ -31,6 +31,7 @@ const fakeEngine = (overrides: Partial<StudioEngine>): StudioEngine => ({
   reconstruct: () => Promise.reject(new Error('not used')),
   encodeImages: () => Promise.reject(new Error('not used')),
   decodeLatents: () => Promise.reject(new Error('not used')),
+  warmUp: () => Promise.reject(new Error('not used')),
   ...overrides,
 });
 

@@ -13,6 +13,7 @@ import { RunProgress } from './RunProgress';
 export function ResultView() {
   const running = useStudio((s) => s.activeRun === 'generate');
   const progress = useStudio((s) => s.progress);
+  const preview = useStudio((s) => s.preview);
   const result = useStudio((s) => s.result);
   const error = useStudio((s) => s.generationError);
   const manifest = useStudio((s) => s.manifest);
@@ -43,7 +44,7 @@ export function ResultView() {
 
   return (
     <section className="panel result-view" aria-label="Results">
-      {running && <RunProgress progress={progress} />}
+      {running && <RunProgress progress={progress} preview={preview} />}
       {error && (
         <p className="error" role="alert">
           {error}

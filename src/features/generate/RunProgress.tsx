@@ -1,6 +1,8 @@
 // Live progress of a run: per-step bar, elapsed time and ETA, and the clean-image previews the worker
-// decodes every k steps (k from the preview policy; off when "Live previews" is unchecked).
+// decodes every k steps (k from the preview policy; off when "Live previews" is unchecked). A preview
+// stays on screen until the next one replaces it (the store keeps it; steps without one do not clear it).
 import { RgbaCanvas } from '../../components/RgbaCanvas';
+import type { RgbaImage } from '../../engine/image';
 import type { StepProgressEvent } from '../../engine/studio-engine';
 import { estimateRemainingMs, formatDuration } from '../../engine/workspace/progress-eta';
 
@@ -8,9 +10,12 @@ interface RunProgressProps {
   readonly progress: StepProgressEvent | null;
   /** Shown before the step line, e.g. "Cell 2 / 5". */
   readonly prefix?: string;
+  /** The latest preview of the run (kept between preview steps); default: the current event's own. */
+  readonly preview?: { readonly step: number; readonly images: readonly RgbaImage[] } | null;
 }
 
-export function RunProgress({ progress, prefix }: RunProgressProps) {
+export function RunProgress({ progress, prefix, preview: kept }: RunProgressProps) {
+  const preview = kept ?? (progress?.previews ? { step: progress.step, images: progress.previews } : null);
   const remaining = progress ? estimateRemainingMs(progress) : null;
   const line = progress
     ? `Step ${progress.step} / ${progress.steps} · ${formatDuration(progress.elapsedMs)} elapsed` +
@@ -26,11 +31,12 @@ export function RunProgress({ progress, prefix }: RunProgressProps) {
       <span role="status" aria-label="Run status">
         {prefix ? `${prefix} · ${line}` : line}
       </span>
-      {progress?.previews && (
-        <div className="previews">
-          {progress.previews.map((image, i) => (
+      {preview && (
+        <div className="previews" data-preview-step={preview.step}>
+          {preview.images.map((image, i) => (
             <RgbaCanvas key={i} image={image} label={`Preview ${i + 1}`} size={128} />
           ))}
+          <span className="preview-caption">Clean-image estimate at step {preview.step}</span>
         </div>
       )}
     </div>

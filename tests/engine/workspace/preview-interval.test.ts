@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { choosePreviewInterval, PREVIEW_BUDGET } from '../../../src/engine/workspace/preview-interval';
+import {
+  choosePreviewInterval,
+  costFromWarmUp,
+  PREVIEW_BUDGET,
+} from '../../../src/engine/workspace/preview-interval';
 
 describe('choosePreviewInterval', () => {
   it('is 0 when previews are off or the run has one step', () => {
@@ -7,9 +11,15 @@ describe('choosePreviewInterval', () => {
     expect(choosePreviewInterval(1, true, null)).toBe(0);
   });
 
-  it('aims for about four previews before anything is measured', () => {
-    expect(choosePreviewInterval(25, true, null)).toBe(7);
-    expect(choosePreviewInterval(8, true, null)).toBe(2);
+  it('shows no previews before anything is measured (no fixed default)', () => {
+    expect(choosePreviewInterval(25, true, null)).toBe(0);
+    expect(choosePreviewInterval(8, true, { stepMs: NaN, decodeMs: 3 })).toBe(0);
+  });
+
+  it('charges a step one warm-up forward per evaluation', () => {
+    expect(costFromWarmUp({ forwardMs: 30, decodeMs: 90 }, 2)).toEqual({ stepMs: 60, decodeMs: 90 });
+    // Euler, a decode of 3 forwards: one preview every 12 steps keeps decoding at 25 %
+    expect(choosePreviewInterval(16, true, costFromWarmUp({ forwardMs: 30, decodeMs: 90 }, 1))).toBe(12);
   });
 
   it('keeps preview decoding within the budget of the measured step time', () => {
