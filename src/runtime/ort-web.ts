@@ -1,14 +1,63 @@
 // The only module that imports onnxruntime-web. Chooses the execution provider from a table
 // (WebGPU, then WASM), reports what ran and why, and keeps DiT outputs on the GPU (`gpu-buffer`) so the
 // sampler's state never leaves the device between steps.
-import * as ort from 'onnxruntime-web/webgpu';
-import type { AdapterFacts } from '../engine/capabilities';
+//
+// The ORT build is picked by the provider that will run (ORT_BUILDS) and imported on demand, so the WASM
+// path never fetches or compiles the 26.8 MB WebGPU (asyncify) binary; `prepareWebRuntime` starts the
+// fetch and compile early (the worker calls it as soon as the provider is known, before the model files).
+import type * as OrtWeb from 'onnxruntime-web';
+import type { AdapterFacts, SessionPlan } from '../engine/capabilities';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
 import type { LoadProgressEvent, ProviderPreference } from '../engine/studio-engine';
 import type { CpuTensor } from '../engine/tensor';
 import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
+
+/** Both builds expose the same API (onnxruntime-common); only their WebAssembly binary differs. */
+type Ort = typeof OrtWeb;
+export type WebProvider = 'webgpu' | 'wasm';
+
+/**
+ * The onnxruntime-web entry each provider loads (vite.config.ts copies each entry's runtime files to ort/):
+ * - wasm: the plain SIMD-threaded build, ort-wasm-simd-threaded.{mjs,wasm} (14.2 MB);
+ * - webgpu: the asyncify build with the WebGPU EP, ort-wasm-simd-threaded.asyncify.{mjs,wasm} (26.8 MB);
+ *   it also runs the WASM EP, so a WebGPU load that falls back to WASM needs no second build.
+ */
+const ORT_BUILDS: Readonly<Record<WebProvider, () => Promise<Ort>>> = {
+  wasm: () => import('onnxruntime-web/wasm'),
+  webgpu: () => import('onnxruntime-web/webgpu'),
+};
+
+/**
+ * A 70-byte ONNX graph (y = Identity(x), float [1], opset 13). Creating a session on it makes ORT fetch,
+ * compile and instantiate its WebAssembly and start its threads, while the model files still download.
+ */
+const IDENTITY_GRAPH = Uint8Array.from(
+  atob('CAgSADo6ChAKAXgSAXkiCElkZW50aXR5EgR3YXJtWg8KAXgSCgoICAESBAoCCAFiDwoBeRIKCggIARIECgIIAUIECgAQDQ=='),
+  (c) => c.charCodeAt(0),
+);
+
+const builds = new Map<WebProvider, Promise<Ort>>();
+
+/**
+ * The ORT build for a provider, imported, configured and initialised once per worker. Safe to call early
+ * and more than once; a failed start is forgotten, so the next load tries again.
+ */
+export function prepareWebRuntime(provider: WebProvider): Promise<Ort> {
+  let build = builds.get(provider);
+  if (!build) {
+    build = ORT_BUILDS[provider]().then(async (ort) => {
+      configureWasm(ort);
+      const session = await ort.InferenceSession.create(IDENTITY_GRAPH, { executionProviders: ['wasm'] });
+      await session.release();
+      return ort;
+    });
+    build.catch(() => builds.delete(provider));
+    builds.set(provider, build);
+  }
+  return build;
+}
 
 export type WebLatent = GpuLatent | CpuTensor;
 
@@ -55,7 +104,7 @@ export async function readAdapterCapabilities(): Promise<AdapterCapabilities> {
   };
 }
 
-function configureWasm(): void {
+function configureWasm(ort: Ort): void {
   // ORT's runtime files are served from <base>/ort/ (see vite.config.ts), never from a CDN.
   ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.origin).href;
   // Multi-threaded WASM needs cross-origin isolation (COOP/COEP headers); otherwise one thread.
@@ -64,14 +113,14 @@ function configureWasm(): void {
   ort.env.wasm.numThreads = isolated ? Math.min(cores, 8) : 1;
 }
 
-const wasmBinding = (reason: string): TensorBinding<CpuTensor> =>
+const wasmBinding = (ort: Ort, reason: string): TensorBinding<CpuTensor> =>
   cpuTensorBinding(
     ort,
     { provider: 'wasm', adapter: `WebAssembly, ${ort.env.wasm.numThreads ?? 1} thread(s)`, reason },
     () => ({ executionProviders: ['wasm'], graphOptimizationLevel: 'all' }),
   );
 
-function webGpuBinding(adapter: GPUAdapter, reason: string): TensorBinding<WebLatent> {
+function webGpuBinding(ort: Ort, adapter: GPUAdapter, reason: string): TensorBinding<WebLatent> {
   let math: WebGpuLatentMath | undefined;
   // ORT creates its GPUDevice with the first WebGPU session; our kernels must use that same device.
   const gpuMath = (): WebGpuLatentMath => {
@@ -88,6 +137,8 @@ function webGpuBinding(adapter: GPUAdapter, reason: string): TensorBinding<WebLa
     math: {
       linearCombination: (terms) =>
         gpuMath().linearCombination(terms.map(([c, x]) => [c, asGpu(x)] as const)),
+      concatBatch: (parts) => gpuMath().concatBatch(parts.map(asGpu)),
+      splitBatch: (latent, sizes) => gpuMath().splitBatch(asGpu(latent), sizes),
       release: (latent) => ('buffer' in latent ? latent.release() : undefined),
     },
     sessionOptions: (role) => ({
@@ -114,10 +165,11 @@ function webGpuBinding(adapter: GPUAdapter, reason: string): TensorBinding<WebLa
 }
 
 export interface WebLoadOptions {
-  /** The set as WASM loads it (float32 files). */
   readonly manifest: ModelSetManifest;
-  /** The set as WebGPU loads it: float16 variants swapped in by the capability check; else `manifest`. */
-  readonly webgpuManifest?: ModelSetManifest;
+  /** Variants and session budget per provider (the capability plan); float32, no budget where absent. */
+  readonly sessions?: Partial<Record<WebProvider, SessionPlan>>;
+  /** Why the plan chose WASM for an Automatic load (e.g. a software adapter): the execution reason. */
+  readonly wasmReason?: string;
   readonly readFile: ModelFileReader;
   readonly preference: ProviderPreference;
   readonly onProgress?: (progress: LoadProgressEvent) => void;
@@ -128,25 +180,28 @@ export interface WebLoadOptions {
  * an explicit 'webgpu' fails loudly instead of falling back.
  */
 export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSetRuntime<WebLatent>> {
-  configureWasm();
-  const load = { manifest: options.manifest, readFile: options.readFile, onProgress: options.onProgress };
+  const base = { manifest: options.manifest, readFile: options.readFile, onProgress: options.onProgress };
+  const load = { ...base, ...options.sessions?.wasm };
   if (options.preference === 'wasm') {
-    return loadModelSet<WebLatent>(ort, wasmBinding('WASM was selected'), load);
+    const ort = await prepareWebRuntime('wasm');
+    return loadModelSet<WebLatent>(ort, wasmBinding(ort, options.wasmReason ?? 'WASM was selected'), load);
   }
   const adapter = await requestAdapter();
   if (!adapter) {
     const { unavailableReason } = await readAdapterCapabilities();
     if (options.preference === 'webgpu') throw new Error(`WebGPU was selected but ${unavailableReason}`);
-    return loadModelSet<WebLatent>(ort, wasmBinding(`fell back to WASM: ${unavailableReason}`), load);
+    const ort = await prepareWebRuntime('wasm');
+    return loadModelSet<WebLatent>(ort, wasmBinding(ort, `fell back to WASM: ${unavailableReason}`), load);
   }
+  const ort = await prepareWebRuntime('webgpu');
   ort.env.webgpu.adapter = adapter;
   const reason = options.preference === 'webgpu' ? 'WebGPU was selected' : 'WebGPU adapter available';
   try {
-    const webgpuLoad = { ...load, manifest: options.webgpuManifest ?? options.manifest };
-    return await loadModelSet(ort, webGpuBinding(adapter, reason), webgpuLoad);
+    const webgpuLoad = { ...base, ...options.sessions?.webgpu };
+    return await loadModelSet(ort, webGpuBinding(ort, adapter, reason), webgpuLoad);
   } catch (error) {
     if (options.preference === 'webgpu') throw error;
     const why = error instanceof Error ? error.message : String(error);
-    return loadModelSet<WebLatent>(ort, wasmBinding(`fell back to WASM: WebGPU failed (${why})`), load);
+    return loadModelSet<WebLatent>(ort, wasmBinding(ort, `fell back to WASM: WebGPU failed (${why})`), load);
   }
 }
