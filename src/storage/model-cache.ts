@@ -242,6 +242,20 @@ export class ModelCache {
     return records.filter((record): record is CachedSetRecord => record !== null);
   }
 
+  /**
+   * Bytes of a set's files that are in the cache now (each file once): a record lists every file the set
+   * may cache, and the networks a task never used were never downloaded.
+   */
+  async storedBytes(record: CachedSetRecord): Promise<number> {
+    const files = new Map(record.files.map((f) => [f.sha256.toLowerCase(), f]));
+    const sizes = await Promise.all(
+      [...files.keys()].map(
+        async (sha256) => (await (await this.store.match(FILE_KEY(sha256)))?.blob())?.size,
+      ),
+    );
+    return sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0);
+  }
+
   /** Deletes a set's record and every file no other cached set uses. */
   async deleteSet(source: string): Promise<void> {
     const record = await this.readSet(source);
@@ -301,10 +315,4 @@ function concatenateStreams(
     },
     cancel: (reason) => reader?.cancel(reason),
   });
-}
-
-/** Bytes a set occupies in the cache (each file once, even if listed twice). */
-export function cachedSetBytes(record: CachedSetRecord): number {
-  const seen = new Map(record.files.map((f) => [f.sha256.toLowerCase(), f.bytes]));
-  return [...seen.values()].reduce((sum, bytes) => sum + bytes, 0);
 }

@@ -19,32 +19,13 @@ import {
   SamplingCancelledError,
   StorageError,
 } from '../engine/errors';
+import type { ByteProgress, FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
 import { consumeStream, type ModelCache } from './model-cache';
 
 /** No byte for this long, before the headers or within the body, ends the request as stalled. */
 export const STALL_TIMEOUT_MS = 20_000;
 /** How often one load reopens a file's download by itself after the connection broke mid-body. */
 export const MAX_AUTO_RESUMES = 3;
-
-/** One file of a model set as named in the manifest (CONTRACTS.md §2). */
-export interface FileEntry {
-  readonly file: string;
-  readonly bytes: number;
-  readonly sha256: string;
-}
-
-/** Where a model file's verified bytes are: in memory, or a URL ONNX Runtime fetches itself. */
-export type ModelFileSource =
-  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
-  | { readonly kind: 'location'; readonly location: string; readonly release?: () => void };
-
-export type ByteProgress = (loaded: number, total: number) => void;
-
-export type ModelFileReader = (
-  entry: FileEntry,
-  onProgress?: ByteProgress,
-  signal?: AbortSignal,
-) => Promise<ModelFileSource>;
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -125,6 +106,12 @@ export class DownloadReader {
     await Promise.all(this.stored.map((entry) => cache.deleteFile(entry)));
   }
 
+  /** A cancelled load keeps nothing: drops the files it stored (no set record refers to them). */
+  async discardStored(): Promise<void> {
+    const cache = this.options.cache;
+    await Promise.all(this.stored.splice(0).map((entry) => cache?.deleteFile(entry)));
+  }
+
   readonly read: ModelFileReader = async (entry, onProgress, signal) => {
     const load = combineSignals(this.options.signal, signal);
     const url = resolveModelFileUrl(entry.file, this.options.manifestUrl).href;
@@ -134,11 +121,14 @@ export class DownloadReader {
       load?.throwIfAborted();
       const cache = this.cache;
       if (cache) {
-        const blob = await cache.openFile(entry, onProgress, load);
-        if (blob) {
+        // Bytes verified from the cache count as 'from cache' in the progress as they stream.
+        const fromCache: ByteProgress = (loaded, total) => {
           this.fromCache.add(entry.file);
-          return blobSource(blob);
-        }
+          onProgress?.(loaded, total);
+        };
+        const blob = await cache.openFile(entry, fromCache, load);
+        if (blob) return blobSource(blob);
+        this.fromCache.delete(entry.file); // damaged, and deleted: downloaded again below
         try {
           const blob = await this.downloadIntoCache(cache, entry, url, onProgress, load);
           this.stored.push(entry);
@@ -499,9 +489,50 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+export const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
 /** Why a request failed, when the browser knows it is offline. */
 export function offlineHint(): string {
-  return typeof navigator !== 'undefined' && navigator.onLine === false
+  return browserOffline()
     ? 'the browser is offline'
     : 'the server may be down, the address wrong, or it refuses cross-origin requests (CORS)';
+}
+
+/** The manifest could not be fetched at all (network down, stalled): a cached copy may stand in. */
+export class ManifestUnreachableError extends ModelFetchError {}
+
+/**
+ * A manifest's text, fetched with the load's signal; the whole request (headers and body: a manifest is
+ * small) must finish within the stall timeout.
+ */
+export async function fetchManifestText(
+  url: string,
+  signal?: AbortSignal,
+  options: { readonly fetch?: Fetch; readonly stallTimeoutMs?: number } = {},
+): Promise<string> {
+  const stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const stall = new AbortController();
+  const timer = setTimeout(() => stall.abort(), stallTimeoutMs);
+  try {
+    const response = await doFetch(url, { signal: combineSignals(signal, stall.signal) });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new ModelFetchError(`${url}: HTTP ${response.status} ${response.statusText}`.trimEnd());
+    }
+    return await response.text();
+  } catch (error) {
+    if (signal?.aborted) throw new SamplingCancelledError(`loading ${url} was cancelled`);
+    if (error instanceof ModelFetchError) throw error;
+    if (stall.signal.aborted) {
+      throw new ManifestUnreachableError(
+        `${url} did not arrive within ${stallTimeoutMs / 1000} s (STALL_TIMEOUT_MS); the server is not answering`,
+      );
+    }
+    throw new ManifestUnreachableError(`${url} is unreachable (${describe(error)}); ${offlineHint()}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }

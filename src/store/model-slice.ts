@@ -24,6 +24,7 @@ import {
   type BundledIndex,
 } from '../storage/preferences';
 import { studioEngine } from './engine-instance';
+import { beginLoad } from './load-control';
 import { joinNotices } from './notices';
 import type { StudioState } from './index';
 
@@ -174,7 +175,10 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       cacheReport: null,
     });
     try {
-      const loaded = await studioEngine().loadModelSet({ source, provider: get().provider }, { onProgress });
+      const loaded = await studioEngine().loadModelSet(
+        { source, provider: get().provider },
+        { onProgress, signal: beginLoad() },
+      );
       if (requestedLoad !== key) return;
       // A provider switch reloads the same set: keep the user's settings; a new set brings its defaults.
       const sameSet = get().manifest?.id === loaded.manifest.id;

@@ -1,9 +1,10 @@
 // The browser's EngineService: reads a model set from a manifest URL or from local files, runs the
-// capability check before any download, serves files from the SHA-256-keyed cache when it can (so a
-// reload works offline), reports per-file and whole-set byte progress, and runs the set on onnxruntime-web.
-import { planModelSet, type LoadPlan } from '../engine/capabilities';
-import { ManifestError, ModelFetchError, StorageError } from '../engine/errors';
-import { readManifestText, verifyFileIntegrity, type ModelSetManifest } from '../engine/manifest';
+// capability check before any download, and runs the set on onnxruntime-web. Files come through the
+// streaming reader of src/storage/model-download.ts (cache first, verified; downloads resumable, with
+// Cancel and a stall timeout) or, for picked files, are verified as they stream from disk.
+import { planModelSet, sessionPlanFor, summarizePlan, type LoadPlan } from '../engine/capabilities';
+import { ManifestError, ModelFetchError, SamplingCancelledError, StorageError } from '../engine/errors';
+import { allVariantFiles, readManifestText, type ModelFileReader } from '../engine/manifest';
 import { EngineService, type RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
 import type {
@@ -13,57 +14,28 @@ import type {
   ModelSetSource,
 } from '../engine/studio-engine';
 import { loadWebModelSet, readAdapterCapabilities } from '../runtime/ort-web';
-import { openModelCache, type CachedFileRef, type ModelCache } from '../storage/model-cache';
-
-type ByteProgress = (loaded: number, total: number) => void;
+import { openModelCache, type ModelCache } from '../storage/model-cache';
+import {
+  browserOffline,
+  DownloadReader,
+  fetchManifestText,
+  ManifestUnreachableError,
+  resolveModelFileUrl,
+  verifyLocalFile,
+  type DownloadCacheReport,
+} from '../storage/model-download';
 
 /** Where the manifest's text and its files come from. */
 interface OpenedSource {
   readonly name: string;
   readonly manifestText: string;
-  readonly read: (file: string, progress?: ByteProgress) => Promise<Uint8Array>;
+  /** the manifest's URL, for a set read over the network (its files are resolved against it) */
+  readonly manifestUrl?: string;
+  /** reads a file of a local set (picked or dropped), verified */
+  readonly readLocal?: ModelFileReader;
   /** local files are on disk already: they are not copied into the cache */
   readonly cacheable: boolean;
   readonly note?: string;
-}
-
-const unreachable = (url: string, error: unknown) =>
-  new ModelFetchError(
-    `${url} is unreachable (${error instanceof Error ? error.message : error}); the server may be down, the address wrong, or it refuses cross-origin requests (CORS)`,
-  );
-
-async function fetchOrThrow(url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw unreachable(url, error);
-  }
-  if (!response.ok) throw new ModelFetchError(`${url}: HTTP ${response.status} ${response.statusText}`);
-  return response;
-}
-
-/** Reads a response body, reporting bytes as they arrive. */
-async function readWithProgress(response: Response, onProgress?: ByteProgress) {
-  const total = Number(response.headers.get('content-length') ?? 0);
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.byteLength;
-    onProgress?.(loaded, total);
-  }
-  const bytes = new Uint8Array(loaded);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 function checkLooksLikeJson(text: string, name: string): void {
@@ -74,27 +46,29 @@ function checkLooksLikeJson(text: string, name: string): void {
 }
 
 /** A manifest URL; when the network fails, the manifest recorded with the cached set stands in. */
-async function openUrl(url: string, cache: ModelCache | null): Promise<OpenedSource> {
-  const read = async (file: string, progress?: ByteProgress) =>
-    readWithProgress(await fetchOrThrow(new URL(file, url).href), progress);
-  let response: Response;
+async function openUrl(url: string, cache: ModelCache | null, signal?: AbortSignal): Promise<OpenedSource> {
+  let text: string;
   try {
-    response = await fetch(url);
+    text = await fetchManifestText(url, signal);
   } catch (error) {
+    if (!(error instanceof ManifestUnreachableError)) throw error;
     const record = await cache?.readSet(url);
-    if (!record) throw unreachable(url, error);
+    if (!record) {
+      if (!browserOffline()) throw error;
+      throw new ModelFetchError(
+        `${url}: the browser is offline and this model set is not in the cache; connect to the network and load it again`,
+      );
+    }
     return {
       name: url,
       manifestText: record.manifestText,
-      read,
+      manifestUrl: url,
       cacheable: true,
-      note: `${url} is unreachable (${error instanceof Error ? error.message : error}); using the cached copy`,
+      note: `${error.message}; using the cached copy`,
     };
   }
-  if (!response.ok) throw new ModelFetchError(`${url}: HTTP ${response.status} ${response.statusText}`);
-  const text = await response.text();
   checkLooksLikeJson(text, url);
-  return { name: url, manifestText: text, read, cacheable: true };
+  return { name: url, manifestText: text, manifestUrl: url, cacheable: true };
 }
 
 /** Picked or dropped files: one manifest.json, and the files it names relative to its folder. */
@@ -118,36 +92,25 @@ async function openFiles(files: readonly LocalModelFile[]): Promise<OpenedSource
     name: manifestFile.path,
     manifestText: text,
     cacheable: false,
-    read: async (file, progress) => {
+    readLocal: async (entry, progress, signal) => {
+      const { file } = entry;
       const blob = byPath.get(folder + file) ?? byName.get(file.split('/').pop() as string);
       if (!blob) {
         throw new ModelFetchError(`${file} is named by the manifest but was not among the picked files`);
       }
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      progress?.(bytes.byteLength, bytes.byteLength);
-      return bytes;
+      return verifyLocalFile(entry, blob, progress, signal);
     },
   };
 }
 
-function openSource(source: ModelSetSource, cache: ModelCache | null): Promise<OpenedSource> {
-  if (source.kind === 'url') return openUrl(source.url, cache);
+function openSource(
+  source: ModelSetSource,
+  cache: ModelCache | null,
+  signal?: AbortSignal,
+): Promise<OpenedSource> {
+  if (source.kind === 'url') return openUrl(source.url, cache, signal);
   if (source.kind === 'files') return openFiles(source.files);
   throw new ModelFetchError('the browser reads model sets from a URL or from picked files, not a directory');
-}
-
-/** Every file either manifest may ask for (float32 files, float16 variants, side files), by name. */
-function fileRefs(manifest: ModelSetManifest): Map<string, CachedFileRef> {
-  const refs = new Map<string, CachedFileRef>();
-  const add = (ref: CachedFileRef | undefined) =>
-    ref && refs.set(ref.file, { file: ref.file, bytes: ref.bytes, sha256: ref.sha256 });
-  for (const entry of Object.values(manifest.networks)) {
-    add(entry);
-    add(entry.externalData);
-    add(entry.float16);
-    add(entry.float16?.externalData);
-  }
-  return refs;
 }
 
 /** Adds whole-set totals to the per-file events and marks bytes that came from the cache. */
@@ -168,31 +131,34 @@ function setProgress(plan: LoadPlan, fromCache: ReadonlySet<string>, emit?: (e: 
 function cacheReport(
   source: OpenedSource,
   cache: ModelCache | null,
-  counts: { cached: number; stored: number },
-  failure: string | null,
+  downloads: DownloadCacheReport | null,
 ): ModelCacheReport {
   const offline = source.note ? `${source.note}. ` : '';
   if (!source.cacheable) return { status: 'uncached', note: 'Local files are read from disk, not cached.' };
-  if (!cache) {
+  if (!cache || !downloads) {
     return {
       status: 'uncached',
       note: 'Cache Storage is unavailable (it needs a secure context); the set will download again next time.',
     };
   }
-  if (failure) {
+  if (downloads.failure) {
     return {
-      status: counts.cached > 0 ? 'partial' : 'uncached',
-      note: `${offline}${failure}; continued without caching, so the set will download again next time.`,
+      status: downloads.fromCache.size > 0 ? 'partial' : 'uncached',
+      note: `${offline}${downloads.failure}; continued without caching, so the set will download again next time.`,
     };
   }
-  const status = counts.stored === 0 ? 'cached' : 'stored';
+  const status = downloads.stored.length === 0 ? 'cached' : 'stored';
   return offline ? { status, note: offline.trim() } : { status };
 }
 
-const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
+const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
   const cache = await openModelCache();
-  const source = await openSource(request.source, cache);
+  const source = await openSource(request.source, cache, signal);
   const { manifest, manifestSha256 } = await readManifestText(source.manifestText, source.name);
+  // Paths resolved, then checked: a name that leaves the set's folder is refused before any download.
+  const manifestUrl = source.manifestUrl;
+  if (manifestUrl)
+    for (const entry of allVariantFiles(manifest)) resolveModelFileUrl(entry.file, manifestUrl);
 
   const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
   const facts = { ...(await readAdapterCapabilities()), deviceMemoryGiB };
@@ -205,83 +171,82 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress) => {
     totalBytes: plan.downloadBytes,
     setLoadedBytes: 0,
     setTotalBytes: plan.downloadBytes,
-    plan: {
-      adapter: plan.adapter,
-      explanation: plan.explanation,
-      estimatedBytes: plan.estimatedBytes,
-      downloadBytes: plan.downloadBytes,
-    },
+    plan: summarizePlan(plan),
   });
 
-  const refs = fileRefs(manifest);
-  const fromCache = new Set<string>();
-  const used: CachedFileRef[] = [];
-  const counts = { cached: 0, stored: 0 };
-  /** Files this load added to the cache: no set record refers to them until the load completes. */
-  const written: CachedFileRef[] = [];
-  let failure: string | null = null;
   const useCache = source.cacheable ? cache : null;
-  /** A cache write failed: drop what this load wrote, so a half-cached set leaves no orphan files. */
-  const giveUpCaching = async (error: StorageError) => {
-    failure = error.message;
-    await Promise.all(written.map((ref) => useCache?.deleteFile(ref)));
+  const downloads = manifestUrl
+    ? new DownloadReader({ manifestUrl, cache: useCache, ...(signal ? { signal } : {}) })
+    : null;
+  const readFile: ModelFileReader = async (entry, progress, fileSignal) => {
+    if (downloads) return downloads.read(entry, progress, fileSignal);
+    if (!source.readLocal) throw new ModelFetchError(`${source.name}: no way to read ${entry.file}`);
+    return source.readLocal(entry, progress, anySignal(signal, fileSignal));
   };
 
-  const readFile = async (file: string, progress?: ByteProgress): Promise<Uint8Array> => {
-    const ref = refs.get(file);
-    if (!ref) throw new ManifestError(`${file} is not listed in ${source.name}`);
-    used.push(ref);
-    const cached = await useCache?.readFile(ref);
-    if (cached) {
-      fromCache.add(file);
-      counts.cached++;
-      progress?.(cached.byteLength, cached.byteLength);
-      return cached;
-    }
-    const bytes = await source.read(file, progress);
-    if (useCache && !failure) {
-      await verifyFileIntegrity(file, bytes, ref); // never cache a damaged file
-      try {
-        await useCache.writeFile(ref, bytes);
-        written.push(ref);
-        counts.stored++;
-      } catch (error) {
-        if (!(error instanceof StorageError)) throw error;
-        await giveUpCaching(error);
-      }
-    }
-    return bytes;
-  };
-
-  const runtime = await loadWebModelSet({
+  const fromCache = downloads?.report().fromCache ?? new Set<string>();
+  const loading = loadWebModelSet({
     manifest,
-    webgpuManifest: plan.manifest,
-    preference: request.provider,
+    sessions: { webgpu: sessionPlanFor(plan, 'webgpu'), wasm: sessionPlanFor(plan, 'wasm') },
+    // Automatic may choose WASM over a WebGPU adapter (a software one): load what the plan chose.
+    preference: request.provider === 'auto' && plan.provider === 'wasm' ? 'wasm' : request.provider,
+    ...(plan.provider === 'wasm' ? { wasmReason: plan.explanation[0] } : {}),
     readFile,
     onProgress: setProgress(plan, fromCache, onProgress),
   });
-  if (useCache && !failure) {
+  const runtime = await cancellable(loading, signal, downloads);
+  if (useCache && downloads && !downloads.report().failure) {
     try {
       await useCache.writeSet({
         source: source.name,
         id: manifest.id,
         name: manifest.name,
         manifestText: source.manifestText,
-        files: used,
+        // Every file the set may cache: sessions open on first use, so some arrive after this record.
+        files: allVariantFiles(manifest),
         cachedAt: new Date().toISOString(),
       });
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
-      await giveUpCaching(error);
+      await downloads.giveUpCaching(error);
     }
   }
   return {
     manifest,
     manifestSha256,
     runtime: runtime as ModelSetRuntime<unknown>,
-    cache: cacheReport(source, cache, counts, failure),
+    cache: cacheReport(source, useCache ?? cache, downloads?.report() ?? null),
   };
 };
+
+/**
+ * Cancel keeps nothing: the files this load stored have no set record yet, so they go; a Cancel that
+ * came while the last session was opening still wins over its result.
+ */
+async function cancellable<T extends { dispose(): Promise<void> }>(
+  loading: Promise<T>,
+  signal: AbortSignal | undefined,
+  downloads: DownloadReader | null,
+): Promise<T> {
+  let runtime: T;
+  try {
+    runtime = await loading;
+  } catch (error) {
+    if (signal?.aborted) await downloads?.discardStored();
+    throw error;
+  }
+  if (signal?.aborted) {
+    await runtime.dispose();
+    await downloads?.discardStored();
+    throw new SamplingCancelledError('the load was cancelled; nothing of it was kept');
+  }
+  return runtime;
+}
+
+function anySignal(...signals: ReadonlyArray<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  return present.length <= 1 ? present[0] : AbortSignal.any(present);
+}
 
 export function createWebEngine(): EngineService {
   return new EngineService(loadWebRuntime);

@@ -4,12 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/engine/errors';
 import { sha256Hex } from '../../src/engine/manifest';
-import {
-  cachedSetBytes,
-  ModelCache,
-  type CachedFileRef,
-  type CachedSetRecord,
-} from '../../src/storage/model-cache';
+import { ModelCache, type CachedFileRef, type CachedSetRecord } from '../../src/storage/model-cache';
 import { FakeCache } from './fake-cache';
 
 async function file(name: string, text: string): Promise<{ ref: CachedFileRef; bytes: Uint8Array }> {
@@ -78,10 +73,57 @@ describe('ModelCache', () => {
     expect(await cache.readFile(shared.ref)).not.toBeNull();
   });
 
-  it('sizes a set counting each file once', async () => {
+  it('sizes a set by the files it has in the cache, each once', async () => {
+    const cache = new ModelCache(new FakeCache());
     const a = await file('a.onnx', 'aaaa');
-    expect(cachedSetBytes(record('s', [a.ref, a.ref, { ...a.ref, sha256: 'f'.repeat(64), bytes: 10 }]))).toBe(
-      14,
-    );
+    await cache.writeFile(a.ref, a.bytes);
+    const missing = { ...a.ref, file: 'b.onnx', sha256: 'f'.repeat(64), bytes: 10 };
+    expect(await cache.storedBytes(record('s', [a.ref, a.ref, missing]))).toBe(4);
+  });
+
+  it('skips a set record that is not valid, and one that is not JSON', async () => {
+    const store = new FakeCache();
+    const cache = new ModelCache(store);
+    const good = record('https://a/manifest.json', []);
+    await cache.writeSet(good);
+    store.entries.set('/__model-cache/set/bad', new TextEncoder().encode('{"source": 3}'));
+    store.entries.set('/__model-cache/set/worse', new TextEncoder().encode('not json'));
+    expect(await cache.listSets()).toEqual([good]);
+    expect(await cache.readSet('bad')).toBeNull();
+  });
+
+  it('keeps partial segments that join up, drops ones with a gap, and promotes a complete download', async () => {
+    const store = new FakeCache();
+    const cache = new ModelCache(store);
+    const a = await file('dit.onnx', 'abcdefghij');
+    const stream = (text: string) => new Response(text).body as ReadableStream<Uint8Array>;
+    await cache.writePartial(a.ref, 0, stream('abcd'));
+    await cache.writePartial(a.ref, 4, stream('efg'));
+    expect(await cache.partialSegments(a.ref)).toEqual([
+      { offset: 0, bytes: 4 },
+      { offset: 4, bytes: 3 },
+    ]);
+    await cache.writePartial(a.ref, 7, stream('hij'));
+    await cache.promotePartial(a.ref, await cache.partialSegments(a.ref));
+    expect([...store.entries.keys()]).toEqual([`/__model-cache/sha256/${a.ref.sha256}`]);
+    expect(new TextDecoder().decode((await cache.readFile(a.ref)) as Uint8Array)).toBe('abcdefghij');
+
+    await cache.writePartial(a.ref, 0, stream('ab'));
+    await cache.writePartial(a.ref, 5, stream('fg')); // a gap: bytes 2..4 are missing
+    expect(await cache.partialSegments(a.ref)).toEqual([]);
+    expect([...store.entries.keys()].filter((key) => key.includes('partial'))).toEqual([]);
+  });
+
+  it('stores nothing when the stream of a partial write errors', async () => {
+    const store = new FakeCache();
+    const a = await file('dit.onnx', 'abcdefghij');
+    const failing = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array([1, 2]));
+        controller.error(new TypeError('network error'));
+      },
+    });
+    await expect(new ModelCache(store).writePartial(a.ref, 0, failing)).rejects.toThrow('network error');
+    expect(store.entries.size).toBe(0);
   });
 });

@@ -4,8 +4,13 @@
 // file is fetched.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManifestError, ModelFetchError, ModelTooLargeError } from '../../src/engine/errors';
-import { NETWORK_ROLES, type ModelSetManifest } from '../../src/engine/manifest';
+import {
+  ManifestError,
+  ModelFetchError,
+  ModelTooLargeError,
+  SamplingCancelledError,
+} from '../../src/engine/errors';
+import { NETWORK_ROLES, type ModelFileReader, type ModelSetManifest } from '../../src/engine/manifest';
 import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
@@ -18,15 +23,16 @@ vi.mock('../../src/runtime/ort-web', () => ({
     maxStorageBufferBindingSize: 0,
     unavailableReason: 'no WebGPU in this test',
   }),
-  // Reads each network's file the way session-set.ts does, reporting download progress.
+  // Reads each network's float32 file the way session-set.ts does, reporting download progress.
   loadWebModelSet: async (options: {
     manifest: ModelSetManifest;
-    readFile: (file: string, progress?: (loaded: number) => void) => Promise<Uint8Array>;
+    readFile: ModelFileReader;
     onProgress?: (event: LoadProgressEvent) => void;
   }) => {
     for (const role of NETWORK_ROLES) {
-      const { file, bytes } = options.manifest.networks[role];
-      await options.readFile(file, (loaded) =>
+      const entry = options.manifest.networks[role].variants.float32;
+      const { file, bytes } = entry;
+      const source = await options.readFile(entry, (loaded) =>
         options.onProgress?.({
           kind: 'load',
           file,
@@ -35,6 +41,7 @@ vi.mock('../../src/runtime/ort-web', () => ({
           totalBytes: bytes,
         }),
       );
+      if (source.kind === 'location') source.release?.();
     }
     return { execution: { provider: 'wasm', adapter: 'test', reason: 'test' }, dispose: async () => {} };
   },
@@ -50,7 +57,8 @@ let serveText: string | null = null;
 
 vi.stubGlobal('navigator', {});
 vi.stubGlobal('caches', { open: async () => cache });
-vi.stubGlobal('fetch', async (input: string) => {
+vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
+  init?.signal?.throwIfAborted();
   if (!networkUp) throw new TypeError('Failed to fetch');
   fetched.push(input);
   const name = input.slice(input.lastIndexOf('/') + 1);
@@ -145,5 +153,44 @@ describe('web engine loader', () => {
     await expect(
       load({ source: { kind: 'files', files: files.slice(1) }, provider: 'wasm' }),
     ).rejects.toThrow(/no manifest\.json among the 4 picked file\(s\)/);
+  });
+
+  it('refuses a file name that resolves outside the set folder before fetching any file', async () => {
+    const escaping = JSON.parse(manifestText);
+    escaping.networks.dit.file = '%2e%2e/other-set/dit.onnx';
+    serveText = JSON.stringify(escaping);
+    await expect(load()).rejects.toThrow(ManifestError);
+    await expect(load()).rejects.toThrow(
+      'file "%2e%2e/other-set/dit.onnx" resolves to http://models.test/other-set/dit.onnx, outside the set\'s folder',
+    );
+    expect(fetched.every((url) => url === MANIFEST_URL)).toBe(true);
+  });
+
+  it('says the browser is offline when it is and the set is not cached', async () => {
+    networkUp = false;
+    vi.stubGlobal('navigator', { onLine: false });
+    try {
+      await expect(load()).rejects.toThrow(
+        `${MANIFEST_URL}: the browser is offline and this model set is not in the cache`,
+      );
+    } finally {
+      vi.stubGlobal('navigator', {});
+    }
+  });
+
+  it('cancels a load part-way: a named error, and nothing of it in the cache', async () => {
+    const controller = new AbortController();
+    const downloading = new Set<string>();
+    const loading = createWebEngine().loadModelSet(byUrl, {
+      signal: controller.signal,
+      // Cancel once the first file is stored and the second is downloading.
+      onProgress: (event) => {
+        if (event.stage !== 'download') return;
+        downloading.add(event.file);
+        if (downloading.size === 2) controller.abort();
+      },
+    });
+    await expect(loading).rejects.toThrow(SamplingCancelledError);
+    expect(cache.entries.size).toBe(0);
   });
 });

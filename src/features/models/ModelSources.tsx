@@ -1,7 +1,8 @@
 // Where a model set comes from: the catalogue (bundled sets and sets added by URL), a manifest URL typed
-// by the user, or local files (picked, or a folder dropped on the zone).
+// by the user, or local files (picked, or a folder dropped on the zone); and Cancel for a running load.
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { useStudio } from '../../store';
+import { cancelLoad } from '../../store/load-control';
 import { fromDataTransfer, fromFileList } from './local-files';
 
 const ORIGIN_LABEL = { bundled: 'bundled', url: 'added by URL', local: 'local files' } as const;
@@ -60,6 +61,12 @@ export function ModelSources() {
         <button type="submit" disabled={loading || url.trim() === ''}>
           Load
         </button>
+        {loading && (
+          // Stops the downloads at once; nothing of the cancelled load is kept in the cache.
+          <button type="button" onClick={cancelLoad}>
+            Cancel load
+          </button>
+        )}
       </form>
       <div
         className={`model-drop${dragging ? ' dragging' : ''}`}

@@ -2,8 +2,8 @@
 // sizes, and a button per set to delete it (files shared with another cached set stay).
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../engine/download-progress';
-import { cachedSetBytes, openModelCache, type CachedSetRecord } from '../../storage/model-cache';
 import { useStudio } from '../../store';
+import { openModelCacheForViews as openModelCache, type CachedSetRecord } from '../../store/model-storage';
 
 /** A note under the table; a delete's note names its set and holds only while that set stays out of the cache. */
 interface StorageMessage {
@@ -11,16 +11,26 @@ interface StorageMessage {
   readonly deletedSource?: string;
 }
 
+interface CachedSetRow {
+  readonly record: CachedSetRecord;
+  /** bytes of its files in the cache now */
+  readonly storedBytes: number;
+}
+
 interface StorageState {
   readonly estimate: StorageEstimate | null;
-  readonly sets: readonly CachedSetRecord[];
+  readonly sets: readonly CachedSetRow[];
   readonly available: boolean;
 }
 
 async function readStorage(): Promise<StorageState> {
   const cache = await openModelCache();
   const estimate = navigator.storage?.estimate ? await navigator.storage.estimate() : null;
-  return { estimate, sets: cache ? await cache.listSets() : [], available: cache !== null };
+  const records = cache ? await cache.listSets() : [];
+  const sets = await Promise.all(
+    records.map(async (record) => ({ record, storedBytes: (await cache?.storedBytes(record)) ?? 0 })),
+  );
+  return { estimate, sets, available: cache !== null };
 }
 
 export function StoragePanel() {
@@ -65,7 +75,8 @@ export function StoragePanel() {
 
   const usage = state?.estimate?.usage;
   const quota = state?.estimate?.quota;
-  const recachedSinceDelete = state?.sets.some((record) => record.source === message?.deletedSource) ?? false;
+  const recachedSinceDelete =
+    state?.sets.some(({ record }) => record.source === message?.deletedSource) ?? false;
   return (
     <section aria-labelledby="storage-title">
       <h2 id="storage-title">Storage</h2>
@@ -90,11 +101,11 @@ export function StoragePanel() {
           </tr>
         </thead>
         <tbody>
-          {state?.sets.map((record) => (
+          {state?.sets.map(({ record, storedBytes }) => (
             <tr key={record.source}>
               <td>{record.id}</td>
               <td className="muted">{record.source}</td>
-              <td>{formatBytes(cachedSetBytes(record))}</td>
+              <td>{formatBytes(storedBytes)}</td>
               <td>{new Date(record.cachedAt).toLocaleString()}</td>
               <td>
                 <button
