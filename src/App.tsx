@@ -15,6 +15,7 @@ export function App() {
   const loadCatalogue = useStudio((s) => s.loadCatalogue);
   const openGallery = useStudio((s) => s.openGallery);
   const closeGallery = useStudio((s) => s.closeGallery);
+  const notice = useStudio((s) => s.workspaceNotice);
   const [activeTabId, setActiveTabId] = useState(
     () => findTab(new URLSearchParams(window.location.search).get('view')).id,
   );
@@ -54,7 +55,7 @@ export function App() {
         ))}
       </nav>
       <ErrorBoundary label="notice line">
-        <StudioNotice />
+        <StudioNotice notice={notice} onDismiss={() => useStudio.setState({ workspaceNotice: null })} />
       </ErrorBoundary>
       <main id={`view-${active.id}`} role="tabpanel" aria-labelledby={`tab-${active.id}`}>
         {/* keyed by view: switching tabs leaves a failed view behind and renders the next one afresh */}

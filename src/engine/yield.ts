@@ -6,7 +6,9 @@
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => {
     const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
+    // Both the DOM's and Node's MessagePort take an onmessage handler; the engine compiles without the
+    // DOM types (tsconfig.engine.json), where Node's type does not declare it.
+    (port1 as unknown as { onmessage: (() => void) | null }).onmessage = () => {
       port1.close();
       resolve();
     };

@@ -19,6 +19,8 @@ import type { GenerationResult } from './generation-slice';
 import type { StudioState } from './index';
 import { joinNotices } from './notices';
 
+export type { GalleryEntry, QuarantinedRecord };
+
 export interface GallerySlice {
   galleryEntries: readonly GalleryEntry[];
   /** null until the store is open; false: kept in memory for this session (see galleryNotice). */

@@ -6,8 +6,8 @@ import { downloadBytes } from '../../components/download-file';
 import { latentTextChunk } from '../../engine/latent-payload';
 import { encodePng } from '../../engine/png';
 import { resultTextChunks } from '../../engine/result-metadata';
-import type { GalleryEntry } from '../../storage/gallery-db';
 import { useStudio } from '../../store';
+import type { GalleryEntry } from '../../store/gallery-slice';
 
 export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
   const toggleFavourite = useStudio((s) => s.toggleFavourite);
