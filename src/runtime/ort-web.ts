@@ -11,6 +11,7 @@ import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
 import type { LoadProgressEvent, ProviderPreference } from '../engine/studio-engine';
 import type { CpuTensor } from '../engine/tensor';
+import { ortRuntimeUrl } from './ort-location';
 import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
 
@@ -106,7 +107,7 @@ export async function readAdapterCapabilities(): Promise<AdapterCapabilities> {
 
 function configureWasm(ort: Ort): void {
   // ORT's runtime files are served from <base>/ort/ (see vite.config.ts), never from a CDN.
-  ort.env.wasm.wasmPaths = new URL(`${import.meta.env.BASE_URL}ort/`, self.location.origin).href;
+  ort.env.wasm.wasmPaths = ortRuntimeUrl();
   // Multi-threaded WASM needs cross-origin isolation (COOP/COEP headers); otherwise one thread.
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1;
