@@ -154,6 +154,8 @@ export async function generateImages<T>(
           steps: event.steps,
           t: event.tNext,
           elapsedMs: performance.now() - started,
+        // On a GPU the step's calls return once work is queued: time the work the GPU has completed.
+        await runtime.math.settled?.();
           ...(previews ? { previews } : {}),
         });
       },

@@ -36,6 +36,11 @@ export interface LatentMath<T> {
    * is absent, and the latent is checked once it reaches the CPU (see pipeline.ts).
    */
   allFinite?(x: T): Promise<boolean>;
+  /**
+   * Resolves once all work submitted so far has finished. Optional: on a GPU, calls return when work is
+   * queued, so progress and ETA wait on this to time completed work; on the CPU work is done on return.
+   */
+  settled?(): Promise<void>;
   /** Frees a handle the caller no longer needs (no-op on the CPU). */
   release(tensor: T): void;
 }

@@ -110,8 +110,7 @@ export async function warmUpRuntime<T>(
       if (await stopNow()) return result(true);
       const start = performance.now();
       const v = await runtime.velocity(x, 0.5, labels);
-      // a GPU runtime returns once work is queued: reading the result back waits for the GPU
-      if (runtime.execution.provider === 'webgpu') await runtime.download(v);
+      await runtime.math.settled?.(); // a GPU runtime returns once work is queued: time completed work
       runtime.math.release(v);
       times.push(performance.now() - start);
       if (times.length >= REPORT_AFTER)

@@ -140,6 +140,8 @@ function webGpuBinding(ort: Ort, adapter: GPUAdapter, reason: string): TensorBin
         gpuMath().linearCombination(terms.map(([c, x]) => [c, asGpu(x)] as const)),
       concatBatch: (parts) => gpuMath().concatBatch(parts.map(asGpu)),
       splitBatch: (latent, sizes) => gpuMath().splitBatch(asGpu(latent), sizes),
+      // ORT's kernels and ours share one device queue: this waits for both (honest step times).
+      settled: async () => (await ort.env.webgpu.device).queue.onSubmittedWorkDone(),
       release: (latent) => ('buffer' in latent ? latent.release() : undefined),
     },
     sessionOptions: (role) => ({

@@ -150,11 +150,6 @@ export class WebGpuLatentMath implements LatentMath<GpuLatent> {
     return parts;
   }
 
-  /** Resolves once the GPU has finished all work submitted so far (for honest step timings). */
-  workDone(): Promise<void> {
-    return this.device.queue.onSubmittedWorkDone();
-  }
-
   release(latent: GpuLatent): void {
     latent.release();
   }

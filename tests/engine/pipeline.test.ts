@@ -197,3 +197,50 @@ describe('generateImages with a diverging model', () => {
     expect(decoded).toHaveLength(2); // the previews of steps 1 and 2
   });
 });
+
+describe('generateImages on a runtime that queues work (GPU)', () => {
+  it('waits for submitted work before each progress event, so elapsed times are of completed work', async () => {
+    const log: string[] = [];
+    let pending = 0;
+    const queuedMath: LatentMath<CpuTensor> = {
+      linearCombination: async (terms) => {
+        pending++;
+        return cpuLatentMath.linearCombination(terms);
+      },
+      concatBatch: (parts) => cpuLatentMath.concatBatch(parts),
+      splitBatch: (x, sizes) => cpuLatentMath.splitBatch(x, sizes),
+      release: () => {},
+      settled: async () => {
+        log.push(`settled ${pending}`);
+        pending = 0;
+      },
+    };
+    const runtime: ModelSetRuntime<CpuTensor> = {
+      ...recordingRuntime([], []),
+      math: queuedMath,
+      velocity: async (z) =>
+        cpuTensor(
+          z.data.map((v) => -v),
+          z.dims,
+        ),
+    };
+    await generateImages(
+      runtime,
+      MANIFEST,
+      {
+        classId: 0,
+        seed: 1,
+        steps: 3,
+        sampler: 'euler',
+        shift: 1,
+        guidanceScale: 2,
+        guidanceSchedule: 'constant',
+        batch: 1,
+        previewEvery: 0,
+      },
+      { onProgress: (event) => log.push(`step ${event.step}`) },
+    );
+    // every step's two combinations (guidance, Euler update) are settled before its event
+    expect(log).toEqual(['settled 2', 'step 1', 'settled 2', 'step 2', 'settled 2', 'step 3']);
+  });
+});
