@@ -3,6 +3,7 @@
 // file from freezing the tab (a 12000 x 12000 image would need 576 MB as RGBA). Pure: the browser's
 // decoding lives in src/features/image-input, this file only reads headers.
 import { ImageDecodeError } from './errors';
+import { LIMITS } from './limits';
 
 export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
 
@@ -15,7 +16,7 @@ export interface ImageHeader {
 }
 
 /** Limits on accepted files: bytes read at all, pixels decoded, and the longest side. */
-export const IMAGE_LIMITS = { maxFileBytes: 64 * 1024 * 1024, maxPixels: 40_000_000, maxSide: 16_384 };
+export const IMAGE_LIMITS = LIMITS.image;
 
 const u16be = (b: Uint8Array, o: number) => ((b[o] as number) << 8) | (b[o + 1] as number);
 const u16le = (b: Uint8Array, o: number) => (b[o] as number) | ((b[o + 1] as number) << 8);

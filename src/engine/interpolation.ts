@@ -2,11 +2,12 @@
 // latents (standardised tokens [N, C], or starting noise [N, C]), the frame schedule, and a 2-D grid over
 // four corners. Pure arithmetic on flat Float32Arrays; one endpoint pair is one sample.
 import { InvalidSettingError } from './errors';
+import { LIMITS } from './limits';
 
 export type InterpolationMethod = 'linear' | 'spherical';
 
-export const MIN_FRAMES = 2;
-export const MAX_FRAMES = 64;
+export const MIN_FRAMES = LIMITS.frames.min;
+export const MAX_FRAMES = LIMITS.frames.max;
 
 /**
  * Below this sin(θ) the two endpoints are treated as parallel (or anti-parallel) and slerp falls back

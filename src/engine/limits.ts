@@ -15,6 +15,8 @@
 //   (guidance 1e38 gave an all-black image) or the time grid collapses onto its end points.
 // - images: 40 megapixels and 16384 px a side (160 MB as RGBA) bound what a hostile file can make a
 //   tab or the CLI allocate; 64 MiB bounds the bytes read at all.
+// - engine batch 1..64: one engine call of the CLI's `sample` holds many batch-1 results (each with its
+//   own seed), so it is bounded by memory only, not by reproducibility.
 // - frames 2..64 (8 a side in grid mode) and 64 grid cells bound interpolation and comparison runs.
 
 /** An inclusive numeric range. */
@@ -28,8 +30,11 @@ const range = (min: number, max: number): Range => Object.freeze({ min, max });
 export const LIMITS = Object.freeze({
   /** Sampling steps per run (integer). */
   steps: range(1, 1000),
-  /** Images per run (integer). */
+  /** Images per run: what a link, a PNG or the CLI's generate may ask for (integer). */
   batch: range(1, 16),
+  /** Images in one engine call; larger than `batch` because the CLI's sample command chunks an
+   *  evaluation run of independent batch-1 results into calls of this size (integer). */
+  engineBatch: range(1, 64),
   /** torch.manual_seed values that give distinct noise (integer). */
   seed: range(0, 0xffff_ffff),
   /** Classifier-free guidance scale (finite). */

@@ -5,6 +5,7 @@
 // problems are reported as ImageDecodeError.
 import { ImageDecodeError } from './errors';
 import { isWellFormedRgba, type RgbaImage } from './image';
+import { LIMITS } from './limits';
 
 const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -200,7 +201,10 @@ async function readText(type: string, data: Uint8Array): Promise<[string, string
 }
 
 /** Decodes a PNG into 8-bit RGBA (16-bit samples rounded, low depths scaled, transparency applied). */
-export async function decodePng(bytes: Uint8Array, maxPixels = 64 * 1024 * 1024): Promise<DecodedPng> {
+export async function decodePng(
+  bytes: Uint8Array,
+  maxPixels: number = LIMITS.image.maxPixels,
+): Promise<DecodedPng> {
   if (bytes.length < 8 || !SIGNATURE.every((b, i) => bytes[i] === b))
     throw new ImageDecodeError('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -2,6 +2,7 @@
 // sampling is SVG's point (e.g. steps 1, 2, 4, 8, 25 side by side) and guidance/shift/class trade-offs
 // are easiest to judge in an X/Y grid. Planning is pure; the store runs the cells one by one.
 import { InvalidSettingError } from '../errors';
+import { LIMITS } from '../limits';
 
 export type GridAxisName = 'class' | 'guidance' | 'steps' | 'shift';
 
@@ -23,7 +24,7 @@ export const GRID_AXES: Readonly<Record<GridAxisName, AxisSpec>> = {
 };
 
 /** A grid of more cells than this would run for minutes on WASM; the user is told to narrow it. */
-export const MAX_GRID_CELLS = 64;
+export const MAX_GRID_CELLS = LIMITS.gridCells.max;
 
 export interface GridAxis {
   readonly name: GridAxisName;

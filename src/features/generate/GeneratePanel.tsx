@@ -1,6 +1,7 @@
 // Generation controls. Every control has an accessible name (label) so screen readers and the e2e
 // tests find it; defaults come from the loaded manifest and "Reset to defaults" restores them.
 import type { FormEvent } from 'react';
+import { LIMITS } from '../../engine/limits';
 import { formatGuidanceSchedule, parseGuidanceSchedule } from '../../engine/schedulers/guidance';
 import { useStudio } from '../../store';
 import { ClassPicker } from './ClassPicker';
@@ -77,10 +78,14 @@ export function GeneratePanel() {
         Steps
         <input
           type="number"
-          min={1}
-          max={100}
+          min={LIMITS.steps.min}
+          max={LIMITS.steps.max}
           value={settings.steps}
-          onChange={(e) => update({ steps: clampInteger(e.target.value, 1, 100, settings.steps) })}
+          onChange={(e) =>
+            update({
+              steps: clampInteger(e.target.value, LIMITS.steps.min, LIMITS.steps.max, settings.steps),
+            })
+          }
         />
       </label>
       <label>
@@ -100,6 +105,7 @@ export function GeneratePanel() {
           type="number"
           step="any"
           min={0.01}
+          max={LIMITS.shift.max}
           value={settings.shift}
           onChange={(e) => update({ shift: finiteOr(e.target.value, settings.shift) })}
         />
@@ -109,7 +115,8 @@ export function GeneratePanel() {
         <input
           type="number"
           step="any"
-          min={0}
+          min={LIMITS.guidanceScale.min}
+          max={LIMITS.guidanceScale.max}
           value={settings.guidanceScale}
           onChange={(e) => update({ guidanceScale: finiteOr(e.target.value, settings.guidanceScale) })}
         />
@@ -132,10 +139,14 @@ export function GeneratePanel() {
         Batch size
         <input
           type="number"
-          min={1}
-          max={16}
+          min={LIMITS.batch.min}
+          max={LIMITS.batch.max}
           value={settings.batch}
-          onChange={(e) => update({ batch: clampInteger(e.target.value, 1, 16, settings.batch) })}
+          onChange={(e) =>
+            update({
+              batch: clampInteger(e.target.value, LIMITS.batch.min, LIMITS.batch.max, settings.batch),
+            })
+          }
         />
       </label>
       <label className="checkbox">

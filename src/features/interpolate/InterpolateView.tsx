@@ -6,6 +6,7 @@ import { downloadBytes } from '../../components/download-file';
 import { InvalidSettingError, SvgStudioError } from '../../engine/errors';
 import { tileImages, type RgbaImage } from '../../engine/image';
 import { MAX_FRAMES, MIN_FRAMES, type InterpolationMethod } from '../../engine/interpolation';
+import { LIMITS } from '../../engine/limits';
 import { useStudio } from '../../store';
 import { studioEngine } from '../../store/engine-instance';
 import { ClassPicker } from '../generate/ClassPicker';
@@ -38,7 +39,7 @@ const METHOD_RUNS: Record<MethodChoice, readonly InterpolationMethod[]> = {
 const SLOTS = ['A', 'B', 'C', 'D'] as const;
 const SAMPLE_FOR_SLOT = ['cat', 'apple', 'shapes', 'sunset'];
 /** The grid's side is the frame count; more than this per side would be too many cells to sample. */
-const MAX_GRID_SIDE = 8;
+const MAX_GRID_SIDE = LIMITS.gridFramesPerSide.max;
 const FRAME_DELAY_MS = 125;
 
 function messageOf(failure: unknown): string {
