@@ -1,34 +1,49 @@
-// Reads an image file for the CLI: PNG through the engine's decoder, JPEG through jpeg-js.
+// Reads an input image file for the CLI with the page's rules: the same header check and limits
+// (engine/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
+// through the engine's decoder, JPEG through jpeg-js with its EXIF orientation applied
+// (engine/exif-orientation.ts), so the same photo gives the same pixels as in the studio.
 import jpeg from 'jpeg-js';
 import { ImageDecodeError } from '../engine/errors';
+import { applyOrientation, readJpegOrientation } from '../engine/exif-orientation';
 import type { RgbaImage } from '../engine/image';
+import { IMAGE_LIMITS, readImageHeader } from '../engine/image-input';
 import { decodePng } from '../engine/png';
+import { readRegularFile } from '../runtime/ort-node';
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
-const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
-const MAX_PIXELS = 64 * 1024 * 1024;
-
-const startsWith = (bytes: Uint8Array, signature: number[]) => signature.every((b, i) => bytes[i] === b);
+/** Reads and decodes `file`; every refusal is an ImageDecodeError naming the path. */
+export async function readImageFile(file: string): Promise<RgbaImage> {
+  const bytes = await readRegularFile(
+    file,
+    IMAGE_LIMITS.maxFileBytes,
+    (message) => new ImageDecodeError(message),
+  );
+  return decodeImageFile(file, bytes);
+}
 
 export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {
-  if (startsWith(bytes, PNG_SIGNATURE)) return (await decodePng(bytes)).image;
-  if (startsWith(bytes, JPEG_SIGNATURE)) {
+  const header = readImageHeader(bytes, name);
+  if (header.format === 'png') return (await decodePng(bytes, IMAGE_LIMITS.maxPixels)).image;
+  if (header.format === 'jpeg') {
+    let decoded;
     try {
-      const decoded = jpeg.decode(bytes, {
+      decoded = jpeg.decode(bytes, {
         useTArray: true,
         formatAsRGBA: true,
-        maxResolutionInMP: MAX_PIXELS / 1e6,
+        maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6,
       });
-      return {
-        width: decoded.width,
-        height: decoded.height,
-        data: new Uint8ClampedArray(decoded.data.buffer),
-      };
     } catch (error) {
       throw new ImageDecodeError(
         `${name}: not a readable JPEG (${error instanceof Error ? error.message : error})`,
       );
     }
+    const image = {
+      width: decoded.width,
+      height: decoded.height,
+      data: new Uint8ClampedArray(decoded.data.buffer),
+    };
+    return applyOrientation(image, readJpegOrientation(bytes));
   }
-  throw new ImageDecodeError(`${name}: not a PNG or JPEG file`);
+  throw new ImageDecodeError(
+    `${name}: ${header.format.toUpperCase()} is read by the studio page only; the CLI reads PNG and JPEG`,
+  );
 }

@@ -77,28 +77,39 @@ function dtypeOf(data: NpyData): DtypeInfo {
   return info;
 }
 
-/** Writes a .npy file (version 1, or 2 for headers over 64 KiB; header padded to 64 bytes like NumPy). */
-export function writeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length)
-    throw new NpyFormatError(`shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
+/**
+ * The .npy header (magic, version, dict) for `dtype` and `shape`: version 1, or 2 for headers over
+ * 64 KiB; padded to 64 bytes like NumPy. The data follows it (streamed writers use it alone).
+ */
+export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
+  const descr = (DTYPES.find((d) => d.dtype === dtype) as DtypeInfo).descr;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${dtypeOf(data).descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const version = header.length + 11 > 0xffff ? 2 : 1;
   const prefix = version === 1 ? 10 : 12;
   header += ' '.repeat((64 - ((prefix + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(prefix + header.length + data.byteLength);
+  const out = new Uint8Array(prefix + header.length);
   out.set(MAGIC);
   out[6] = version;
   const view = new DataView(out.buffer);
   if (version === 1) view.setUint16(8, header.length, true);
   else view.setUint32(8, header.length, true);
   out.set(new TextEncoder().encode(header), prefix);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), prefix + header.length);
   return out;
 }
 
-/** The values as plain numbers (int64 converted; throws beyond ±2^53, where numbers lose integers). */
+/** Writes a .npy file: npyHeader followed by the data. */
+export function writeNpy(data: NpyData, shape: readonly number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length)
+    throw new NpyFormatError(`shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
+  const header = npyHeader(dtypeOf(data).dtype, shape);
+  const out = new Uint8Array(header.length + data.byteLength);
+  out.set(header);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
+  return out;
+}
+
 export function npyToNumbers(array: NpyArray): number[] {
   if (!(array.data instanceof BigInt64Array)) return Array.from(array.data);
   return Array.from(array.data, (v) => {

@@ -100,6 +100,20 @@ function editStart<T>(
   };
 }
 
+/** The class label of every batch row [batch]: rowClassIds when given (checked), else classId. */
+function rowLabels(manifest: ModelSetManifest, request: GenerateRequest): number[] {
+  const rows = request.rowClassIds;
+  if (!rows) return new Array<number>(request.batch).fill(request.classId);
+  if (rows.length !== request.batch)
+    throw new InvalidSettingError(`rowClassIds has ${rows.length} entries for a batch of ${request.batch}`);
+  const bad = rows.find((id) => !(Number.isInteger(id) && id >= 0 && id < manifest.classes.count));
+  if (bad !== undefined)
+    throw new InvalidSettingError(
+      `rowClassIds: class ${bad} is not an id in 0..${manifest.classes.count - 1}`,
+    );
+  return [...rows];
+}
+
 export async function generateImages<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
@@ -128,7 +142,7 @@ export async function generateImages<T>(
       steps: request.steps,
       solver: request.sampler,
       shift: request.shift,
-      labels: new Array<number>(request.batch).fill(request.classId),
+      labels: rowLabels(manifest, request),
       nullId: manifest.classes.nullId,
       guidance,
       math: runtime.math,

@@ -1,6 +1,8 @@
 // The one format of a result's parameters inside a PNG (tEXt chunk "svg-studio", JSON): model set id and
-// manifest hash, every generation setting, the batch index, the app version. Written on download, read
-// back when a PNG is dropped on the studio to restore its settings.
+// manifest hash, every generation setting, the batch index, the app version, and for images of an
+// evaluation run (`svg-studio sample`) which image of which run it is. Written by the page on download
+// and by the CLI (generate, sample), read back by both: a PNG dropped on the studio restores its
+// settings, and `sample`/`merge` verify the images they find against the run.
 import { ResultMetadataError } from './errors';
 import { decodePng } from './png';
 import { validateLinkedSettings, type LinkedSettings } from './workspace/settings-url';
@@ -17,6 +19,14 @@ export interface ResultMetadata {
   /** Which image of the batch (0-based); null for a whole batch or grid saved as one image. */
   readonly batchIndex: number | null;
   readonly appVersion: string;
+  /** Present on images of `svg-studio sample`: image `index` of a run of `count` with run seed `seed`. */
+  readonly sample?: SampleProvenance;
+}
+
+export interface SampleProvenance {
+  readonly index: number;
+  readonly count: number;
+  readonly seed: number;
 }
 
 /** tEXt entries to pass to encodePng. */
@@ -40,6 +50,14 @@ export async function readResultMetadata(bytes: Uint8Array, fileName: string): P
       `${fileName}: damaged PNG (${error instanceof Error ? error.message : error})`,
     );
   }
+  return resultMetadataFromText(text, fileName);
+}
+
+/** Reads our metadata from a decoded PNG's tEXt entries (when the caller decoded the PNG already). */
+export function resultMetadataFromText(
+  text: Readonly<Record<string, string>>,
+  fileName: string,
+): ResultMetadata {
   const payload = text[RESULT_TEXT_KEY];
   if (payload === undefined) {
     throw new ResultMetadataError(
@@ -65,6 +83,7 @@ export async function readResultMetadata(bytes: Uint8Array, fileName: string): P
   if (batchIndex !== null && !(Number.isInteger(batchIndex) && (batchIndex as number) >= 0)) {
     problems.push(`batchIndex: ${JSON.stringify(batchIndex)}`);
   }
+  const sample = record.sample === undefined ? undefined : sampleProvenance(record.sample, problems);
   if (problems.length > 0 || settings.settings === null) {
     throw new ResultMetadataError(`${fileName}: invalid SVG Studio metadata (${problems.join('; ')})`);
   }
@@ -74,5 +93,19 @@ export async function readResultMetadata(bytes: Uint8Array, fileName: string): P
     settings: settings.settings,
     batchIndex: batchIndex as number | null,
     appVersion: typeof record.appVersion === 'string' ? record.appVersion : 'unknown',
+    ...(sample ? { sample } : {}),
   };
+}
+
+const isIndex = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** The `sample` field: index < count, all non-negative integers; problems are appended. */
+function sampleProvenance(value: unknown, problems: string[]): SampleProvenance | undefined {
+  const record = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const { index, count, seed } = record;
+  if (!isIndex(index) || !isIndex(count) || !isIndex(seed) || index >= count) {
+    problems.push(`sample: ${JSON.stringify(value)} is not {index < count, count, seed}`);
+    return undefined;
+  }
+  return { index, count, seed };
 }

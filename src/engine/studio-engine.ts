@@ -100,6 +100,11 @@ export interface GenerateRequest {
   /** Reference schedule string: constant, late, linear, early-<x>, cfg_star-<k>-<r>, or "none". */
   readonly guidanceSchedule: string;
   readonly batch: number;
+  /**
+   * Optional class id per batch row [batch] instead of classId for every row (svg-studio sample runs
+   * images of several classes in one call; each row's result is the same as alone).
+   */
+  readonly rowClassIds?: readonly number[];
   /** Decode a clean-image preview every k steps; 0 turns previews off. */
   readonly previewEvery: number;
   /** Optional: start other than the seed's pure noise (interpolation, SDEdit, region edit). */

@@ -1,18 +1,19 @@
 // Loading a model set in onnxruntime-node: the bundled set runs, and every broken variant of it fails
 // with a named error that names the file or field.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CpuTensor } from '../../src/engine/tensor';
-import { loadNodeRuntime } from '../../src/runtime/ort-node';
+import { loadNodeRuntime, nodeModelFileReader, nodeRuntimeLoader } from '../../src/runtime/ort-node';
 
 const BUNDLED = path.resolve('public/models/random-tiny');
 let copies: string[] = [];
 
 interface EditableManifest {
   latent: { mean: number[] };
-  networks: Record<string, { bytes: number; sha256: string }>;
+  networks: Record<string, { variants: Record<string, { bytes: number; sha256: string }> }>;
 }
 
 function copyOfBundledSet(edit?: (dir: string, manifest: EditableManifest) => void): string {
@@ -110,15 +111,80 @@ describe('loadNodeRuntime', () => {
     // Put the decoder graph where the DiT should be, with a matching size and hash.
     const dir = copyOfBundledSet((d, m) => {
       cpSync(path.join(d, 'decoder.onnx'), path.join(d, 'dit.onnx'));
-      m.networks.dit = {
-        ...m.networks.dit!,
-        bytes: m.networks.decoder!.bytes,
-        sha256: m.networks.decoder!.sha256,
-      };
+      const { bytes, sha256 } = m.networks.decoder!.variants.float32!;
+      m.networks.dit!.variants.float32 = { ...m.networks.dit!.variants.float32!, bytes, sha256 };
     });
     await expect(load(dir)).rejects.toMatchObject({
       code: 'model-io-mismatch',
       message: expect.stringMatching(/dit\.onnx.*missing input/),
     });
+  });
+
+  it.each([
+    [
+      'a symlink to /dev/zero',
+      (file: string) => symlinkSync('/dev/zero', file),
+      /dit\.onnx: is a character device, not a regular model file/,
+    ],
+    [
+      'a FIFO',
+      (file: string) => execFileSync('mkfifo', [file]),
+      /dit\.onnx: is a FIFO \(named pipe\), not a regular model file/,
+    ],
+    [
+      'a directory',
+      (file: string) => execFileSync('mkdir', [file]),
+      /dit\.onnx: is a directory, not a regular model file/,
+    ],
+  ])('refuses a model file that is %s before reading it', async (_label, make, message) => {
+    const dir = copyOfBundledSet((d) => {
+      rmSync(path.join(d, 'dit.onnx'));
+      make(path.join(d, 'dit.onnx'));
+    });
+    await expect(load(dir)).rejects.toThrow(message);
+  });
+
+  it('compares the size with the manifest before reading a byte', async () => {
+    const dir = copyOfBundledSet();
+    const reader = nodeModelFileReader(dir);
+    let progressCalls = 0;
+    const entry = { file: 'dit.onnx', bytes: 12, sha256: '0'.repeat(64) };
+    await expect(reader(entry, () => progressCalls++)).rejects.toMatchObject({
+      code: 'integrity',
+      message: expect.stringMatching(/dit\.onnx: size is \d+ bytes, the manifest says 12/),
+    });
+    expect(progressCalls).toBe(0);
+  });
+
+  it('refuses a manifest file name that resolves outside the set', async () => {
+    const reader = nodeModelFileReader(copyOfBundledSet());
+    await expect(reader({ file: 'a/../../x.onnx', bytes: 1, sha256: '0'.repeat(64) })).rejects.toThrow(
+      /a\/\.\.\/\.\.\/x\.onnx: the file name resolves to .*, outside the model set's folder/,
+    );
+  });
+
+  it('hands large files to ONNX Runtime by path (location), verified, and the set runs from them', async () => {
+    const reader = nodeModelFileReader(BUNDLED, { locationMinBytes: 0 });
+    const manifest = JSON.parse(readFileSync(path.join(BUNDLED, 'manifest.json'), 'utf8'));
+    const dit = manifest.networks.dit.variants?.float32 ?? manifest.networks.dit;
+    const source = await reader({ file: dit.file, bytes: dit.bytes, sha256: dit.sha256 });
+    expect(source).toEqual({ kind: 'location', location: path.join(BUNDLED, dit.file) });
+    const { runtime } = await nodeRuntimeLoader('cpu', { locationMinBytes: 0 })({
+      source: { kind: 'directory', path: BUNDLED },
+      provider: 'auto',
+    });
+    const [h, w] = manifest.latent.grid;
+    const x = {
+      data: new Float32Array(h * w * manifest.latent.channels),
+      dims: [1, h * w, manifest.latent.channels],
+    };
+    expect(((await runtime.velocity(x, 0.5, [0])) as CpuTensor).dims).toEqual(x.dims);
+    await runtime.dispose();
+  });
+
+  it('names a provider this onnxruntime-node build lacks and what it needs', async () => {
+    await expect(
+      nodeRuntimeLoader('cuda')({ source: { kind: 'directory', path: BUNDLED }, provider: 'auto' }),
+    ).rejects.toThrow(/--provider cuda: .*needs the CUDA 12 binaries of onnxruntime-node/);
   });
 });
