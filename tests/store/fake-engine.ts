@@ -79,7 +79,7 @@ export class FakeEngine implements StudioEngine {
     const image = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(request.steps) };
     return {
       images: Array.from({ length: request.batch }, () => image),
-      latentTokens: new Float32Array(4),
+      latentTokens: new Float32Array(request.batch * 4), // [batch, 2, 2]
       latentDims: [request.batch, 2, 2],
       execution: { provider: 'cpu', adapter: 'fake', reason: 'test' },
       timings: { samplingMs: 10 * request.steps, decodeMs: 30, totalMs: 10 * request.steps + 30 },
