@@ -129,7 +129,7 @@ describe('web engine loader', () => {
       'is not a model-set manifest (a JSON object); it starts with "<!doctype',
     );
     const huge = JSON.parse(manifestText);
-    huge.networks.dit.bytes = 5 * 1024 ** 3;
+    huge.networks.dit.variants.float32.bytes = 5 * 1024 ** 3;
     serveText = JSON.stringify(huge);
     fetched.length = 0;
     await expect(load()).rejects.toThrow(ModelTooLargeError);
@@ -157,7 +157,7 @@ describe('web engine loader', () => {
 
   it('refuses a file name that resolves outside the set folder before fetching any file', async () => {
     const escaping = JSON.parse(manifestText);
-    escaping.networks.dit.file = '%2e%2e/other-set/dit.onnx';
+    escaping.networks.dit.variants.float32.file = '%2e%2e/other-set/dit.onnx';
     serveText = JSON.stringify(escaping);
     await expect(load()).rejects.toThrow(ManifestError);
     await expect(load()).rejects.toThrow(
