@@ -19,6 +19,7 @@ import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 import { joinNotices } from './notices';
 import { beginRun, cancelRun, endRun } from './run-control';
+import { describeError } from '../engine/describe-error';
 
 /** Everything that determines a result (what a link, a PNG or the gallery restores). */
 export type GenerationSettings = LinkedSettings;
@@ -166,7 +167,7 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
       get().updateSettings({ seed: seedAfterRun(get().seedMode, seed, settings.batch) });
       await get().addResultToGallery({ ...result, settings });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       set({
         generationError: error instanceof SamplingCancelledError ? 'Generation cancelled.' : message,
       });

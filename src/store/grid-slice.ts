@@ -15,6 +15,7 @@ import { studioEngine } from './engine-instance';
 import type { GenerationSettings } from './generation-slice';
 import type { StudioState } from './index';
 import { beginRun, endRun } from './run-control';
+import { describeError } from '../engine/describe-error';
 
 export interface GridAxisInput {
   name: GridAxisName;
@@ -70,7 +71,7 @@ export const createGridSlice: StateCreator<StudioState, [], [], GridSlice> = (se
       y = gridY ? { name: gridY.name, values: parseAxisValues(gridY.name, gridY.values, classes) } : null;
       plan = planGrid({ ...get().settings, batch: 1 }, x, y);
     } catch (error) {
-      set({ gridError: error instanceof Error ? error.message : String(error) });
+      set({ gridError: describeError(error) });
       return;
     }
     const signal = beginRun();

@@ -3,6 +3,7 @@
 // capability plan, per-file and whole-set byte progress with timestamps (for speed and ETA) and what
 // happened in the browser cache. The catalogue is remembered in localStorage so a reload works offline.
 import type { StateCreator } from 'zustand';
+import { describeError } from '../engine/describe-error';
 import { addSample, type ByteSample } from '../engine/download-progress';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo } from '../engine/runtime-contract';
@@ -194,7 +195,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       if (!sameSet) get().adoptManifestDefaults(loaded.manifest);
     } catch (error) {
       if (requestedLoad !== key) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       if (keepsPrevious && previous) {
       get().startWarmUp(); // idle-time forwards in the worker: the first run then runs at full speed
         requestedLoad = `${previous.id}|${get().provider}`;
@@ -247,7 +248,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         const wanted = get().selectedSetId ?? index.default;
         await get().selectModelSet(wanted);
       } catch (error) {
-        set({ loadStatus: 'error', loadError: error instanceof Error ? error.message : String(error) });
+        set({ loadStatus: 'error', loadError: describeError(error) });
       }
     },
 

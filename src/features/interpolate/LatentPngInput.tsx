@@ -1,10 +1,10 @@
 // Opens a PNG saved with its latent (tEXt "svg-studio-latent", engine/latent-payload.ts), so a downloaded
 // result is used exactly as it was made instead of through the encoders. Shared by Interpolate and Edit.
 import { useState } from 'react';
-import { SvgStudioError } from '../../engine/errors';
 import type { RgbaImage } from '../../engine/image';
 import { readStoredLatent } from '../../engine/latent-payload';
 import { decodePng } from '../../engine/png';
+import { describeError } from '../../engine/describe-error';
 
 export interface StoredLatentImage {
   readonly name: string;
@@ -37,9 +37,7 @@ export function LatentPngInput({
         );
       onLatent({ name: file.name, image, latentTokens: stored.values });
     } catch (failure) {
-      setError(
-        failure instanceof SvgStudioError || failure instanceof Error ? failure.message : String(failure),
-      );
+      setError(describeError(failure));
     }
   };
   return (

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { formatBytes } from '../../engine/download-progress';
 import { useStudio } from '../../store';
 import { openModelCacheForViews as openModelCache, type CachedSetRecord } from '../../store/model-storage';
+import { describeError } from '../../engine/describe-error';
 
 /** A note under the table; a delete's note names its set and holds only while that set stays out of the cache. */
 interface StorageMessage {
@@ -50,7 +51,7 @@ export function StoragePanel() {
       (error: unknown) =>
         current &&
         setMessage({
-          text: `Could not read the browser storage: ${error instanceof Error ? error.message : error}`,
+          text: `Could not read the browser storage: ${describeError(error)}`,
         }),
     );
     return () => {
@@ -67,7 +68,7 @@ export function StoragePanel() {
       });
     } catch (error) {
       setMessage({
-        text: `Could not delete ${record.id}: ${error instanceof Error ? error.message : error}`,
+        text: `Could not delete ${record.id}: ${describeError(error)}`,
       });
     }
     setVersion((v) => v + 1);
