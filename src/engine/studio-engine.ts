@@ -2,15 +2,19 @@
 // src/worker), the CLI and the benchmarks (in-process in Node). Requests are plain data so they can
 // cross postMessage; progress arrives through callbacks and cancellation through an AbortSignal.
 import type { ModelSetManifest, NetworkRole, PrecisionId, VariantCheck } from './manifest';
-import type { ExecutionInfo } from './runtime-contract';
+import type { ExecutionInfo, ResidencyReport } from './runtime-contract';
+
+export type { NetworkResidency, ResidencyReport } from './runtime-contract';
+/** networkResidency takes no arguments; the type exists for the worker protocol's method table. */
+export type ResidencyRequest = Readonly<Record<string, never>>;
 import type { RgbaImage } from './image';
+import type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
+
+export type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type SolverName = 'euler' | 'heun';
 
-import type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
-
-export type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
 /** A file of a model set picked or dropped by the user; `path` is relative to the set's folder. */
 export interface LocalModelFile {
   readonly path: string;
@@ -206,8 +210,8 @@ export interface StudioEngine {
   reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult>;
   encodeImages(request: EncodeImagesRequest, options?: CallOptions<never>): Promise<EncodeImagesResult>;
   decodeLatents(request: DecodeLatentsRequest, options?: CallOptions<never>): Promise<DecodeLatentsResult>;
-}
   /** Which networks of the loaded set have open sessions (null before a load). */
   networkResidency?(request?: ResidencyRequest): Promise<ResidencyReport | null>;
   /** Throwaway forwards after a load (engine/warm-up.ts); every other call stops it first. */
   warmUp(request: WarmUpRequest, options?: CallOptions<WarmUpProgress>): Promise<WarmUpResult>;
+}

@@ -3,7 +3,6 @@
 // capability plan, per-file and whole-set byte progress with timestamps (for speed and ETA) and what
 // happened in the browser cache. The catalogue is remembered in localStorage so a reload works offline.
 import type { StateCreator } from 'zustand';
-import { describeError } from '../engine/describe-error';
 import { addSample, type ByteSample } from '../engine/download-progress';
 import type { ModelSetManifest } from '../engine/manifest';
 import type { ExecutionInfo } from '../engine/runtime-contract';
@@ -12,6 +11,7 @@ import type {
   LoadProgressEvent,
   LocalModelFile,
   ModelCacheReport,
+  ResidencyReport,
   ModelSetSource,
   ProviderPreference,
 } from '../engine/studio-engine';
@@ -28,6 +28,7 @@ import { studioEngine } from './engine-instance';
 import { beginLoad } from './load-control';
 import { joinNotices } from './notices';
 import type { StudioState } from './index';
+import { describeError } from '../engine/describe-error';
 
 export interface CatalogueEntry {
   readonly id: string;
@@ -69,6 +70,8 @@ export interface ModelSlice {
   loadFiles: readonly FileProgress[];
   loadTotal: SetProgress | null;
   cacheReport: ModelCacheReport | null;
+  /** Which networks of the loaded set have open sessions (the top bar shows them). */
+  residency: ResidencyReport | null;
   /**
    * Why the last load from a URL or local files failed. The engine keeps the set it had, so the studio
    * stays on it (loadStatus 'ready') and the model manager shows this message.
@@ -81,6 +84,8 @@ export interface ModelSlice {
   loadFromUrl: (url: string) => Promise<void>;
   /** Loads a set from picked or dropped files (one manifest.json and the files it names). */
   loadFromFiles: (files: readonly LocalModelFile[]) => Promise<void>;
+  /** Asks the engine which sessions are open (after a load, and after every task). */
+  refreshResidency: () => Promise<void>;
 }
 
 /** The bundled index from the server; offline, the copy saved by the last successful start. */
@@ -193,11 +198,11 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         loadStatus: 'ready',
       });
       if (!sameSet) get().adoptManifestDefaults(loaded.manifest);
+      get().startWarmUp(); // idle-time forwards in the worker: the first run then runs at full speed
     } catch (error) {
       if (requestedLoad !== key) return;
       const message = describeError(error);
       if (keepsPrevious && previous) {
-      get().startWarmUp(); // idle-time forwards in the worker: the first run then runs at full speed
         requestedLoad = `${previous.id}|${get().provider}`;
         // Refused before its plan (unreachable, not a manifest, too large): the report stays the running
         // set's; a load that got further keeps its own report, which shows where it stopped.
@@ -228,6 +233,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     loadFiles: [],
     loadTotal: null,
     cacheReport: null,
+    residency: null,
     sourceError: null,
 
     async loadCatalogue() {
@@ -288,6 +294,14 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       );
       const id = get().selectedSetId;
       if (get().loadStatus === 'ready' && id) requestedLoad = `${id}|${get().provider}`;
+    },
+
+    async refreshResidency() {
+      try {
+        set({ residency: (await studioEngine().networkResidency?.()) ?? null });
+      } catch {
+        // The worker is gone or busy failing: the bar keeps its last report rather than erroring.
+      }
     },
   };
 };

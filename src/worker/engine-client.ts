@@ -5,6 +5,7 @@ import type { CallOptions, StudioEngine } from '../engine/studio-engine';
 import type { EngineMethod, EngineMethods, WorkerRequest, WorkerResponse } from './protocol';
 
 interface Pending {
+  readonly method: EngineMethod;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly onProgress?: (event: unknown) => void;
@@ -14,7 +15,11 @@ export class WorkerEngineClient implements StudioEngine {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(private readonly worker: Worker) {
+  /** `onCallSettled` hears of every call that finished (the model bar then refreshes what is resident). */
+  constructor(
+    private readonly worker: Worker,
+    private readonly onCallSettled?: (method: EngineMethod) => void,
+  ) {
     worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => this.receive(event.data));
     worker.addEventListener('error', (event) => {
       const error = new Error(`the engine worker failed: ${event.message || 'unknown error'}`);
@@ -62,6 +67,7 @@ export class WorkerEngineClient implements StudioEngine {
     const id = this.nextId++;
     return new Promise<EngineMethods[M][2]>((resolve, reject) => {
       this.pending.set(id, {
+        method,
         resolve: resolve as (value: unknown) => void,
         reject,
         ...(options?.onProgress ? { onProgress: options.onProgress as (event: unknown) => void } : {}),
@@ -83,5 +89,6 @@ export class WorkerEngineClient implements StudioEngine {
     this.pending.delete(message.id);
     if (message.type === 'result') pending.resolve(message.result);
     else pending.reject(deserializeError(message.error));
+    this.onCallSettled?.(pending.method);
   }
 }

@@ -38,7 +38,9 @@ export function serveEngine(engine: StudioEngine, port: MessagePort): void {
       onProgress: (progress: unknown) =>
         send({ id: message.id, type: 'progress', event: progress as WorkerResponse & never }),
     };
-    const method = engine[message.method as EngineMethod].bind(engine) as (
+    const implementation = engine[message.method as EngineMethod];
+    // Optional methods (networkResidency) answer null on engines without them.
+    const method = (implementation?.bind(engine) ?? (async () => null)) as (
       request: unknown,
       opts: typeof options,
     ) => Promise<unknown>;

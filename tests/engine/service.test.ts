@@ -1,7 +1,7 @@
 // EngineService: loads run one at a time (the later request waits), the previous runtime is disposed,
 // and calls before any load fail with a named error.
 import { describe, expect, it } from 'vitest';
-import type { ModelSetManifest } from '../../src/engine/manifest';
+import { TASK_NETWORKS, type ModelSetManifest } from '../../src/engine/manifest';
 import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
 import { EngineService, type RuntimeLoader } from '../../src/engine/service';
 import type { LoadModelSetRequest } from '../../src/engine/studio-engine';
@@ -76,6 +76,35 @@ describe('EngineService', () => {
     }));
     const loaded = await engine.loadModelSet({ source: { kind: 'url', url: 'u' }, provider: 'auto' });
     expect(loaded.cache).toEqual({ status: 'uncached', note: 'quota exceeded' });
+  });
+
+  it('opens the networks each task declares in TASK_NETWORKS before it runs, and reports residency', async () => {
+    const prepared: string[][] = [];
+    const runtime: ModelSetRuntime<unknown> = {
+      ...fakeRuntime('lazy', []),
+      prepare: async (roles) => void prepared.push([...roles]),
+      residency: () => ({ networks: [], residentBytes: 7 }),
+    };
+    const engine = new EngineService(async () => ({
+      manifest: { id: 'lazy' } as unknown as ModelSetManifest,
+      manifestSha256: 'sha',
+      runtime,
+    }));
+    expect(await engine.networkResidency()).toBeNull();
+    await engine.loadModelSet({ source: { kind: 'directory', path: 'x' }, provider: 'auto' });
+    // The pipelines then fail on the fake runtime: what matters is what was opened first.
+    const image = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
+    await engine.reconstruct({ image }).catch(() => undefined);
+    await engine.encodeImages({ images: [image] }).catch(() => undefined);
+    await engine
+      .decodeLatents({ latentTokens: new Float32Array(1), latentDims: [1, 1, 1] })
+      .catch(() => undefined);
+    expect(prepared).toEqual([
+      TASK_NETWORKS.reconstruct,
+      TASK_NETWORKS.encodeImages,
+      TASK_NETWORKS.decodeLatents,
+    ]);
+    expect(await engine.networkResidency()).toEqual({ networks: [], residentBytes: 7 });
   });
 
   it('refuses to generate before a model set is loaded', async () => {

@@ -1,7 +1,9 @@
-// What the latest load decided and did: the capability check (adapter facts, provider, precision per
-// network, memory estimate), byte progress per file and for the whole set with speed and ETA, and what
-// happened in the browser cache.
+// What the latest load decided and did: the capability check (adapter facts, provider, the variant of
+// each network with the exporter's check figures, memory estimate), byte progress per file and for the
+// whole set with speed and ETA, and what happened in the browser cache.
 import { formatBytes, formatSpeed, transferStats, type ByteSample } from '../../engine/download-progress';
+import { CHECK_FIGURES, NETWORK_LABEL } from '../../engine/manifest';
+import type { PlannedNetwork } from '../../engine/studio-engine';
 import { formatDuration } from '../../engine/workspace/progress-eta';
 import { useStudio } from '../../store';
 
@@ -20,6 +22,47 @@ function Rate({ samples, total }: { samples: readonly ByteSample[]; total: numbe
       <td>{bytesPerSecond === null ? '–' : formatSpeed(bytesPerSecond)}</td>
       <td>{etaSeconds === null ? '–' : etaSeconds === 0 ? 'done' : formatDuration(etaSeconds * 1000)}</td>
     </>
+  );
+}
+
+/** The chosen variant of each network, with what the exporter measured against PyTorch float32. */
+function VariantTable({ networks }: { networks: readonly PlannedNetwork[] }) {
+  return (
+    <table className="download-table" aria-label="Chosen variants">
+      <thead>
+        <tr>
+          <th scope="col">Network</th>
+          <th scope="col">Variant</th>
+          <th scope="col">File</th>
+          <th scope="col">Download</th>
+          <th scope="col">Session (est.)</th>
+          {CHECK_FIGURES.map((figure) => (
+            <th scope="col" key={figure.key}>
+              {figure.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {networks.map((n) => (
+          <tr key={n.role} data-network={n.role} data-precision={n.precision}>
+            <th scope="row">{NETWORK_LABEL[n.role]}</th>
+            <td>{n.precision}</td>
+            <td>{n.file}</td>
+            <td>{formatBytes(n.downloadBytes)}</td>
+            <td>{formatBytes(n.sessionBytes)}</td>
+            {CHECK_FIGURES.map(({ key, format }) => {
+              const value = n.check?.[key];
+              return (
+                <td key={key} className={value === undefined ? 'muted' : undefined}>
+                  {value === undefined ? '–' : format(value)}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -50,6 +93,7 @@ export function LoadReport() {
                 <li key={line}>{line}</li>
               ))}
             </ul>
+            {plan.networks && <VariantTable networks={plan.networks} />}
           </div>
         ) : (
           <p className="muted">Runs when a model set starts loading, before any file is read.</p>

@@ -1,14 +1,46 @@
-// Model-set picker, execution-provider selector and the always-visible "what ran" badge (with the
-// load's overall progress; the Models view has the details).
+// Model-set picker, execution-provider selector, the always-visible "what ran" badge (with the
+// load's overall progress; the Models view has the details) and which networks have open sessions
+// (they open per task and may be closed to stay within the memory budget).
+import { useEffect } from 'react';
 import { formatBytes } from '../../engine/download-progress';
-import type { ProviderPreference } from '../../engine/studio-engine';
+import { NETWORK_LABEL } from '../../engine/manifest';
+import type { ProviderPreference, ResidencyReport } from '../../engine/studio-engine';
 import { useStudio } from '../../store';
+import { onEngineCallSettled } from '../../store/engine-instance';
 
 const PROVIDERS: ReadonlyArray<{ value: ProviderPreference; label: string }> = [
   { value: 'auto', label: 'Automatic' },
   { value: 'webgpu', label: 'WebGPU' },
   { value: 'wasm', label: 'WASM' },
 ];
+
+/** One chip per network: filled when its session is open. */
+function Residency({ report }: { report: ResidencyReport }) {
+  const open = report.networks.filter((n) => n.resident);
+  const budget = report.budgetBytes === undefined ? '' : ` of a ${formatBytes(report.budgetBytes)} budget`;
+  return (
+    <div
+      className="residency"
+      role="status"
+      aria-label="Open sessions"
+      title={`${open.length} of ${report.networks.length} sessions open, about ${formatBytes(report.residentBytes)}${budget}; the others open when a task needs them`}
+    >
+      <span className="muted">Sessions</span>
+      {report.networks.map((n) => (
+        <span
+          key={n.role}
+          className="residency-chip"
+          data-network={n.role}
+          data-resident={n.resident}
+          title={`${n.file} (${n.precision}), about ${formatBytes(n.sessionBytes)} when open`}
+        >
+          {NETWORK_LABEL[n.role]}
+          <span className="visually-hidden">{n.resident ? ' open' : ' closed'}</span>
+        </span>
+      ))}
+    </div>
+  );
+}
 
 export function ModelBar() {
   const catalogue = useStudio((s) => s.catalogue);
@@ -22,6 +54,17 @@ export function ModelBar() {
   const loadProgress = useStudio((s) => s.loadProgress);
   const loadError = useStudio((s) => s.loadError);
   const loadTotal = useStudio((s) => s.loadTotal);
+  const residency = useStudio((s) => s.residency);
+  const refreshResidency = useStudio((s) => s.refreshResidency);
+
+  // Sessions open and close only inside engine calls: ask again after each one.
+  useEffect(
+    () =>
+      onEngineCallSettled((method) => {
+        if (method !== 'networkResidency') void refreshResidency();
+      }),
+    [refreshResidency],
+  );
 
   return (
     <div className="model-bar">
@@ -67,6 +110,7 @@ export function ModelBar() {
         )}
         {loadStatus === 'error' && <span className="error">Model set failed to load: {loadError}</span>}
       </div>
+      {loadStatus === 'ready' && residency && <Residency report={residency} />}
       {manifest?.randomWeights && (
         <p className="warning" role="note">
           {manifest.name}: this model set has random weights and produces noise. It exists to exercise the

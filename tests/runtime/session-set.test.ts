@@ -1,0 +1,217 @@
+// Per-task sessions on a fake ONNX Runtime: a load opens only the DiT and the decoder, the encoders open on
+// first use, sessions are closed least recently used to stay within the budget (those the task needs
+// last), residency is reported, a set that cannot hold a task's networks at once still runs it (they
+// take turns, the reader is asked again), and reader sources (bytes or a location, external data) reach
+// InferenceSession.create as they are.
+import { describe, expect, it } from 'vitest';
+import {
+  NETWORK_ROLES,
+  TASK_NETWORKS,
+  type FileEntry,
+  type ModelFileReader,
+  type ModelFileSource,
+  type ModelSetManifest,
+  type NetworkRole,
+} from '../../src/engine/manifest';
+import { estimateSessionBytes } from '../../src/engine/model-set/memory';
+import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
+import { cpuTensor, type CpuTensor } from '../../src/engine/tensor';
+import { cpuTensorBinding, loadModelSet, NETWORK_IO, type OrtNamespace } from '../../src/runtime/session-set';
+import { TINY_MANIFEST } from '../store/fake-engine';
+
+const FILE_BYTES = 100;
+const SESSION_BYTES = estimateSessionBytes({ file: 'x.onnx', bytes: FILE_BYTES, sha256: '' });
+
+/** The tiny set with every network's float32 file FILE_BYTES long (the DiT with external data, if asked). */
+function manifest(ditExternalData = false): ModelSetManifest {
+  const networks = Object.fromEntries(
+    NETWORK_ROLES.map((role) => {
+      const entry = TINY_MANIFEST.networks[role];
+      const external = role === 'dit' && ditExternalData;
+      const float32 = {
+        ...entry.variants.float32,
+        bytes: FILE_BYTES - (external ? 40 : 0),
+        ...(external ? { externalData: { file: 'dit.onnx.data', bytes: 40, sha256: 'cd'.repeat(32) } } : {}),
+      };
+      return [role, { ...entry, variants: { float32 } }];
+    }),
+  ) as unknown as ModelSetManifest['networks'];
+  return { ...TINY_MANIFEST, networks };
+}
+
+const roleOf = (file: string): NetworkRole =>
+  NETWORK_ROLES.find((role) => TINY_MANIFEST.networks[role].variants.float32.file === file) as NetworkRole;
+
+class FakeTensor {
+  readonly location = 'cpu';
+  constructor(
+    readonly type: string,
+    readonly data: unknown,
+    readonly dims: readonly number[],
+  ) {}
+  dispose(): void {}
+}
+
+/** A fake onnxruntime: sessions know their network from the file they were made from. */
+function fakeOrt(log: string[], created: Array<{ model: unknown; options: unknown }>) {
+  const ort = {
+    Tensor: FakeTensor,
+    InferenceSession: {
+      async create(model: Uint8Array | string, options: unknown) {
+        created.push({ model, options });
+        const file =
+          typeof model === 'string' ? model.replace(/^location:/, '') : new TextDecoder().decode(model);
+        const role = roleOf(file);
+        log.push(`open ${role}`);
+        return {
+          inputNames: [...NETWORK_IO[role].inputs],
+          outputNames: [NETWORK_IO[role].output],
+          async run() {
+            return { [NETWORK_IO[role].output]: new FakeTensor('float32', new Float32Array(4), [1, 4]) };
+          },
+          async release() {
+            log.push(`close ${role}`);
+          },
+        };
+      },
+    },
+  };
+  return ort as unknown as OrtNamespace;
+}
+
+interface Harness {
+  readonly runtime: ModelSetRuntime<CpuTensor>;
+  readonly log: string[];
+  readonly reads: string[];
+  readonly created: Array<{ model: unknown; options: unknown }>;
+}
+
+async function load(
+  options: { budgetSessions?: number; source?: 'bytes' | 'location'; ditExternalData?: boolean } = {},
+): Promise<Harness> {
+  const log: string[] = [];
+  const reads: string[] = [];
+  const created: Harness['created'] = [];
+  const released: string[] = [];
+  const readFile: ModelFileReader = async (entry: FileEntry): Promise<ModelFileSource> => {
+    reads.push(entry.file);
+    return options.source === 'location'
+      ? { kind: 'location', location: `location:${entry.file}`, release: () => released.push(entry.file) }
+      : { kind: 'bytes', bytes: new TextEncoder().encode(entry.file) };
+  };
+  const ort = fakeOrt(log, created);
+  const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+  const runtime = await loadModelSet(ort, binding, {
+    manifest: manifest(options.ditExternalData),
+    readFile,
+    ...(options.budgetSessions !== undefined
+      ? { memoryBudgetBytes: options.budgetSessions * SESSION_BYTES }
+      : {}),
+  });
+  if (options.source === 'location') log.push(`released ${released.join(', ')}`);
+  return { runtime, log, reads, created };
+}
+
+const pixels = () => cpuTensor(new Float32Array(3 * 64 * 64), [1, 3, 64, 64]);
+const resident = (runtime: ModelSetRuntime<CpuTensor>) =>
+  runtime.residency!()
+    .networks.filter((n) => n.resident)
+    .map((n) => n.role);
+
+describe('loadModelSet: sessions per task', () => {
+  it('opens only the DiT and the decoder at load; an encoder opens on first use, once', async () => {
+    const { runtime, log, reads } = await load();
+    expect(log).toEqual(['open dit', 'open decoder']);
+    expect(resident(runtime)).toEqual(['decoder', 'dit']);
+    await runtime.encodeDino(pixels());
+    await runtime.encodeDino(pixels());
+    expect(log).toEqual(['open dit', 'open decoder', 'open dinoEncoder']);
+    expect(reads).toEqual(['dit.onnx', 'decoder.onnx', 'dino_encoder.onnx']);
+    await runtime.dispose();
+    expect(log.slice(3).sort()).toEqual(['close decoder', 'close dinoEncoder', 'close dit']);
+  });
+
+  it('reports residency with the estimates and the budget', async () => {
+    const { runtime } = await load({ budgetSessions: 3 });
+    expect(runtime.residency!()).toEqual({
+      networks: NETWORK_ROLES.map((role) => ({
+        role,
+        precision: 'float32',
+        file: TINY_MANIFEST.networks[role].variants.float32.file,
+        resident: role === 'dit' || role === 'decoder',
+        sessionBytes: SESSION_BYTES,
+      })),
+      residentBytes: 2 * SESSION_BYTES,
+      budgetBytes: 3 * SESSION_BYTES,
+    });
+  });
+
+  it('closes the least recently used session the task does not need, first', async () => {
+    const { runtime, log } = await load({ budgetSessions: 3 });
+    await runtime.prepare!(TASK_NETWORKS.reconstruct);
+    // dino fits (3 of 3); residual needs room: the DiT is the one reconstruction does not need
+    expect(log).toEqual([
+      'open dit',
+      'open decoder',
+      'open dinoEncoder',
+      'close dit',
+      'open residualEncoder',
+    ]);
+    expect(resident(runtime)).toEqual(['dinoEncoder', 'residualEncoder', 'decoder']);
+    log.length = 0;
+    await runtime.prepare!(TASK_NETWORKS.generate);
+    // the DiT needs room: of the encoders, the DINO one was used longest ago
+    expect(log).toEqual(['close dinoEncoder', 'open dit']);
+    expect(resident(runtime)).toEqual(['residualEncoder', 'decoder', 'dit']);
+    expect(runtime.residency!().residentBytes).toBe(3 * SESSION_BYTES);
+  });
+
+  it('runs a task whose networks cannot all be open at once: they take turns, the reader is asked again', async () => {
+    const { runtime, log, reads } = await load({ budgetSessions: 1 });
+    // Even the load could hold one session at a time: the DiT made way for the decoder.
+    expect(log).toEqual(['open dit', 'close dit', 'open decoder']);
+    await runtime.velocity(cpuTensor(new Float32Array(4), [1, 4]), 0.5, [0]);
+    await runtime.decode(cpuTensor(new Float32Array(4), [1, 4]));
+    await runtime.encodeDino(pixels());
+    await runtime.encodeResidual(pixels());
+    expect(log.slice(3)).toEqual([
+      'close decoder',
+      'open dit',
+      'close dit',
+      'open decoder',
+      'close decoder',
+      'open dinoEncoder',
+      'close dinoEncoder',
+      'open residualEncoder',
+    ]);
+    expect(reads.filter((file) => file === 'dit.onnx')).toHaveLength(2);
+    expect(resident(runtime)).toEqual(['residualEncoder']);
+  });
+
+  it('passes a location and the external data to InferenceSession.create, then releases the sources', async () => {
+    const { created, log } = await load({ source: 'location', ditExternalData: true });
+    expect(created[0]).toEqual({
+      model: 'location:dit.onnx',
+      options: { externalData: [{ path: 'dit.onnx.data', data: 'location:dit.onnx.data' }] },
+    });
+    expect(created[1]?.model).toBe('location:decoder.onnx');
+    expect(log.at(-1)).toBe('released dit.onnx, dit.onnx.data, decoder.onnx');
+  });
+
+  it('hands bytes over as they are (the reader verified them; nothing is hashed here)', async () => {
+    const { created } = await load();
+    expect(created[0]?.model).toEqual(new TextEncoder().encode('dit.onnx'));
+  });
+
+  it('refuses a variant the set does not have, naming it', async () => {
+    const ort = fakeOrt([], []);
+    const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+    await expect(
+      loadModelSet(ort, binding, {
+        manifest: manifest(),
+        precision: { dit: 'int4' },
+        readFile: async () => ({ kind: 'bytes', bytes: new Uint8Array() }),
+      }),
+    ).rejects.toThrow(/dit: the model set has no int4 variant \(it has float32\)/);
+  });
+});
