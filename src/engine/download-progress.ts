@@ -66,3 +66,26 @@ export function formatBytes(bytes: number): string {
 export function formatSpeed(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
+
+/** About how many progress reports one file sends (the worker posts each one to the page). */
+export const PROGRESS_REPORTS_PER_FILE = 200;
+
+/**
+ * Thins a file's byte progress to about PROGRESS_REPORTS_PER_FILE calls: a gigabyte file arrives in
+ * tens of thousands of chunks, and a message and a render per chunk would cost more than the download.
+ * The first report, the last, and one that goes back (a download started over) always pass.
+ */
+export function thinProgress(
+  totalBytes: number,
+  onProgress?: (loaded: number, total: number) => void,
+): ((loaded: number, total: number) => void) | undefined {
+  if (!onProgress) return undefined;
+  const step = Math.max(1, Math.floor(totalBytes / PROGRESS_REPORTS_PER_FILE));
+  let reported = -Infinity;
+  return (loaded, total) => {
+    if (loaded >= totalBytes || loaded < reported || loaded - reported >= step) {
+      reported = loaded;
+      onProgress(loaded, total);
+    }
+  };
+}

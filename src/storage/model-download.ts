@@ -12,6 +12,7 @@
 // - Every request takes the load's AbortSignal and a stall timeout (no bytes for STALL_TIMEOUT_MS);
 //   every failure names the file, the URL and the byte offset; HTML served in place of a model is named.
 import { createSHA256, type IHasher } from 'hash-wasm';
+import { thinProgress } from '../engine/download-progress';
 import {
   IntegrityError,
   ManifestError,
@@ -112,7 +113,8 @@ export class DownloadReader {
     await Promise.all(this.stored.splice(0).map((entry) => cache?.deleteFile(entry)));
   }
 
-  readonly read: ModelFileReader = async (entry, onProgress, signal) => {
+  readonly read: ModelFileReader = async (entry, everyProgress, signal) => {
+    const onProgress = thinProgress(entry.bytes, everyProgress);
     const load = combineSignals(this.options.signal, signal);
     const url = resolveModelFileUrl(entry.file, this.options.manifestUrl).href;
     const cancelled = () =>
@@ -432,9 +434,10 @@ class Transfer {
 export async function verifyLocalFile(
   entry: FileEntry,
   blob: Blob,
-  onProgress?: ByteProgress,
+  everyProgress?: ByteProgress,
   signal?: AbortSignal,
 ): Promise<ModelFileSource> {
+  const onProgress = thinProgress(entry.bytes, everyProgress);
   if (blob.size !== entry.bytes) {
     throw new IntegrityError(
       `${entry.file}: size is ${blob.size} bytes, the manifest says ${entry.bytes} (size mismatch: incomplete or replaced file)`,

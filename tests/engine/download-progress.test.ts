@@ -4,6 +4,8 @@ import {
   addSample,
   formatBytes,
   formatSpeed,
+  PROGRESS_REPORTS_PER_FILE,
+  thinProgress,
   transferStats,
   type ByteSample,
 } from '../../src/engine/download-progress';
@@ -68,5 +70,19 @@ describe('download progress', () => {
     expect(formatBytes(7.4 * 1024 ** 2)).toBe('7.4 MiB');
     expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.25 GiB');
     expect(formatSpeed(2 * 1024 ** 2)).toBe('2.0 MiB/s');
+  });
+});
+
+describe('thinned progress', () => {
+  it('passes about PROGRESS_REPORTS_PER_FILE reports, always the first, the last and a restart', () => {
+    const seen: number[] = [];
+    const report = thinProgress(1_000_000, (loaded) => seen.push(loaded)) as (l: number, t: number) => void;
+    for (let loaded = 1000; loaded <= 1_000_000; loaded += 1000) report(loaded, 1_000_000);
+    expect(seen.length).toBeLessThanOrEqual(PROGRESS_REPORTS_PER_FILE + 1);
+    expect(seen[0]).toBe(1000);
+    expect(seen.at(-1)).toBe(1_000_000);
+    report(0, 1_000_000);
+    expect(seen.at(-1)).toBe(0);
+    expect(thinProgress(10, undefined)).toBeUndefined();
   });
 });

@@ -15,8 +15,11 @@ const STAGE_LABEL = {
   session: 'loaded',
 } as const;
 
-function Rate({ samples, total }: { samples: readonly ByteSample[]; total: number }) {
-  const { bytesPerSecond, etaSeconds } = transferStats(samples, total);
+/** Speed and ETA; once the load has ended (`live` false) an unfinished transfer shows neither. */
+function Rate({ samples, total, live }: { samples: readonly ByteSample[]; total: number; live: boolean }) {
+  const stats = transferStats(samples, total);
+  const { bytesPerSecond, etaSeconds } =
+    live || stats.etaSeconds === 0 ? stats : { bytesPerSecond: null, etaSeconds: null };
   return (
     <>
       <td>{bytesPerSecond === null ? '–' : formatSpeed(bytesPerSecond)}</td>
@@ -75,6 +78,7 @@ export function LoadReport() {
   const loadError = useStudio((s) => s.loadError);
   const sourceError = useStudio((s) => s.sourceError);
   const error = sourceError ?? (loadStatus === 'error' ? loadError : null);
+  const loading = loadStatus === 'loading';
 
   return (
     <>
@@ -116,7 +120,7 @@ export function LoadReport() {
             {files.map((row) => (
               <tr key={row.file} data-stage={row.stage} data-from-cache={row.fromCache}>
                 <td>{row.file}</td>
-                <td>{STAGE_LABEL[row.stage]}</td>
+                <td>{loading || row.loadedBytes >= row.totalBytes ? STAGE_LABEL[row.stage] : 'stopped'}</td>
                 <td>{row.fromCache ? 'cache' : 'source'}</td>
                 <td>
                   <progress
@@ -126,7 +130,7 @@ export function LoadReport() {
                   />{' '}
                   {formatBytes(row.loadedBytes)} / {formatBytes(row.totalBytes)}
                 </td>
-                <Rate samples={row.samples} total={row.totalBytes} />
+                <Rate samples={row.samples} total={row.totalBytes} live={loading} />
               </tr>
             ))}
           </tbody>
@@ -140,7 +144,7 @@ export function LoadReport() {
                   <progress value={total.loadedBytes} max={total.totalBytes || 1} aria-label="Total bytes" />{' '}
                   {formatBytes(total.loadedBytes)} / {formatBytes(total.totalBytes)}
                 </td>
-                <Rate samples={total.samples} total={total.totalBytes} />
+                <Rate samples={total.samples} total={total.totalBytes} live={loading} />
               </tr>
             </tfoot>
           )}
