@@ -25,6 +25,8 @@ export interface NetworkResidency {
   readonly resident: boolean;
   /** variant file bytes x SESSION_MEMORY_FACTOR (src/engine/model-set/memory.ts) */
   readonly sessionBytes: number;
+  /** why the planned variant could not be opened and float32 runs instead */
+  readonly fallback?: string;
 }
 
 /** Which sessions of the loaded set are open, and the budget they share. */

@@ -102,6 +102,8 @@ export async function readAdapterCapabilities(): Promise<AdapterCapabilities> {
     shaderF16: adapter.features.has('shader-f16'),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    // A software adapter (SwiftShader) loses to WASM in Automatic mode (engine/capabilities.ts).
+    isFallbackAdapter: adapter.info.isFallbackAdapter === true,
   };
 }
 

@@ -30,6 +30,9 @@ export const NETWORK_IO: Record<NetworkRole, { inputs: readonly string[]; output
 
 export type { ModelFileReader } from '../engine/model-set/reader';
 
+/** InferenceSession.create failed (as opposed to reading the file): another variant may still open. */
+class SessionCreationError extends RuntimeFailureError {}
+
 /** How one runtime stores latents of type T and moves them in and out of ORT tensors. */
 export interface TensorBinding<T> {
   readonly execution: ExecutionInfo;
@@ -108,6 +111,8 @@ export class SessionSet {
   private readonly opening = new Map<NetworkRole, Promise<OrtSession>>();
   private readonly running = new Map<NetworkRole, number>();
   private onProgress: LoadOptions['onProgress'];
+  /** Networks whose planned variant ONNX Runtime could not open, with why: they run float32 instead. */
+  private readonly fallbacks = new Map<NetworkRole, string>();
 
   constructor(
     private readonly ort: OrtNamespace,
@@ -124,7 +129,9 @@ export class SessionSet {
 
   variant(role: NetworkRole): { precision: PrecisionId; variant: NetworkVariant } {
     const variants = this.options.manifest.networks[role].variants;
-    const wanted = this.options.precision?.[role] ?? REFERENCE_PRECISION;
+    const wanted = this.fallbacks.has(role)
+      ? REFERENCE_PRECISION
+      : (this.options.precision?.[role] ?? REFERENCE_PRECISION);
     const variant = variants[wanted];
     if (!variant) {
       throw new RuntimeFailureError(
@@ -182,6 +189,7 @@ export class SessionSet {
         file: variant.file,
         resident: this.open.has(role),
         sessionBytes: this.sessionBytes(role),
+        ...(this.fallbacks.has(role) ? { fallback: this.fallbacks.get(role) as string } : {}),
       };
     });
     const budget = this.options.memoryBudgetBytes;
@@ -219,8 +227,27 @@ export class SessionSet {
     }
   }
 
+  /**
+   * Opens the planned variant; when ONNX Runtime cannot create it (e.g. a 4-bit graph on a runtime
+   * without com.microsoft.MatMulNBits) and it is not the reference, opens float32 instead and says so.
+   */
   private async openSession(role: NetworkRole, task: readonly NetworkRole[]): Promise<OrtSession> {
-    const { variant } = this.variant(role);
+    const { precision, variant } = this.variant(role);
+    try {
+      return await this.openVariant(role, variant, task);
+    } catch (error) {
+      if (precision === REFERENCE_PRECISION || !(error instanceof SessionCreationError)) throw error;
+      const reference = this.options.manifest.networks[role].variants[REFERENCE_PRECISION];
+      this.fallbacks.set(role, `${error.message}; fell back to ${REFERENCE_PRECISION} (${reference.file})`);
+      return this.openVariant(role, this.variant(role).variant, task);
+    }
+  }
+
+  private async openVariant(
+    role: NetworkRole,
+    variant: NetworkVariant,
+    task: readonly NetworkRole[],
+  ): Promise<OrtSession> {
     const bytes = this.sessionBytes(role);
     await this.makeRoom(bytes, task);
     const report = (stage: LoadProgressEvent['stage'], file: FileEntry, loadedBytes: number) =>
@@ -243,7 +270,7 @@ export class SessionSet {
         ];
       }
       report('session', variant, variant.bytes);
-      const session = await createSession(this.ort, graph, options, variant.file);
+      const session = await createSession(this.ort, graph, options, variant);
       try {
         checkGraphIo(role, variant.file, session);
       } catch (error) {
@@ -263,16 +290,19 @@ async function createSession(
   ort: OrtNamespace,
   source: ModelFileSource,
   options: OrtCommon.InferenceSession.SessionOptions,
-  file: string,
+  variant: NetworkVariant,
 ): Promise<OrtSession> {
   try {
     return source.kind === 'bytes'
       ? await ort.InferenceSession.create(source.bytes, options)
       : await ort.InferenceSession.create(source.location, options);
   } catch (error) {
-    throw new RuntimeFailureError(`${file}: ONNX Runtime could not load the graph: ${describe(error)}`, {
-      cause: error,
-    });
+    const q = variant.quantization;
+    const uses = q ? ` (the graph uses ${q.op}, ${q.bits}-bit weights; this runtime may lack the op)` : '';
+    throw new SessionCreationError(
+      `${variant.file}: ONNX Runtime could not load the graph${uses}: ${describe(error)}`,
+      { cause: error },
+    );
   }
 }
 

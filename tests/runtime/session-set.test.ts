@@ -203,6 +203,50 @@ describe('loadModelSet: sessions per task', () => {
     expect(created[0]?.model).toEqual(new TextEncoder().encode('dit.onnx'));
   });
 
+  it('falls back to float32, naming the op, when ONNX Runtime cannot open a 4-bit graph', async () => {
+    const log: string[] = [];
+    const inner = fakeOrt(log, []);
+    const ort = {
+      ...inner,
+      InferenceSession: {
+        create: async (model: Uint8Array, options: unknown) => {
+          if (new TextDecoder().decode(model) === 'dit.int4.onnx') {
+            throw new Error('Could not find an implementation for MatMulNBits(1) node with name ""');
+          }
+          return inner.InferenceSession.create(model, options as never);
+        },
+      },
+    } as unknown as OrtNamespace;
+    const base = manifest();
+    const int4 = {
+      file: 'dit.int4.onnx',
+      bytes: 20,
+      sha256: 'ef'.repeat(32),
+      quantization: { op: 'com.microsoft.MatMulNBits', bits: 4, blockSize: 32 },
+    };
+    const withInt4 = {
+      ...base,
+      networks: {
+        ...base.networks,
+        dit: { ...base.networks.dit, variants: { ...base.networks.dit.variants, int4 } },
+      },
+    } as ModelSetManifest;
+    const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+    const runtime = await loadModelSet(ort, binding, {
+      manifest: withInt4,
+      precision: { dit: 'int4' },
+      readFile: async (entry) => ({ kind: 'bytes', bytes: new TextEncoder().encode(entry.file) }),
+    });
+    const dit = runtime.residency!().networks.find((n) => n.role === 'dit');
+    expect(dit).toMatchObject({ precision: 'float32', file: 'dit.onnx', resident: true });
+    expect(dit?.fallback).toBe(
+      'dit.int4.onnx: ONNX Runtime could not load the graph (the graph uses com.microsoft.MatMulNBits, 4-bit ' +
+        'weights; this runtime may lack the op): Could not find an implementation for MatMulNBits(1) node with ' +
+        'name ""; fell back to float32 (dit.onnx)',
+    );
+    expect(log).toEqual(['open dit', 'open decoder']);
+  });
+
   it('refuses a variant the set does not have, naming it', async () => {
     const ort = fakeOrt([], []);
     const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));

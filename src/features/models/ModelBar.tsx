@@ -32,7 +32,8 @@ function Residency({ report }: { report: ResidencyReport }) {
           className="residency-chip"
           data-network={n.role}
           data-resident={n.resident}
-          title={`${n.file} (${n.precision}), about ${formatBytes(n.sessionBytes)} when open`}
+          data-fallback={n.fallback !== undefined}
+          title={`${n.file} (${n.precision}), about ${formatBytes(n.sessionBytes)} when open${n.fallback ? `. ${n.fallback}` : ''}`}
         >
           {NETWORK_LABEL[n.role]}
           <span className="visually-hidden">{n.resident ? ' open' : ' closed'}</span>
