@@ -20,14 +20,22 @@ const text = v.string('must be text');
 const nonNegativeInteger = v.pipe(
   v.number('must be a number'),
   v.integer('must be an integer'),
-  v.minValue(0),
+  v.minValue(0, (issue) => `must be 0 or more, got ${String(issue.input)}`),
+);
+const side = v.pipe(
+  nonNegativeInteger,
+  v.minValue(1, 'must be at least 1'),
+  v.maxValue(
+    LIMITS.image.maxSide,
+    (issue) => `must be at most ${LIMITS.image.maxSide}, got ${String(issue.input)}`,
+  ),
 );
 
 const IMAGE_SCHEMA = v.pipe(
   v.object(
     {
-      width: v.pipe(nonNegativeInteger, v.minValue(1), v.maxValue(LIMITS.image.maxSide)),
-      height: v.pipe(nonNegativeInteger, v.minValue(1), v.maxValue(LIMITS.image.maxSide)),
+      width: side,
+      height: side,
       data: v.custom<Uint8ClampedArray>(
         (value) => value instanceof Uint8ClampedArray,
         'must be RGBA bytes (Uint8ClampedArray)',
@@ -118,6 +126,8 @@ export type ReadRecord =
 
 /** Migrates and checks one stored value; every problem is named ("settings.steps: must be …"). */
 export function readRecord(raw: unknown): ReadRecord {
+  // valibot's object schema reads a list's indices as missing keys; a list is simply not a record.
+  if (Array.isArray(raw)) return { ok: false, problems: ['must be an object'] };
   const migrated = migrateRecord(raw);
   const result = v.safeParse(GALLERY_RECORD_SCHEMA, migrated);
   if (!result.success) return { ok: false, problems: formatIssues(result.issues) };
