@@ -7,6 +7,7 @@ so the decoder also learns to draw from the DINO features alone and cannot hide 
 """
 import math
 import time
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -19,13 +20,14 @@ from svg_models.residual_vit import ResidualViT
 
 from .augment import random_flip
 from .data import to_encoder_input
+from .device import place
 
 RESIDUAL_MASK_P = 0.1
 
 
 def ssim(a: Tensor, b: Tensor, window: int = 7, sigma: float = 1.5) -> Tensor:
     """Mean SSIM of [B,3,H,W] images in [0,1]: Gaussian window, C1 = 0.01^2, C2 = 0.03^2 (Wang et al. 2004)."""
-    coords = torch.arange(window, dtype=a.dtype) - window // 2
+    coords = torch.arange(window, dtype=a.dtype, device=a.device) - window // 2
     g = torch.exp(-(coords**2) / (2 * sigma**2))
     g = (g / g.sum())[None, :] * (g / g.sum())[:, None]
     kernel = g.expand(a.shape[1], 1, window, window)
@@ -51,12 +53,31 @@ def encode(dino: DinoV3, residual: ResidualViT, images: Tensor, grid: int, eps: 
     return torch.cat([h, r], dim=1).reshape(images.shape[0], -1, grid, grid)
 
 
+def noised(latent: Tensor, tau: float, gen: torch.Generator) -> Tensor:
+    """The noise-robust decoder's input (RAE, arXiv 2510.11690, section 4): latent [B,C,h,w] + sigma * std_c * eps,
+    sigma ~ |N(0, tau^2)| per sample, std_c each channel's std over the batch, so the noise is in the DiT's
+    standardised units and the decoder learns to draw what a slightly-off DiT sample means."""
+    if tau <= 0:
+        return latent
+    b = latent.shape[0]
+    sigma = (torch.randn(b, generator=gen, device=latent.device) * tau).abs()[:, None, None, None]
+    std = latent.detach().transpose(0, 1).reshape(latent.shape[1], -1).std(dim=1)[None, :, None, None]
+    return latent + sigma * std * torch.randn(latent.shape, generator=gen, device=latent.device)
+
+
 def train_autoencoder(images: Tensor, dino: DinoV3, residual: ResidualViT, decoder: Decoder, *, steps: int,
-                      batch: int, seed: int, checkpoint, log, lr: float = 5e-4) -> None:
+                      batch: int, seed: int, checkpoint, log, lr: float = 5e-4, device: str = "cpu",
+                      latent_noise: float = 0.0, train_residual: bool = True, warmup: int = 50,
+                      checkpoint_every: int = 50, on_checkpoint: Callable[[int], None] | None = None) -> None:
+    """Trains the residual ViT and the decoder (or, with train_residual=False, the decoder alone on the frozen
+    residual: the v2 decoder fine-tune) to reconstruct `images` [N,3,S,S]; `latent_noise` is the RAE noise
+    scale tau of the decoder's input (0: clean latents, the v1 recipe). Networks stay on `device`."""
     torch.manual_seed(seed)
     grid = images.shape[-1] // dino.config.patch_size
     dim = dino.config.embed_dim
-    params = list(residual.parameters()) + list(decoder.parameters())
+    images = images.to(device)
+    place(dino, device), place(residual, device), place(decoder, device)
+    params = (list(residual.parameters()) if train_residual else []) + list(decoder.parameters())
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     state = checkpoint.load()
     start = 0
@@ -64,25 +85,29 @@ def train_autoencoder(images: Tensor, dino: DinoV3, residual: ResidualViT, decod
         residual.load_state_dict(state["residual"]), decoder.load_state_dict(state["decoder"])
         opt.load_state_dict(state["opt"])
         start = state["step"]
-    gen = torch.Generator().manual_seed(seed * 1000 + start)
-    residual.train(), decoder.train()
+    gen = torch.Generator(device=device).manual_seed(seed * 1000 + start)
+    residual.train(train_residual), decoder.train()
     started = time.time()
     for step in range(start, steps):
         for group in opt.param_groups:
-            group["lr"] = lr * min(1.0, (step + 1) / 50) * 0.5 * (1 + math.cos(math.pi * step / steps))
-        x = random_flip(images[torch.randint(0, images.shape[0], (batch,), generator=gen)], gen)
-        latent = encode(dino, residual, x, grid)
-        keep = (torch.rand(batch, generator=gen) >= RESIDUAL_MASK_P).float()[:, None, None, None]
-        latent = torch.cat([latent[:, :dim], latent[:, dim:] * keep], dim=1)
+            group["lr"] = lr * min(1.0, (step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * step / steps))
+        x = random_flip(images[torch.randint(0, images.shape[0], (batch,), generator=gen, device=device)], gen)
+        with torch.set_grad_enabled(train_residual):
+            latent = encode(dino, residual, x, grid)
+        keep = (torch.rand(batch, generator=gen, device=device) >= RESIDUAL_MASK_P).float()[:, None, None, None]
+        latent = noised(torch.cat([latent[:, :dim], latent[:, dim:] * keep], dim=1), latent_noise, gen)
         out = decoder(latent)
         loss = reconstruction_loss(out, x)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
-        if (step + 1) % 50 == 0 or step + 1 == steps:
+        if (step + 1) % checkpoint_every == 0 or step + 1 == steps:
             psnr = -10 * torch.log10(F.mse_loss(out.detach().clamp(-1, 1), x) / 4).item()
-            log(f"autoencoder step {step + 1}/{steps} loss {loss.item():.4f} psnr {psnr:.2f} ({time.time() - started:.0f} s)")
+            what = "autoencoder" if train_residual else f"decoder (noise {latent_noise:g})"
+            log(f"{what} step {step + 1}/{steps} loss {loss.item():.4f} psnr {psnr:.2f} ({time.time() - started:.0f} s)")
             checkpoint.save({"residual": residual.state_dict(), "decoder": decoder.state_dict(),
                              "opt": opt.state_dict(), "step": step + 1})
+            if on_checkpoint is not None:
+                on_checkpoint(step + 1)
     residual.eval(), decoder.eval()

@@ -107,4 +107,4 @@ IMAGENET_STD = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
 
 def to_encoder_input(images: Tensor) -> Tensor:
     """[-1, 1] pixels -> ImageNet-normalised, as both SVG encoders expect (SPEC §2)."""
-    return ((images + 1) / 2 - IMAGENET_MEAN) / IMAGENET_STD
+    return ((images + 1) / 2 - IMAGENET_MEAN.to(images.device)) / IMAGENET_STD.to(images.device)

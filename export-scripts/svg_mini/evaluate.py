@@ -92,11 +92,11 @@ PROBE_VALIDATION_FRACTION = 0.1
 
 
 @torch.enable_grad()
-def fit_linear_probe(train_x: Tensor, train_y: Tensor, weight_decay: float, seed: int):
+def fit_linear_probe(train_x: Tensor, train_y: Tensor, weight_decay: float, seed: int, classes: int = len(CLASS_NAMES)):
     """Multinomial logistic regression on standardised features [N, F]; returns a predictor of class ids."""
     torch.manual_seed(seed)
     mean, std = train_x.mean(0), train_x.std(0) + 1e-6
-    probe = nn.Linear(train_x.shape[1], len(CLASS_NAMES))
+    probe = nn.Linear(train_x.shape[1], classes)
     opt = torch.optim.LBFGS(probe.parameters(), max_iter=300, line_search_fn="strong_wolfe")
     x = (train_x - mean) / std
 
@@ -111,10 +111,10 @@ def fit_linear_probe(train_x: Tensor, train_y: Tensor, weight_decay: float, seed
 
 
 def linear_probe(features: Tensor, labels: Tensor, fit: Tensor, validation: Tensor, train: Tensor,
-                 test: Tensor, seed: int) -> dict:
+                 test: Tensor, seed: int, classes: int = len(CLASS_NAMES)) -> dict:
     """Accuracy on `test` of a probe trained on `train`, its weight decay the best on (fit -> validation)."""
     def accuracy(on: Tensor, to: Tensor, weight_decay: float) -> float:
-        predict = fit_linear_probe(features[on], labels[on], weight_decay, seed)
+        predict = fit_linear_probe(features[on], labels[on], weight_decay, seed, classes)
         return float((predict(features[to]) == labels[to]).float().mean())
 
     weight_decay = max(PROBE_WEIGHT_DECAYS, key=lambda decay: accuracy(fit, validation, decay))

@@ -8,6 +8,7 @@ token, so the patch tokens SVG uses as its latent are trained directly.
 """
 import math
 import time
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -17,6 +18,7 @@ from svg_models.dinov3 import DinoV3, DinoV3Config
 
 from .augment import colour_jitter, random_flip, random_resized_crops
 from .data import to_encoder_input
+from .device import place
 
 LOCAL_CROPS = 2
 
@@ -63,30 +65,35 @@ def dino_loss(student_out: list[Tensor], teacher_out: list[Tensor], centre: Tens
 
 
 def train_ssl(images: Tensor, cfg: DinoV3Config, *, steps: int, batch: int, seed: int, checkpoint, log,
-              lr: float = 1e-3) -> DinoV3:
-    """images [N,3,S,S] in [-1,1] -> the teacher backbone (eval mode, frozen). `checkpoint` saves/loads state."""
+              lr: float = 1e-3, device: str = "cpu", checkpoint_every: int = 50,
+              on_checkpoint: Callable[[int, DinoV3], None] | None = None) -> DinoV3:
+    """images [N,3,S,S] in [-1,1] -> the teacher backbone (eval mode, frozen, on `device`). `checkpoint`
+    saves/loads state every `checkpoint_every` steps and at the end, then `on_checkpoint(step, teacher
+    backbone)` runs (e.g. to keep snapshots for a quality-per-hour curve)."""
     torch.manual_seed(seed)
     student, teacher = Student(cfg), Student(cfg)
+    place(student, device), place(teacher, device)
+    images = images.to(device)
     teacher.load_state_dict(student.state_dict())
     for p in teacher.parameters():
         p.requires_grad = False
     params = [p for p in student.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.04)
-    centre = torch.zeros(1, student.head.last.weight_v.shape[0])
+    centre = torch.zeros(1, student.head.last.weight_v.shape[0], device=device)
     state = checkpoint.load()
     start = 0
     if state:
         student.load_state_dict(state["student"]), teacher.load_state_dict(state["teacher"])
         opt.load_state_dict(state["opt"]), centre.copy_(state["centre"])
         start = state["step"]
-    gen = torch.Generator().manual_seed(seed * 1000 + start)
+    gen = torch.Generator(device=device).manual_seed(seed * 1000 + start)
     size = images.shape[-1]
     started = time.time()
     for step in range(start, steps):
         progress = step / steps
         for group in opt.param_groups:  # linear warm-up, cosine decay
             group["lr"] = lr * min(1.0, (step + 1) / (0.1 * steps)) * 0.5 * (1 + math.cos(math.pi * progress))
-        index = torch.randint(0, images.shape[0], (batch,), generator=gen)
+        index = torch.randint(0, images.shape[0], (batch,), generator=gen, device=device)
         x = images[index]
         views = [colour_jitter(random_flip(random_resized_crops(x, size, (0.35, 1.0), gen), gen), gen) for _ in range(2)]
         views += [colour_jitter(random_flip(random_resized_crops(x, size // 2, (0.1, 0.35), gen), gen), gen) for _ in range(LOCAL_CROPS)]
@@ -105,10 +112,12 @@ def train_ssl(images: Tensor, cfg: DinoV3Config, *, steps: int, batch: int, seed
                 pt.mul_(momentum).add_(ps.detach(), alpha=1 - momentum)
             batch_centre = torch.cat(teacher_out).mean(dim=0, keepdim=True)
             centre.mul_(0.9).add_(batch_centre, alpha=0.1)
-        if (step + 1) % 50 == 0 or step + 1 == steps:
+        if (step + 1) % checkpoint_every == 0 or step + 1 == steps:
             log(f"ssl step {step + 1}/{steps} loss {loss.item():.4f} ({time.time() - started:.0f} s)")
             checkpoint.save({"student": student.state_dict(), "teacher": teacher.state_dict(), "opt": opt.state_dict(),
                              "centre": centre, "step": step + 1})
+            if on_checkpoint is not None:
+                on_checkpoint(step + 1, teacher.backbone)
     backbone = teacher.backbone.eval()
     for p in backbone.parameters():
         p.requires_grad = False

@@ -1,0 +1,166 @@
+"""SVG-Mini v2 at tiny sizes: the class table, the prepared data, every training stage through the GPU
+command's tiny mode (time-budgeted calibration included), resuming, export and the evaluation."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from svg_mini.autoencoder import noised
+from svg_mini.classes import CLASS_TABLE, PACKAGE, build_class_table, load_class_table
+from svg_mini.evaluate_v2 import evaluate_v2, validation_split
+from svg_mini.flow import class_balanced_weights, dimension_shift, shift_time
+from svg_mini.pipeline_v2 import BUDGETS, SIZES, STAGE_FILES, Run, calibrated_steps, configs, export
+from svg_mini.prepared import FORMAT_VERSION, load_prepared, prepare
+
+EXPORT_SCRIPTS = Path(__file__).resolve().parents[1]
+NODE_MODULES = EXPORT_SCRIPTS.parent / "node_modules"
+# Three classes, three emoji each: held-out split, both styles, all in seconds.
+TINY_EMOJI = {"1F600": 0, "1F603": 0, "1F604": 0, "2764-FE0F": 1, "1F499": 1, "1F49A": 1,
+              "1F1EB-1F1F7": 2, "1F1E9-1F1EA": 2, "1F1EF-1F1F5": 2}
+TINY_TABLE = {"names": ["smiley face", "heart", "flag"], "emoji": TINY_EMOJI}
+
+
+def test_class_table_is_the_rules_applied_to_the_installed_package():
+    table = load_class_table()
+    assert table == build_class_table(json.loads((NODE_MODULES / PACKAGE / "emoji.json").read_text()))
+    counts = np.bincount(list(table["emoji"].values()), minlength=len(table["names"]))
+    assert counts.min() >= 20, dict(zip(table["names"], counts.tolist()))
+    assert table["emoji"]["1F600"] == table["names"].index("smiley face")
+    assert table["emoji"]["1F1EB-1F1F7"] == table["names"].index("flag")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t["emoji"].update({"1F600": 99}), "class id 99"),
+    (lambda t: t.update(names=t["names"] + ["unused"]), "have no emoji"),
+    (lambda t: t.update(names=["a", "a"] + t["names"][2:]), "distinct"),
+])
+def test_class_table_errors_name_the_problem(tmp_path, change, message):
+    table = json.loads(CLASS_TABLE.read_text())
+    change(table)
+    (tmp_path / "classes.json").write_text(json.dumps(table))
+    with pytest.raises(ValueError, match=message):
+        load_class_table(tmp_path / "classes.json")
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "tiny.npz"
+    summary = prepare(NODE_MODULES, path, TINY_TABLE, held_out_fraction=0.12, seed=0)
+    assert summary["images"] == 18 and summary["held_out"] == 6
+    return path
+
+
+def test_prepared_data_is_deterministic_split_by_emoji_and_stratified(tiny_data, tmp_path):
+    again = tmp_path / "again.npz"
+    prepare(NODE_MODULES, again, TINY_TABLE, held_out_fraction=0.12, seed=0)
+    with np.load(tiny_data) as a, np.load(again) as b:
+        assert all(np.array_equal(a[k], b[k]) for k in a.files)
+        assert a["images"].dtype == np.uint8 and a["images"].shape == (18, 3, 64, 64)
+    data = load_prepared(tiny_data)
+    assert data.class_names == tuple(TINY_TABLE["names"])
+    assert -1 <= data.images.min() and data.images.max() <= 1
+    held = {data.emoji[i] for i in data.held_index}
+    assert not held & {data.emoji[i] for i in data.train_index}
+    assert sorted(TINY_EMOJI[e] for e in held) == [0, 1, 2]  # one held-out emoji per class
+    fit, validation = validation_split(data, data.train_index, 0.5, 0)
+    assert set(fit.tolist()) | set(validation.tolist()) == set(data.train_index.tolist())
+    assert not {data.emoji[i] for i in fit} & {data.emoji[i] for i in validation}
+
+
+def test_prepared_data_errors_say_what_to_do(tmp_path, tiny_data):
+    with pytest.raises(FileNotFoundError, match="prepare_svg_mini_v2.py"):
+        load_prepared(tmp_path / "missing.npz")
+    with np.load(tiny_data) as f:
+        arrays = {k: f[k] for k in f.files}
+    np.savez(tmp_path / "old.npz", **{**arrays, "format_version": np.int64(FORMAT_VERSION + 1)})
+    with pytest.raises(ValueError, match="format_version"):
+        load_prepared(tmp_path / "old.npz")
+
+
+def test_schedule_shift_grows_with_the_latent_dimension_and_batches_balance_classes():
+    # RAE: alpha = sqrt(m / 4096); here s = 1 / alpha (t = 0 is noise), so a larger latent shifts further.
+    assert dimension_shift(64, 64) == pytest.approx(1.0)
+    assert dimension_shift(64, 136) == pytest.approx((4096 / 8704) ** 0.5)
+    assert dimension_shift(256, 392) < dimension_shift(64, 136) < 1
+    assert shift_time(torch.tensor([0.5]), dimension_shift(64, 136)).item() < 0.5
+    weights = class_balanced_weights(torch.tensor([0, 0, 0, 1]))
+    assert torch.allclose(weights, torch.tensor([1 / 3, 1 / 3, 1 / 3, 1.0]))
+
+
+def test_noise_robust_decoder_input_is_scaled_per_channel_and_off_at_zero():
+    gen = torch.Generator().manual_seed(0)
+    latent = torch.randn(256, 4, 2, 2) * torch.tensor([1.0, 10.0, 1.0, 1.0])[None, :, None, None]
+    assert torch.equal(noised(latent, 0.0, gen), latent)
+    diff = noised(latent, 0.5, gen) - latent
+    ratio = diff[:, 1].std() / diff[:, 0].std()
+    assert 7 < ratio < 13  # noise follows each channel's spread
+
+
+def test_full_size_dit_and_decoder_fit_the_download_and_checkpoint_limits():
+    from svg_models.decoder import Decoder
+    from svg_models.dit import DiT
+
+    cfg = configs(15)
+    dit_params = sum(p.numel() for p in DiT(cfg["dit"]).parameters())
+    decoder_params = sum(p.numel() for p in Decoder(cfg["decoder"]).parameters())
+    assert cfg["dit"].hidden_size > 1.5 * cfg["dit"].in_channels  # width exceeds the token dimension, with room
+    assert 2 * dit_params <= 16 * 2**20  # the float16 DiT checkpoint fits one 16 MiB file
+    assert 2 * (dit_params + decoder_params) <= 40e6  # float16 generation download <= 40 MB
+
+
+def test_calibration_takes_what_fits_and_respects_the_cap():
+    calls = []
+    assert calibrated_steps(lambda n: calls.append(n), seconds=1e9, cap=500, probe=3) == 500
+    assert calls == [3, 3]
+    assert calibrated_steps(lambda n: None, seconds=1.0, cap=2, probe=3) == 2
+
+
+@pytest.fixture(scope="module")
+def gpu_command_tiny(tiny_data, tmp_path_factory) -> Path:
+    """The GPU one-command script in its tiny CPU mode, on the tiny prepared data."""
+    out = tmp_path_factory.mktemp("gpu")
+    env = {**os.environ, "PYTHON": sys.executable, "OUT": str(out), "DATA": str(tiny_data), "SECONDS_BUDGET": "2"}
+    done = subprocess.run(["bash", str(EXPORT_SCRIPTS / "gpu_train_svg_mini_v2.sh"), "tiny"], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out / "svg-mini-v2"
+
+
+def test_gpu_command_tiny_writes_the_eight_stage_files(gpu_command_tiny):
+    files = {p.name for p in gpu_command_tiny.iterdir() if p.is_file()}
+    assert files == set(STAGE_FILES.values()) | {"train-log.txt"}
+    assert len(STAGE_FILES) <= 8
+    assert all((gpu_command_tiny / f).stat().st_size <= 16 * 2**20 for f in STAGE_FILES.values())
+    log = (gpu_command_tiny / "train-log.txt").read_text()
+    assert "steps fit in" in log and "done" in log  # the time-budget calibration ran
+    dit = torch.load(gpu_command_tiny / "dit.pt")
+    assert next(iter(dit["ema"].values())).dtype == torch.float16 and dit["mean"].shape == dit["std"].shape
+
+
+def test_stages_resume_export_and_evaluate(gpu_command_tiny, tiny_data, tmp_path):
+    data = load_prepared(tiny_data)
+    before = {f: (gpu_command_tiny / f).stat().st_mtime for f in STAGE_FILES.values()}
+    run = Run(gpu_command_tiny, data, BUDGETS["smoke"], sizes=SIZES["tiny"], log=lambda _: None)
+    result = run.all()  # every stage finished: loads, trains nothing
+    assert before == {f: (gpu_command_tiny / f).stat().st_mtime for f in STAGE_FILES.values()}
+    assert run.steps_used == {}
+
+    manifest = export(result, data.class_names, 64, tmp_path / "set", log=lambda _: None, check_with_ort=False)
+    assert manifest["id"] == "svg-mini-v2" and manifest["image"]["resolution"] == 64
+    assert manifest["classes"]["names"] == list(data.class_names)
+    assert manifest["sampler"]["shift"] == pytest.approx(result["shift"], abs=1e-4)
+
+    metrics = evaluate_v2(result, data, manifest["sampler"], tmp_path / "eval", samples_per_class=2,
+                          fd_steps=(1, 2), log=lambda _: None)
+    assert set(metrics["reconstruction"]) == {"noise_robust", "clean"}
+    assert set(metrics["generation"]["frechet_distance"]) == {"1", "2"}
+    assert 0 <= metrics["generation"]["class_consistency"]["overall"] <= 1
+    assert set(metrics["ablation"]) == {"decoder noise_robust", "decoder clean", "ablation-dit-shift-dim",
+                                        "ablation-dit-shift-0.4"}
+    assert {p.name for p in (tmp_path / "eval").iterdir()} == {"metrics.json", "reconstruction.png",
+                                                              "samples-per-class.png"}
