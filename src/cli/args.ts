@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { SvgStudioError } from '../engine/errors';
 import { LIMITS, describeRange } from '../engine/limits';
-import { MAX_BATCH } from '../engine/manifest';
 import { NODE_PROVIDER_NAMES } from '../runtime/node-providers';
 import { DEFAULT_MODELS } from './package-paths';
 
@@ -24,7 +23,7 @@ export class UsageError extends SvgStudioError {
  * says so in its metadata, so the link limit LIMITS.batch does not bind it), only bounded by what one
  * engine call accepts.
  */
-export const SAMPLE_BATCH = { min: 1, max: MAX_BATCH } as const;
+export const SAMPLE_BATCH = LIMITS.engineBatch;
 /** Most images one `sample` run may ask for (ten times FID-50K's 50 000). */
 export const MAX_SAMPLE_IMAGES = 500_000;
 
@@ -36,7 +35,13 @@ type OptionSpec =
       readonly value: string;
       readonly help: string;
     }
-  | { readonly kind: 'number'; readonly value: string; readonly help: string }
+  | {
+      readonly kind: 'number';
+      readonly min: number;
+      readonly max: number;
+      readonly value: string;
+      readonly help: string;
+    }
   | { readonly kind: 'string'; readonly value: string; readonly help: string }
   | { readonly kind: 'boolean'; readonly help: string };
 
@@ -64,13 +69,23 @@ const OPTIONS = {
     value: 'N',
     help: `sampling steps ${describeRange(LIMITS.steps)} (default: manifest)`,
   },
-  cfg: { kind: 'number', value: 'X', help: 'guidance scale (default: manifest)' },
+  cfg: {
+    kind: 'number',
+    ...LIMITS.guidanceScale,
+    value: 'X',
+    help: `guidance scale ${describeRange(LIMITS.guidanceScale)} (default: manifest)`,
+  },
   'cfg-mode': {
     kind: 'string',
     value: 'mode',
     help: 'guidance schedule: constant|late|linear|early-<x>|cfg_star-<k>-<r>|none (default: manifest)',
   },
-  shift: { kind: 'number', value: 'X', help: 'timestep shift (default: manifest)' },
+  shift: {
+    kind: 'number',
+    ...LIMITS.shift,
+    value: 'X',
+    help: `timestep shift ${describeRange(LIMITS.shift)} (default: manifest)`,
+  },
   sampler: { kind: 'string', value: 'euler|heun', help: 'ODE solver (default: manifest)' },
   batch: {
     kind: 'integer',
@@ -303,7 +318,9 @@ function convert(
   }
   if (spec.kind === 'number') {
     const parsed = v.safeParse(finiteText, raw);
-    if (!parsed.success) throw new UsageError(`--${name} must be a finite number, got "${raw}"`);
+    if (!parsed.success || parsed.output < spec.min || parsed.output > spec.max) {
+      throw new UsageError(`--${name} must be a number in ${spec.min}..${spec.max}, got "${raw}"`);
+    }
     return parsed.output;
   }
   if (raw === '') throw new UsageError(`--${name} needs a value`);

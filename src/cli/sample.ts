@@ -4,7 +4,7 @@
 // same files. Resumable: images already in the folder that pass the check are skipped; progress.json per
 // shard says how far it got. Writes are atomic (temporary file + rename), so a killed process leaves
 // whole files only.
-import { readdir } from 'node:fs/promises';
+import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { activationBytes } from '../engine/capabilities';
@@ -51,8 +51,8 @@ const MEMORY_SHARE = 0.25;
 export function batchFromMemory(manifest: ModelSetManifest, freeBytes: number): number {
   const perImage = activationBytes(manifest);
   return Math.max(
-    LIMITS.batch.min,
-    Math.min(LIMITS.batch.max, Math.floor((freeBytes * MEMORY_SHARE) / perImage)),
+    LIMITS.engineBatch.min,
+    Math.min(LIMITS.engineBatch.max, Math.floor((freeBytes * MEMORY_SHARE) / perImage)),
   );
 }
 
@@ -77,9 +77,15 @@ function runCount(args: SampleArgs, classes: readonly number[]): number {
 }
 
 /** Names of our own files in a sample folder: run.json, progress files, images, latents, temporaries. */
-const OWN_FILE = /^(run\.json|progress-\d+-of-\d+\.json|\d+\.(png|npy)(\.tmp-\d+)?|run\.json\.tmp-\d+)$/;
+const OWN_FILE =
+  /^(run\.json|progress-\d+-of-\d+\.json(\.tmp-\d+)?|\d+\.(png|npy)(\.tmp-\d+)?|run\.json\.tmp-\d+)$/;
+const IMAGE_OR_LATENT = /^\d+\.(png|npy)$/;
 
-/** Claims the folder for the run: writes run.json, or checks the one there; refuses foreign folders. */
+/**
+ * Claims the folder for the run: creates run.json, or checks the one there; refuses foreign folders.
+ * Shards may share a folder: run.json is linked into place from a complete temporary file, so exactly
+ * one shard creates it and the others read a whole file and compare.
+ */
 async function claimFolder(dir: string, run: RunSettings): Promise<void> {
   const found = await readRunSettings(dir);
   if (found) {
@@ -93,13 +99,22 @@ async function claimFolder(dir: string, run: RunSettings): Promise<void> {
       `--out ${dir} is not empty and is not a sample folder (no ${RUN_FILE}; it holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); use an empty or new folder`,
     );
   }
-  if (entries.length > 0) {
+  if (entries.some((name) => IMAGE_OR_LATENT.test(name))) {
     throw new UsageError(`--out ${dir} holds sample images but no ${RUN_FILE}; use an empty or new folder`);
   }
-  await writeFileAtomic(
-    path.join(dir, RUN_FILE),
-    new TextEncoder().encode(`${JSON.stringify(run, null, 2)}\n`),
-  );
+  const file = path.join(dir, RUN_FILE);
+  const temporary = `${file}.tmp-${process.pid}`;
+  await mkdir(dir, { recursive: true });
+  await writeFile(temporary, `${JSON.stringify(run, null, 2)}\n`);
+  try {
+    await link(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another shard created it first.
+    checkSameRun(dir, (await readRunSettings(dir)) as RunSettings, run);
+  } finally {
+    await unlink(temporary);
+  }
 }
 
 interface Progress {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { constants, existsSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { IntegrityError, ManifestError, ModelFetchError, SamplingCancelledError } from '../engine/errors';
 import { readManifestText, type ModelSetManifest } from '../engine/manifest';
@@ -22,6 +23,12 @@ import {
   isNodeProviderName,
   type NodeProviderName,
 } from './node-providers';
+
+/**
+ * intraOpNumThreads of every onnxruntime-node session: one per logical CPU, set explicitly (not left to
+ * ORT's default) so the CLI, parity and `npm run bench` run at a known thread count.
+ */
+export const NODE_INTRA_OP_THREADS = Math.max(1, availableParallelism());
 
 /** Files at least this large go to ONNX Runtime by path instead of through a JS buffer. */
 export const LOCATION_MIN_BYTES = 256 * 1024 * 1024;
@@ -196,6 +203,7 @@ export function providerSessionOptions(provider: string): ort.InferenceSession.S
   return {
     executionProviders: provider === 'cpu' ? ['cpu'] : [spec.backend, 'cpu'],
     graphOptimizationLevel: 'all',
+    intraOpNumThreads: NODE_INTRA_OP_THREADS,
   };
 }
 
@@ -237,8 +245,14 @@ export interface OnnxFileSession {
   release(): Promise<void>;
 }
 
-export async function openOnnxFile(modelPath: string): Promise<OnnxFileSession> {
-  const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all' });
+export async function openOnnxFile(
+  modelPath: string,
+  intraOpNumThreads = NODE_INTRA_OP_THREADS,
+): Promise<OnnxFileSession> {
+  const session = await ort.InferenceSession.create(modelPath, {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads,
+  });
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,

@@ -70,9 +70,20 @@ describe('parseCliArgs', () => {
       '--batch must be an integer in 1..16, got "17"',
     ],
     [['sample', '--out', 'd'], 'sample: --num or --per-class is required'],
+    [
+      ['sample', '--num', '3', '--batch', '65', '--out', 'd'],
+      '--batch must be an integer in 1..64, got "65"',
+    ],
     [['sample', '--num', '3', '--out', 'd', '--classes', '1,,2'], /--classes must be a comma-separated list/],
     [['merge', '--npz', 'x.npz'], 'merge needs at least one sample folder'],
-    [['generate', '--class', '1', '--out', 'x', '--cfg', 'NaN'], /--cfg must be a finite number/],
+    [
+      ['generate', '--class', '1', '--out', 'x', '--cfg', 'NaN'],
+      /--cfg must be a number in 0..20, got "NaN"/,
+    ],
+    [
+      ['generate', '--class', '1', '--out', 'x', '--cfg', '1e300'],
+      '--cfg must be a number in 0..20, got "1e300"',
+    ],
     [['generate', '--class', '1', '--out', 'x', '--bogus', '1'], /bogus/],
     [['reconstruct', '--out', 'x.png'], /exactly one image/],
     [['paint'], /unknown command "paint"/],

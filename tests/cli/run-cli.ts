@@ -17,6 +17,21 @@ export function runCli(
   });
 }
 
+/** Runs the CLI without waiting (for processes that run at the same time). */
+export function runCliAsync(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('node', [BIN, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /**
  * Starts the CLI and kills it (SIGKILL, no chance to clean up) as soon as a line of its stderr matches
  * `killWhen`; resolves with that stderr. Rejects when the process exits before the line appears.
