@@ -14,7 +14,9 @@ import { sha256Hex } from '../../src/engine/manifest';
 import { ModelCache } from '../../src/storage/model-cache';
 import {
   DownloadReader,
+  fetchManifestText,
   MAX_AUTO_RESUMES,
+  ManifestUnreachableError,
   resolveModelFileUrl,
   verifyLocalFile,
   type FileEntry,
@@ -304,5 +306,39 @@ describe('local files', () => {
     await expect(verifyLocalFile(entry, new Blob([FILE_BYTES.map((b) => b ^ 1)]))).rejects.toThrow(
       /dit\.onnx: SHA-256 is [0-9a-f]{64}, the manifest says/,
     );
+  });
+});
+
+describe('manifest fetch', () => {
+  /** A fetch that never answers until its signal aborts, like a host that accepted and went silent. */
+  const silent = (_url: string, init: RequestInit) =>
+    new Promise<Response>((_, reject) =>
+      init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+    );
+
+  it('names a silent host with the stall timeout, an unreachable one and an HTTP error by URL', async () => {
+    const options = { fetch: silent, stallTimeoutMs: STALL_MS };
+    await expect(fetchManifestText(MANIFEST_URL, undefined, options)).rejects.toThrow(
+      new ManifestUnreachableError(
+        `${MANIFEST_URL} did not arrive within 0.03 s (STALL_TIMEOUT_MS); the server is not answering`,
+      ),
+    );
+    const down = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await expect(fetchManifestText(MANIFEST_URL, undefined, { fetch: down })).rejects.toThrow(
+      `${MANIFEST_URL} is unreachable (Failed to fetch); the server may be down`,
+    );
+    const missing = async () => new Response('gone', { status: 404, statusText: 'Not Found' });
+    await expect(fetchManifestText(MANIFEST_URL, undefined, { fetch: missing })).rejects.toThrow(
+      `${MANIFEST_URL}: HTTP 404 Not Found`,
+    );
+  });
+
+  it('stops at Cancel with a named error', async () => {
+    const controller = new AbortController();
+    const fetching = fetchManifestText(MANIFEST_URL, controller.signal, { fetch: silent });
+    controller.abort();
+    await expect(fetching).rejects.toThrow(SamplingCancelledError);
   });
 });
