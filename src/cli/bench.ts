@@ -1,87 +1,491 @@
-// `npm run bench [-- <model-dir>]`: per-network forward times in onnxruntime-node and the cost of a
-// whole generation, reported as ratios against the DiT forward measured in the same run (wall-clock
-// numbers vary by machine; the ratios say where time goes: sampler overhead, decoder vs DiT, ...).
+// `npm run bench [-- --json <file>] [--models <dir>] [--no-browser] [--no-torch]`: one run that measures,
+// on the same weights, batch and thread count, the DiT forward in onnxruntime-node, in PyTorch eager
+// (Debian's torch on OpenBLAS, export-scripts/bench_torch.py) and in headless Chromium's WASM build
+// (cross-origin isolated, threads reported), plus the studio's time to first image (cold and from the
+// cache) against the CLI's in-process generation of the same settings. It prints ratios against the
+// targets of issue 16 and writes the figures as JSON. Wall-clock numbers vary by machine and load (this
+// one is shared): read the ratios, and nothing here is asserted in a test.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import type { ModelSetManifest } from '../engine/manifest';
+import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { EngineService } from '../engine/service';
+import type { GenerateRequest } from '../engine/studio-engine';
 import { cpuTensor, type CpuTensor } from '../engine/tensor';
-import { loadNodeRuntime } from '../runtime/ort-node';
+import { loadNodeRuntime, NODE_INTRA_OP_THREADS, openOnnxFile } from '../runtime/ort-node';
 import { DEFAULT_MODELS } from './args';
+import type { BrowserDitReport, BrowserDitRequest } from './bench-browser-dit';
 
-const REPEATS = 7;
+/** The batch every DiT comparison runs at: one guided image (conditional and unconditional rows). */
+const BATCH = 2;
+const REPEATS = 15;
+/** Forwards the browser harness runs after a fresh load (enough to pass the baseline-tier phase). */
+const BROWSER_FORWARDS = 200;
+/** browserWasmColdMs: mean of this many first forwards after a fresh load (issue 16). */
+const COLD_FORWARDS = 32;
+/** The PyTorch comparison's second model: the SVG DiT-B (12 x 768, 16 x 16 tokens of 392 channels). */
+const DIT_B_PRESET = 'B';
+const PYTHON = process.env.SVG_PYTHON ?? '/usr/bin/python3';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const WORK_DIR = path.join(os.tmpdir(), 'svg-bench');
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  await run(); // warm-up: first runs include graph optimisation and allocation
+/** The figures issue 16 asks for; every target is a ratio (or a bound) from one run. */
+const TARGETS = [
+  {
+    name: 'cold time to first image / CLI generation',
+    max: 5,
+    value: (r: BenchReport) => r.ttfi.coldMs / r.ttfi.cliGenerateMs,
+  },
+  { name: 'cached reload ready (ms)', max: 1000, value: (r: BenchReport) => r.ttfi.cachedReadyMs },
+  {
+    name: 'browser WASM DiT forward / onnxruntime-node',
+    max: 2.5,
+    value: (r: BenchReport) => r.dit.browserWasmMs / r.dit.ortNodeMs,
+  },
+  {
+    name: 'first 32 browser forwards / steady state',
+    max: 1.5,
+    value: (r: BenchReport) => r.dit.browserWasmColdMs / r.dit.browserWasmMs,
+  },
+  {
+    name: 'guided step / unguided step (onnxruntime-node)',
+    max: 1.6,
+    value: (r: BenchReport) => r.guidedStepOverBatchedRatio,
+  },
+  ...['svg-mini', 'DiT-B'].map((model) => ({
+    name: `onnxruntime-node / PyTorch eager DiT forward, ${model}`,
+    max: 0.7,
+    value: (r: BenchReport) => {
+      const row = r.dit.torchComparison.find((c) => c.model === model);
+      return row ? row.ortNodeMs / row.torchMs : NaN;
+    },
+  })),
+] as const;
+
+interface TorchComparison {
+  readonly model: string;
+  readonly parameters: number;
+  readonly ortNodeMs: number;
+  readonly torchMs: number;
+  readonly blas: string;
+}
+
+interface BenchReport {
+  readonly machine: { readonly cpus: number; readonly threads: number; readonly note: string };
+  readonly modelSet: string;
+  readonly batch: number;
+  readonly dit: {
+    readonly ortNodeMs: number;
+    readonly ortNodeBatch1Ms: number;
+    readonly torchMs: number;
+    readonly browserWasmMs: number;
+    readonly browserWasmColdMs: number;
+    /** the first 32 forwards of a second load in the same browser profile (WebAssembly code cache) */
+    readonly browserWasmCachedColdMs: number;
+    readonly browserThreads: number;
+    readonly browserCrossOriginIsolated: boolean;
+    /** first forward index from which the rolling median stays within 1.25x of the steady state */
+    readonly browserForwardsToSteadyState: number;
+    readonly browserForwardTimesMs: readonly number[];
+    readonly torchComparison: readonly TorchComparison[];
+  };
+  readonly ttfi: {
+    readonly coldMs: number;
+    readonly coldReadyMs: number;
+    readonly cachedReadyMs: number;
+    readonly cachedFirstImageMs: number;
+    readonly cliGenerateMs: number;
+    readonly cliGenerateWarmMs: number;
+    readonly settings: string;
+  };
+  readonly guidedStepOverBatchedRatio: number;
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+async function medianMs(run: () => Promise<unknown>, repeats = REPEATS, warmUps = 3): Promise<number> {
+  for (let i = 0; i < warmUps; i++) await run(); // first runs allocate and specialise kernels
   const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
+  for (let i = 0; i < repeats; i++) {
     const start = performance.now();
     await run();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return median(times);
 }
 
-const filled = (dims: number[], value = 0.1): CpuTensor =>
-  cpuTensor(new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(value), dims);
+/** The first index from which the median of every later window of 8 is within 1.25x of `steady`. */
+function forwardsToSteadyState(times: readonly number[], steady: number): number {
+  const window = 8;
+  let index = times.length;
+  for (let i = times.length - window; i >= 0; i--) {
+    if (median(times.slice(i, i + window)) > 1.25 * steady) break;
+    index = i;
+  }
+  return index;
+}
 
-async function main(modelDir: string): Promise<void> {
-  const { manifest, runtime } = await loadNodeRuntime({
-    source: { kind: 'directory', path: modelDir },
-    provider: 'auto',
-  });
-  const { resolution } = manifest.image;
-  const [gridH, gridW] = manifest.latent.grid;
-  const tokens = gridH * gridW;
-  const channels = manifest.latent.channels;
-  const pixels = filled([1, 3, resolution, resolution]);
-  const x = filled([1, tokens, channels]);
+const tokensOf = (manifest: ModelSetManifest) => manifest.latent.grid[0] * manifest.latent.grid[1];
 
-  const rows: Array<[string, number]> = [
-    ['dino encoder forward', await median(() => runtime.encodeDino(pixels))],
-    ['residual encoder forward', await median(() => runtime.encodeResidual(pixels))],
-    ['decoder forward', await median(() => runtime.decode(filled([1, channels, gridH, gridW])))],
-    ['DiT forward', await median(() => runtime.velocity(x, 0.5, [0]))],
-  ];
-  await runtime.dispose();
-
-  const engine = new EngineService(loadNodeRuntime);
-  await engine.loadModelSet({ source: { kind: 'directory', path: modelDir }, provider: 'auto' });
-  const steps = manifest.sampler.steps;
-  const generate = (guidanceSchedule: string) =>
-    engine.generate({
-      classId: 0,
-      seed: 0,
-      steps,
-      sampler: 'euler',
-      shift: manifest.sampler.shift,
-      guidanceScale: manifest.sampler.guidanceScale,
-      guidanceSchedule,
-      batch: 1,
-      previewEvery: 0,
-    });
-  rows.push([
-    `generate, ${steps} Euler steps, guidance`,
-    await median(() => generate(manifest.sampler.guidanceSchedule)),
-  ]);
-  rows.push([`generate, ${steps} Euler steps, no guidance`, await median(() => generate('none'))]);
-  await engine.dispose();
-
-  const ditMs = rows[3]?.[1] ?? NaN;
-  console.log(
-    `model set ${manifest.id} (${modelDir}), onnxruntime-node CPU, median of ${REPEATS} after a warm-up`,
+function filled(dims: number[]): CpuTensor {
+  const size = dims.reduce((a, b) => a * b, 1);
+  return cpuTensor(
+    Float32Array.from({ length: size }, (_, i) => 0.5 * Math.sin(i)),
+    dims,
   );
-  for (const [name, ms] of rows) {
+}
+
+/** The shipped float32 DiT file of a set, read from the manifest text (version 1 or 2). */
+function ditFile(modelDir: string): string {
+  const raw = JSON.parse(readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as {
+    networks: { dit: { file?: string; variants?: { float32?: { file: string } } } };
+  };
+  const file = raw.networks.dit.variants?.float32?.file ?? raw.networks.dit.file;
+  if (!file) throw new Error(`${modelDir}/manifest.json names no DiT file`);
+  return file;
+}
+
+function defaultRequest(manifest: ModelSetManifest, guidanceSchedule?: string): GenerateRequest {
+  const { steps, sampler, shift, guidanceScale } = manifest.sampler;
+  return {
+    classId: 0,
+    seed: 0,
+    steps,
+    sampler,
+    shift,
+    guidanceScale,
+    guidanceSchedule: guidanceSchedule ?? manifest.sampler.guidanceSchedule,
+    batch: 1,
+    previewEvery: 0,
+  } as GenerateRequest;
+}
+
+async function nodeFigures(modelDir: string) {
+  const source = { kind: 'directory' as const, path: modelDir };
+  // The CLI's in-process generation: a fresh load, then the first generation (what one CLI run does).
+  const cli = new EngineService(loadNodeRuntime);
+  const { manifest } = await cli.loadModelSet({ source, provider: 'auto' });
+  const request = defaultRequest(manifest);
+  const first = performance.now();
+  await cli.generate(request);
+  const cliGenerateMs = performance.now() - first;
+  const cliGenerateWarmMs = await medianMs(() => cli.generate(request), 5, 1);
+  const sampling = async (schedule: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++)
+      times.push((await cli.generate(defaultRequest(manifest, schedule))).timings.samplingMs);
+    return median(times);
+  };
+  const guidedStepOverBatchedRatio =
+    (await sampling(manifest.sampler.guidanceSchedule)) / (await sampling('none'));
+  await cli.dispose();
+
+  const { runtime } = await loadNodeRuntime({ source, provider: 'auto' });
+  const typed = runtime as ModelSetRuntime<CpuTensor>;
+  const [tokens, channels] = [tokensOf(manifest), manifest.latent.channels];
+  const x2 = filled([BATCH, tokens, channels]);
+  const x1 = filled([1, tokens, channels]);
+  const ortNodeMs = await medianMs(() => typed.velocity(x2, 0.5, [0, manifest.classes.nullId]));
+  const ortNodeBatch1Ms = await medianMs(() => typed.velocity(x1, 0.5, [0]));
+  await runtime.dispose();
+  return {
+    manifest,
+    cliGenerateMs,
+    cliGenerateWarmMs,
+    guidedStepOverBatchedRatio,
+    ortNodeMs,
+    ortNodeBatch1Ms,
+  };
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = process.cwd(),
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${command} ${args[0]} exited with ${code}`)),
+    );
+  });
+}
+
+/** PyTorch eager and onnxruntime-node on the same seeded random weights (bench_torch.py exports them). */
+async function torchComparison(manifest: ModelSetManifest): Promise<TorchComparison[]> {
+  const models: Array<[string, string]> = [
+    ['svg-mini', JSON.stringify((manifest.networks.dit as unknown as { config: unknown }).config)],
+    ['DiT-B', DIT_B_PRESET],
+  ];
+  const rows: TorchComparison[] = [];
+  for (const [model, config] of models) {
+    const onnx = path.join(WORK_DIR, `${model}-seed0.onnx`);
+    const threads = String(NODE_INTRA_OP_THREADS);
+    // OpenBLAS and OpenMP each get the thread count, so neither oversubscribes the other.
+    const out = await run(
+      PYTHON,
+      [
+        'bench_torch.py',
+        '--config',
+        config,
+        '--threads',
+        threads,
+        '--batch',
+        String(BATCH),
+        '--onnx',
+        onnx,
+        '--repeats',
+        model === 'DiT-B' ? '5' : String(REPEATS),
+      ],
+      { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads },
+      path.resolve('export-scripts'),
+    );
+    const torch = JSON.parse(out.trim().split('\n').at(-1) as string) as {
+      torchMs: number;
+      blas: string;
+      parameters: number;
+      tokens: number;
+      channels: number;
+    };
+    const session = await openOnnxFile(onnx, NODE_INTRA_OP_THREADS);
+    const inputs = {
+      x: filled([BATCH, torch.tokens, torch.channels]),
+      t: { data: new Float32Array(BATCH).fill(0.5), dims: [BATCH] },
+      y: { data: new BigInt64Array(BATCH), dims: [BATCH] },
+    };
+    const ortNodeMs = await medianMs(() => session.run(inputs), model === 'DiT-B' ? 5 : REPEATS, 1);
+    await session.release();
+    rows.push({ model, parameters: torch.parameters, ortNodeMs, torchMs: torch.torchMs, blas: torch.blas });
+  }
+  return rows;
+}
+
+/** Starts a Vite server (dev or preview) on a free port; resolves with its URL and a stop function. */
+async function startServer(
+  mode: 'dev' | 'preview',
+  port: number,
+): Promise<{ url: string; stop: () => void }> {
+  const args = mode === 'dev' ? [] : ['preview'];
+  const child: ChildProcess = spawn(
+    'node_modules/.bin/vite',
+    [...args, '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--logLevel', 'warn'],
+    { stdio: 'ignore', detached: true },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM');
+  };
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/models/index.json`)).ok) return { url, stop };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  stop();
+  throw new Error(`vite ${mode} did not start on ${url}`);
+}
+
+async function browserForwards(page: Page, request: BrowserDitRequest): Promise<BrowserDitReport> {
+  const result = await page.evaluate(
+    (req) =>
+      new Promise<{ ok: boolean; report?: BrowserDitReport; error?: string }>((resolve) => {
+        const worker = new Worker('/src/cli/bench-browser-dit.ts', { type: 'module' });
+        worker.onmessage = (event) => {
+          worker.terminate();
+          resolve(event.data);
+        };
+        worker.onerror = (event) => resolve({ ok: false, error: event.message });
+        worker.postMessage(req);
+      }),
+    request,
+  );
+  if (!result.ok || !result.report) throw new Error(`browser DiT harness: ${result.error}`);
+  return result.report;
+}
+
+/** Browser WASM DiT forwards after a fresh load, then after a second load in the same profile. */
+async function browserDit(browser: Browser, manifest: ModelSetManifest, modelDir: string) {
+  const dev = await startServer('dev', 4391);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${dev.url}/models/index.json`); // any same-origin page: COOP/COEP come with it
+    const request: BrowserDitRequest = {
+      modelUrl: `/models/${path.basename(modelDir)}/${ditFile(modelDir)}`,
+      batch: BATCH,
+      tokens: tokensOf(manifest),
+      channels: manifest.latent.channels,
+      forwards: BROWSER_FORWARDS,
+    };
+    const fresh = await browserForwards(page, request);
+    await page.reload();
+    const again = await browserForwards(page, { ...request, forwards: COLD_FORWARDS });
+    await context.close();
+    const steady = median(fresh.forwardTimesMs.slice(-COLD_FORWARDS));
+    return {
+      fresh,
+      browserWasmMs: steady,
+      browserWasmColdMs: mean(fresh.forwardTimesMs.slice(0, COLD_FORWARDS)),
+      browserWasmCachedColdMs: mean(again.forwardTimesMs),
+      browserForwardsToSteadyState: forwardsToSteadyState(fresh.forwardTimesMs, steady),
+    };
+  } finally {
+    dev.stop();
+  }
+}
+
+/** The studio's own journey on the built app: open, wait until ready, Generate, wait for the image. */
+async function timeToFirstImage(browser: Browser, setId: string) {
+  await run('node_modules/.bin/vite', ['build', '--logLevel', 'warn']);
+  const preview = await startServer('preview', 4392);
+  try {
+    const context = await browser.newContext(); // a fresh profile: empty caches
+    const page = await context.newPage();
+    const status = page.getByRole('status', { name: 'Execution status' });
+    const journey = async (open: () => Promise<unknown>) => {
+      const start = performance.now();
+      await open();
+      await status.and(page.locator('[data-load-state="ready"]')).waitFor({ timeout: 300_000 });
+      const readyMs = performance.now() - start;
+      await page.getByRole('button', { name: 'Generate' }).click();
+      await page
+        .getByRole('img', { name: /^Result \d+$/ })
+        .first()
+        .waitFor({ timeout: 300_000 });
+      return { readyMs, firstImageMs: performance.now() - start };
+    };
+    const cold = await journey(() => page.goto(`${preview.url}/?set=${setId}`));
+    const steps = await page.getByLabel('Steps', { exact: true }).inputValue();
+    const cached = await journey(() => page.reload());
+    await context.close();
+    return { cold, cached, steps };
+  } finally {
+    preview.stop();
+  }
+}
+
+function printReport(report: BenchReport): void {
+  const { dit, ttfi } = report;
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  console.log(
+    `\nbench: ${report.modelSet}, batch ${report.batch}, ${report.machine.threads} threads (${report.machine.note})`,
+  );
+  console.log(
+    `DiT forward: onnxruntime-node ${ms(dit.ortNodeMs)} (batch 1: ${ms(dit.ortNodeBatch1Ms)}), PyTorch eager ${ms(dit.torchMs)}, browser WASM ${ms(dit.browserWasmMs)} steady, first ${COLD_FORWARDS}: ${ms(dit.browserWasmColdMs)} (cached profile: ${ms(dit.browserWasmCachedColdMs)}), ${dit.browserThreads} thread(s), cross-origin isolated: ${dit.browserCrossOriginIsolated}`,
+  );
+  console.log(`browser WASM reaches its steady state after ${dit.browserForwardsToSteadyState} forwards`);
+  for (const row of dit.torchComparison)
     console.log(
-      `${name.padEnd(42)} ${ms.toFixed(2).padStart(10)} ms   ${(ms / ditMs).toFixed(2).padStart(7)} × DiT forward`,
+      `  ${row.model} (${(row.parameters / 1e6).toFixed(1)} M parameters): onnxruntime-node ${ms(row.ortNodeMs)}, PyTorch ${ms(row.torchMs)} on ${path.basename(row.blas)}`,
+    );
+  console.log(
+    `time to first image (${ttfi.settings}): cold ${ms(ttfi.coldMs)} (ready ${ms(ttfi.coldReadyMs)}), cached reload ready ${ms(ttfi.cachedReadyMs)}, first image ${ms(ttfi.cachedFirstImageMs)}; CLI generation ${ms(ttfi.cliGenerateMs)} (warm ${ms(ttfi.cliGenerateWarmMs)})`,
+  );
+  console.log('\ntargets (issue 16):');
+  for (const target of TARGETS) {
+    const value = target.value(report);
+    const verdict = Number.isNaN(value) ? 'not measured' : value <= target.max ? 'met' : 'MISSED';
+    console.log(
+      `  ${target.name.padEnd(52)} ${value.toFixed(2).padStart(9)}  (at most ${target.max})  ${verdict}`,
     );
   }
-  const ideal = steps * 2 * ditMs + (rows[2]?.[1] ?? 0);
-  console.log(
-    `sampler overhead (guided generate / (2·steps·DiT + decoder)): ${((rows[4]?.[1] ?? NaN) / ideal).toFixed(3)}`,
-  );
 }
 
-main(process.argv[2] ?? DEFAULT_MODELS).catch((error: unknown) => {
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'string' },
+      models: { type: 'string' },
+      'no-browser': { type: 'boolean' },
+      'no-torch': { type: 'boolean' },
+    },
+  });
+  const modelDir = path.resolve(values.models ?? DEFAULT_MODELS);
+  mkdirSync(WORK_DIR, { recursive: true });
+  const node = await nodeFigures(modelDir);
+  const { manifest } = node;
+  const torch = values['no-torch'] ? [] : await torchComparison(manifest);
+  let browserFigures: Awaited<ReturnType<typeof browserDit>> | null = null;
+  let ttfi: Awaited<ReturnType<typeof timeToFirstImage>> | null = null;
+  if (!values['no-browser']) {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      browserFigures = await browserDit(browser, manifest, modelDir);
+      ttfi = await timeToFirstImage(browser, manifest.id);
+    } finally {
+      await browser.close();
+    }
+  }
+  const report: BenchReport = {
+    machine: {
+      cpus: os.cpus().length,
+      threads: NODE_INTRA_OP_THREADS,
+      note: 'intraOpNumThreads, torch.set_num_threads, OpenBLAS and ORT-web numThreads all set to this; the machine may be shared',
+    },
+    modelSet: manifest.id,
+    batch: BATCH,
+    dit: {
+      ortNodeMs: node.ortNodeMs,
+      ortNodeBatch1Ms: node.ortNodeBatch1Ms,
+      torchMs: torch.find((row) => row.model === 'svg-mini')?.torchMs ?? NaN,
+      browserWasmMs: browserFigures?.browserWasmMs ?? NaN,
+      browserWasmColdMs: browserFigures?.browserWasmColdMs ?? NaN,
+      browserWasmCachedColdMs: browserFigures?.browserWasmCachedColdMs ?? NaN,
+      browserThreads: browserFigures?.fresh.threads ?? 0,
+      browserCrossOriginIsolated: browserFigures?.fresh.crossOriginIsolated ?? false,
+      browserForwardsToSteadyState: browserFigures?.browserForwardsToSteadyState ?? NaN,
+      browserForwardTimesMs: browserFigures?.fresh.forwardTimesMs ?? [],
+      torchComparison: torch,
+    },
+    ttfi: {
+      coldMs: ttfi?.cold.firstImageMs ?? NaN,
+      coldReadyMs: ttfi?.cold.readyMs ?? NaN,
+      cachedReadyMs: ttfi?.cached.readyMs ?? NaN,
+      cachedFirstImageMs: ttfi?.cached.firstImageMs ?? NaN,
+      cliGenerateMs: node.cliGenerateMs,
+      cliGenerateWarmMs: node.cliGenerateWarmMs,
+      settings: `${manifest.id}, ${ttfi?.steps ?? manifest.sampler.steps} steps, ${manifest.sampler.sampler}, guidance ${manifest.sampler.guidanceScale} ${manifest.sampler.guidanceSchedule}, batch 1`,
+    },
+    guidedStepOverBatchedRatio: node.guidedStepOverBatchedRatio,
+  };
+  printReport(report);
+  if (values.json) {
+    writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwrote ${values.json}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

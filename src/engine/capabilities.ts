@@ -338,6 +338,14 @@ export function summarizePlan(plan: LoadPlan): LoadPlanSummary {
 }
 
 /** Decides provider and variants and checks the memory estimate; ModelTooLargeError when it cannot fit. */
+/**
+ * The provider a load tries first, from the preference and the adapter alone (the same rows planModelSet
+ * uses; no manifest needed), so the runtime for it can start loading while the manifest is read.
+ */
+export function chooseProvider(preference: ProviderPreference, facts: AdapterFacts): 'webgpu' | 'wasm' {
+  return firstMatch(PROVIDER_RULES, (rule) => rule.when(preference, facts)).provider;
+}
+
 export function planModelSet(
   manifest: ModelSetManifest,
   facts: AdapterFacts,

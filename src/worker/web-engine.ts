@@ -2,7 +2,13 @@
 // capability check before any download, and runs the set on onnxruntime-web. Files come through the
 // streaming reader of src/storage/model-download.ts (cache first, verified; downloads resumable, with
 // Cancel and a stall timeout) or, for picked files, are verified as they stream from disk.
-import { planModelSet, sessionPlanFor, summarizePlan, type LoadPlan } from '../engine/capabilities';
+import {
+  chooseProvider,
+  planModelSet,
+  sessionPlanFor,
+  summarizePlan,
+  type LoadPlan,
+} from '../engine/capabilities';
 import { ManifestError, ModelFetchError, SamplingCancelledError, StorageError } from '../engine/errors';
 import { allVariantFiles, readManifestText, type ModelFileReader } from '../engine/manifest';
 import { EngineService, type RuntimeLoader } from '../engine/service';
@@ -13,7 +19,7 @@ import type {
   ModelCacheReport,
   ModelSetSource,
 } from '../engine/studio-engine';
-import { loadWebModelSet, readAdapterCapabilities } from '../runtime/ort-web';
+import { loadWebModelSet, prepareWebRuntime, readAdapterCapabilities } from '../runtime/ort-web';
 import { openModelCache, type ModelCache } from '../storage/model-cache';
 import {
   browserOffline,
@@ -152,6 +158,11 @@ function cacheReport(
 }
 
 const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
+  // ONNX Runtime's build for the provider starts downloading and compiling while the manifest is read.
+  const adapterFacts = readAdapterCapabilities();
+  void adapterFacts
+    .then((facts) => prepareWebRuntime(chooseProvider(request.provider, facts)))
+    .catch(() => undefined); // the load itself reports a runtime that cannot start
   const cache = await openModelCache();
   const source = await openSource(request.source, cache, signal);
   const { manifest, manifestSha256 } = await readManifestText(source.manifestText, source.name);
@@ -161,7 +172,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     for (const entry of allVariantFiles(manifest)) resolveModelFileUrl(entry.file, manifestUrl);
 
   const deviceMemoryGiB = (navigator as { deviceMemory?: number }).deviceMemory;
-  const facts = { ...(await readAdapterCapabilities()), deviceMemoryGiB };
+  const facts = { ...(await adapterFacts), deviceMemoryGiB };
   const plan = planModelSet(manifest, facts, request.provider);
   onProgress?.({
     kind: 'load',

@@ -14,7 +14,12 @@ import { NETWORK_ROLES, type ModelFileReader, type ModelSetManifest } from '../.
 import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
+/** Providers whose ONNX Runtime build the loader started, with how many files were fetched by then. */
+const prepared: Array<{ provider: string; fetchedBefore: number }> = [];
+
 vi.mock('../../src/runtime/ort-web', () => ({
+  prepareWebRuntime: async (provider: string) =>
+    void prepared.push({ provider, fetchedBefore: fetched.length }),
   readAdapterCapabilities: async () => ({
     webgpu: false,
     description: 'none',
@@ -79,6 +84,7 @@ beforeEach(() => {
   cache = new FakeCache();
   networkUp = true;
   fetched.length = 0;
+  prepared.length = 0;
   serveText = null;
 });
 
@@ -92,6 +98,11 @@ describe('web engine loader', () => {
     expect(last.setLoadedBytes).toBe(last.setTotalBytes);
     expect(last.setTotalBytes).toBe(7_707_209);
     expect(cache.entries.size).toBe(5); // four files by hash + the set record
+  });
+
+  it("starts the chosen provider's ONNX Runtime build before any model file is fetched", async () => {
+    await load({ ...byUrl, provider: 'auto' }); // no WebGPU here: Automatic is WASM
+    expect(prepared).toEqual([{ provider: 'wasm', fetchedBefore: 0 }]);
   });
 
   it('loads from the cache, manifest included, when the network is down', async () => {
