@@ -22,7 +22,13 @@ export async function readImageFile(file: string): Promise<RgbaImage> {
 
 export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {
   const header = readImageHeader(bytes, name);
-  if (header.format === 'png') return (await decodePng(bytes, IMAGE_LIMITS.maxPixels)).image;
+  if (header.format === 'png') {
+    try {
+      return (await decodePng(bytes, IMAGE_LIMITS.maxPixels)).image;
+    } catch (error) {
+      throw new ImageDecodeError(`${name}: ${error instanceof Error ? error.message : error}`);
+    }
+  }
   if (header.format === 'jpeg') {
     let decoded;
     try {

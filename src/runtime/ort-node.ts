@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { IntegrityError, ManifestError, ModelFetchError, SamplingCancelledError } from '../engine/errors';
 import { readManifestText, type ModelSetManifest } from '../engine/manifest';
+import { NETWORK_ROLES } from '../engine/model-set/networks';
 import type { FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
 import type { RuntimeLoader } from '../engine/service';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
@@ -113,6 +114,8 @@ export function modelFilePath(directory: string, file: string): string {
 export interface NodeReaderOptions {
   /** files of at least this many bytes go to ONNX Runtime by path (default LOCATION_MIN_BYTES) */
   readonly locationMinBytes?: number;
+  /** files that always go by path, whatever their size (graphs with an external-data side file) */
+  readonly locationFiles?: ReadonlySet<string>;
 }
 
 export function nodeModelFileReader(directory: string, options: NodeReaderOptions = {}): ModelFileReader {
@@ -134,7 +137,8 @@ export function nodeModelFileReader(directory: string, options: NodeReaderOption
           `${filePath}: size is ${stats.size} bytes, the manifest says ${entry.bytes} (size mismatch: incomplete or replaced file)`,
         );
       }
-      const keep = entry.bytes < locationMinBytes ? new Uint8Array(entry.bytes) : null;
+      const byPath = entry.bytes >= locationMinBytes || options.locationFiles?.has(entry.file) === true;
+      const keep = byPath ? null : new Uint8Array(entry.bytes);
       const chunk = keep ? null : new Uint8Array(Math.min(READ_CHUNK_BYTES, Math.max(1, entry.bytes)));
       const hash = createHash('sha256');
       let loaded = 0;
@@ -228,9 +232,20 @@ export function loadModelSetFromDirectory(
   provider: NodeProviderName = 'cpu',
   readerOptions: NodeReaderOptions = {},
 ): Promise<ModelSetRuntime<CpuTensor>> {
+  // A graph with an external-data side file is the multi-gigabyte case: hand it over by path whatever
+  // the graph file's own size, so ONNX Runtime reads it (and finds the side file next to it) itself.
+  const withSideFile = new Set<string>();
+  for (const role of NETWORK_ROLES) {
+    for (const variant of Object.values(manifest.networks[role].variants)) {
+      if (variant?.externalData) withSideFile.add(variant.file);
+    }
+  }
   return loadModelSet(ort, nodeBinding(provider), {
     manifest,
-    readFile: nodeModelFileReader(directory, readerOptions),
+    readFile: nodeModelFileReader(directory, {
+      ...readerOptions,
+      locationFiles: new Set([...withSideFile, ...(readerOptions.locationFiles ?? [])]),
+    }),
     ...(onProgress ? { onProgress } : {}),
   });
 }

@@ -135,6 +135,16 @@ describe('svg-studio CLI', () => {
     expect(result.status).toBe(2);
   });
 
+  it('names the file of a damaged PNG (exit 2)', async () => {
+    await writeTestPng(at('damaged.png'), 8, 8);
+    const bytes = readFileSync(at('damaged.png'));
+    bytes[bytes.indexOf('IDAT') + 6] ^= 0xff;
+    writeFileSync(at('damaged.png'), bytes);
+    const result = runCli(['reconstruct', '--models', TINY, at('damaged.png'), '--out', at('x.png')]);
+    expect(result.stderr).toMatch(/damaged\.png: corrupt PNG: CRC mismatch in the IDAT chunk/);
+    expect(result.status).toBe(2);
+  });
+
   it('refuses a FIFO as the input image instead of hanging', () => {
     const fifo = at('input.fifo');
     execFileSync('mkfifo', [fifo]);
