@@ -53,6 +53,26 @@ describe('docs/scale-out.md', () => {
     });
   });
 
+  it('shows a GitHub Actions matrix whose commands the CLI accepts', () => {
+    const lines = doc.split('\n').filter((line) => line.includes('- run: node bin/svg-studio.mjs'));
+    const [sample, merge] = lines.map((line) =>
+      line
+        .replace(/^.*- run: node bin\/svg-studio\.mjs /, '')
+        .replace(/\$\{\{ matrix\.shard \}\}/g, '2')
+        .split(/\s+/),
+    );
+    expect(parseCliArgs(sample as string[])).toMatchObject({
+      command: 'sample',
+      perClass: 100,
+      shard: '2/4',
+      out: 'shard-2',
+    });
+    expect(parseCliArgs(merge as string[])).toMatchObject({
+      command: 'merge',
+      dirs: ['shard-0', 'shard-1', 'shard-2', 'shard-3'],
+    });
+  });
+
   it('shows Slurm commands the CLI accepts, sharded by SLURM_ARRAY_TASK_ID and _COUNT', () => {
     const args = parseCliArgs(slurmCommand('sample', { SLURM_ARRAY_TASK_ID: '3' })) as SampleArgs;
     expect(args).toMatchObject({ command: 'sample', num: 50000, out: '/shared/runs/fid50k/shard-3' });
