@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { toModelInput, type RgbaImage } from '../../src/engine/image';
 import { assembleLatent, destandardize, tokensToNchw } from '../../src/engine/latents';
 import { parseManifest } from '../../src/engine/manifest';
-import { NonFiniteLatentError } from '../../src/engine/errors';
+import { InvalidSettingError, NonFiniteLatentError } from '../../src/engine/errors';
 import { decodeLatents, encodeImages, generateImages, reconstructImage } from '../../src/engine/pipeline';
 import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
 import type { GenerateRequest } from '../../src/engine/studio-engine';
@@ -242,5 +242,31 @@ describe('generateImages on a runtime that queues work (GPU)', () => {
     );
     // every step's two combinations (guidance, Euler update) are settled before its event
     expect(log).toEqual(['settled 2', 'step 1', 'settled 2', 'step 2', 'settled 2', 'step 3']);
+  });
+});
+
+describe('generateImages settings', () => {
+  it.each([
+    ['guidanceScale', 1e300, /guidance scale must be a number in 0\.\.20, got 1e\+300/],
+    ['guidanceScale', 1e38, /guidance scale must be a number in 0\.\.20/],
+    ['shift', 1e300, /shift must be a number in 0\.\.20, got 1e\+300/],
+  ] as const)('refuses %s %s before any network runs', async (field, value, message) => {
+    const decoded: CpuTensor[] = [];
+    const runtime = recordingRuntime(decoded, []);
+    const run = generateImages(runtime, MANIFEST, {
+      classId: 0,
+      seed: 0,
+      steps: 4,
+      sampler: 'euler',
+      shift: 1,
+      guidanceScale: 3,
+      guidanceSchedule: 'constant',
+      batch: 1,
+      previewEvery: 0,
+      [field]: value,
+    });
+    await expect(run).rejects.toThrow(InvalidSettingError);
+    await expect(run).rejects.toThrow(message);
+    expect(decoded).toEqual([]);
   });
 });

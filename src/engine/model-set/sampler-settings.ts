@@ -1,5 +1,6 @@
 // Sampler settings a run may ask for, checked before any network runs (class ids against the manifest).
 import { InvalidSettingError } from '../errors';
+import { describeRange, isFiniteIn, LIMITS } from '../limits';
 import { parseGuidanceSchedule } from '../schedulers/guidance';
 import type { ModelSetManifest } from './schema';
 
@@ -32,9 +33,14 @@ export function validateSamplerSettings(manifest: ModelSetManifest, s: SamplerSe
     fail('steps', `must be an integer in 1..${MAX_STEPS}, got ${s.steps}`);
   if (!(SOLVER_NAMES as readonly string[]).includes(s.sampler))
     fail('sampler', `must be ${SOLVER_NAMES.map((n) => `"${n}"`).join(' or ')}, got "${s.sampler}"`);
-  if (!Number.isFinite(s.shift)) fail('shift', `must be a finite number, got ${s.shift}`);
-  if (!Number.isFinite(s.guidanceScale))
-    fail('guidance scale', `must be a finite number, got ${s.guidanceScale}`);
+  // Finite ranges (limits.ts): beyond them the sampler overflows float32 (cfg 1e38 gave a black image).
+  if (!isFiniteIn(s.shift, LIMITS.shift))
+    fail('shift', `must be a number in ${describeRange(LIMITS.shift)}, got ${s.shift}`);
+  if (!isFiniteIn(s.guidanceScale, LIMITS.guidanceScale))
+    fail(
+      'guidance scale',
+      `must be a number in ${describeRange(LIMITS.guidanceScale)}, got ${s.guidanceScale}`,
+    );
   if (s.guidanceSchedule !== 'none') {
     try {
       parseGuidanceSchedule(s.guidanceSchedule);
