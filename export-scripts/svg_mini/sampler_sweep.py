@@ -45,3 +45,34 @@ def sweep(result: dict, steps: int, out_path: Path, seed: int = 0, samples_per_c
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(report, indent=2) + "\n")
     return report
+
+
+@torch.no_grad()
+def sweep_v2(result: dict, data, steps: int, out_path: Path, seed: int = 0, samples_per_class: int = 8,
+             shifts: tuple[float, ...] | None = None, guidance_scales: tuple[float, ...] = GUIDANCE_SCALES,
+             log=print) -> dict:
+    """The same rule on a v2 run (pipeline_v2.Run.all() result, prepared data, classifier.pt as the judge).
+    Shifts default to v1's grid plus the run's training shift."""
+    from .evaluate_v2 import consistency, generate
+
+    shifts = shifts or tuple(sorted({*SHIFTS, round(float(result["shift"]), 3)}))
+    classes = len(data.class_names)
+    real = features(result["dino"], data.images[data.held_index])
+    labels = torch.arange(classes).repeat_interleave(samples_per_class)
+    rows = []
+    for shift, guidance in itertools.product(shifts, guidance_scales):
+        images = generate(result["dit"], result["decoder"], labels, steps, shift, guidance, seed, result["mean"],
+                          result["std"])
+        rows.append({"shift": shift, "guidance_scale": guidance,
+                     "frechet_distance": frechet_distance(features(result["dino"], images), real),
+                     "class_consistency": consistency(result["classifier"], images, labels, classes)["overall"]})
+        log(f"shift {shift}, guidance {guidance}: FD {rows[-1]['frechet_distance']:.3f}, "
+            f"class consistency {rows[-1]['class_consistency']:.3f}")
+    best_consistency = max(r["class_consistency"] for r in rows)
+    eligible = [r for r in rows if r["class_consistency"] >= best_consistency - CONSISTENCY_MARGIN]
+    chosen = min(eligible, key=lambda r: r["frechet_distance"])
+    report = {"steps": steps, "samples": len(labels), "seed": seed, "rule": f"lowest FD with class consistency "
+              f"within {CONSISTENCY_MARGIN:g} of the best", "chosen": chosen, "grid": rows}
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(report, indent=2) + "\n")
+    return report

@@ -16,6 +16,7 @@ from svg_mini.evaluate_v2 import evaluate_v2, validation_split
 from svg_mini.flow import class_balanced_weights, dimension_shift, shift_time
 from svg_mini.pipeline_v2 import BUDGETS, SIZES, STAGE_FILES, Run, calibrated_steps, configs, export
 from svg_mini.prepared import FORMAT_VERSION, load_prepared, prepare
+from svg_mini.sampler_sweep import CONSISTENCY_MARGIN, sweep_v2
 
 EXPORT_SCRIPTS = Path(__file__).resolve().parents[1]
 NODE_MODULES = EXPORT_SCRIPTS.parent / "node_modules"
@@ -164,3 +165,8 @@ def test_stages_resume_export_and_evaluate(gpu_command_tiny, tiny_data, tmp_path
                                         "ablation-dit-shift-0.4"}
     assert {p.name for p in (tmp_path / "eval").iterdir()} == {"metrics.json", "reconstruction.png",
                                                               "samples-per-class.png"}
+
+    swept = sweep_v2(result, data, 2, tmp_path / "sweep.json", samples_per_class=1, shifts=(0.4, 1.0),
+                     guidance_scales=(1.0, 3.0), log=lambda _: None)
+    best = max(r["class_consistency"] for r in swept["grid"])
+    assert len(swept["grid"]) == 4 and swept["chosen"]["class_consistency"] >= best - CONSISTENCY_MARGIN
