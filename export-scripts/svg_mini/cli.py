@@ -5,12 +5,12 @@ from pathlib import Path
 
 import torch
 
-from .pipeline import BUDGETS, run
-
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, run_help: str = "the finished SVG-Mini training run") -> None:
+    from .pipeline import BUDGETS  # v1 only; imported here so v2's GPU command needs neither onnx nor Pillow
+
     parser.add_argument("--run", type=Path, required=True, help=run_help)
     parser.add_argument("--budget", choices=sorted(BUDGETS), default="full")
     parser.add_argument("--seed", type=int, default=0)
@@ -25,5 +25,7 @@ def timestamped_log():
 
 def run_from_arguments(args: argparse.Namespace, log=lambda _: None, **options) -> dict:
     """pipeline.run on the parsed arguments (on a finished run it only loads the stages)."""
+    from .pipeline import BUDGETS, run
+
     torch.set_num_threads(args.threads)
     return run(args.run, args.node_modules, BUDGETS[args.budget], args.seed, log=log, **options)

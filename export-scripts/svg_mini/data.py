@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from torch import Tensor
 
 STYLES = {"google": "emoji-datasource-google", "twitter": "emoji-datasource-twitter"}
@@ -54,6 +53,8 @@ class EmojiSet:
 
 
 def _load_rgb(path: Path, size: int) -> Tensor:
+    from PIL import Image  # only here: the GPU machine (training from prepared data) may lack Pillow
+
     rgba = np.asarray(Image.open(path).convert("RGBA"), dtype=np.float32) / 255.0  # [H, W, 4]
     rgb = rgba[..., :3] * rgba[..., 3:] + (1.0 - rgba[..., 3:])  # composite on white
     image = torch.from_numpy(rgb).permute(2, 0, 1)[None]  # [1, 3, H, W]

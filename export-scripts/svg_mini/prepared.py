@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from torch import Tensor
 
 from .classes import load_class_table
@@ -46,6 +45,8 @@ class PreparedData:
 
 def _composited(path: Path, size: int) -> np.ndarray:
     """PNG -> [3, size, size] uint8, RGBA composited on white, box-filtered if not already `size`."""
+    from PIL import Image  # only here: the GPU machine (training from prepared data) may lack Pillow
+
     image = Image.open(path).convert("RGBA")
     if image.size != (size, size):
         image = image.resize((size, size), Image.BOX)
