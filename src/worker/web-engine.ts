@@ -129,7 +129,8 @@ function setProgress(plan: LoadPlan, fromCache: ReadonlySet<string>, emit?: (e: 
       ...event,
       stage: event.stage === 'download' && fromCache.has(event.file) ? 'cache' : event.stage,
       setLoadedBytes,
-      setTotalBytes: plan.downloadBytes,
+      // The load reads the first task's files; the rest open (and download) when a view needs them.
+      setTotalBytes: plan.firstTaskDownloadBytes,
     });
   };
 }
@@ -179,9 +180,9 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     file: manifest.id,
     stage: 'plan',
     loadedBytes: 0,
-    totalBytes: plan.downloadBytes,
+    totalBytes: plan.firstTaskDownloadBytes,
     setLoadedBytes: 0,
-    setTotalBytes: plan.downloadBytes,
+    setTotalBytes: plan.firstTaskDownloadBytes,
     plan: summarizePlan(plan),
   });
 

@@ -10,7 +10,12 @@ import {
   ModelTooLargeError,
   SamplingCancelledError,
 } from '../../src/engine/errors';
-import { NETWORK_ROLES, type ModelFileReader, type ModelSetManifest } from '../../src/engine/manifest';
+import {
+  parseManifest,
+  TASK_NETWORKS,
+  type ModelFileReader,
+  type ModelSetManifest,
+} from '../../src/engine/manifest';
 import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
@@ -28,13 +33,13 @@ vi.mock('../../src/runtime/ort-web', () => ({
     maxStorageBufferBindingSize: 0,
     unavailableReason: 'no WebGPU in this test',
   }),
-  // Reads each network's float32 file the way session-set.ts does, reporting download progress.
+  // Reads the first task's float32 files the way session-set.ts does (the encoders open on first use).
   loadWebModelSet: async (options: {
     manifest: ModelSetManifest;
     readFile: ModelFileReader;
     onProgress?: (event: LoadProgressEvent) => void;
   }) => {
-    for (const role of NETWORK_ROLES) {
+    for (const role of TASK_NETWORKS.generate) {
       const entry = options.manifest.networks[role].variants.float32;
       const { file, bytes } = entry;
       const source = await options.readFile(entry, (loaded) =>
@@ -96,8 +101,11 @@ describe('web engine loader', () => {
     expect(events[0]?.plan?.explanation[0]).toBe('WASM was selected.');
     const last = events.at(-1) as LoadProgressEvent;
     expect(last.setLoadedBytes).toBe(last.setTotalBytes);
-    expect(last.setTotalBytes).toBe(7_707_209);
-    expect(cache.entries.size).toBe(5); // four files by hash + the set record
+    // the load reads the DiT and the decoder; the encoders download when a view needs them
+    const manifest = parseManifest(JSON.parse(manifestText), 'manifest.json');
+    const generation = TASK_NETWORKS.generate.map((role) => manifest.networks[role].variants.float32.bytes);
+    expect(last.setTotalBytes).toBe(generation.reduce((a, b) => a + b));
+    expect(cache.entries.size).toBe(3); // two files by hash + the set record
   });
 
   it("starts the chosen provider's ONNX Runtime build before any model file is fetched", async () => {
@@ -113,7 +121,7 @@ describe('web engine loader', () => {
     expect(loaded.cache?.status).toBe('cached');
     expect(loaded.cache?.note).toMatch(/is unreachable .*using the cached copy/);
     expect(events.filter((e) => e.stage === 'download')).toEqual([]);
-    expect(events.filter((e) => e.stage === 'cache')).toHaveLength(4);
+    expect(events.filter((e) => e.stage === 'cache')).toHaveLength(TASK_NETWORKS.generate.length);
   });
 
   it('continues uncached when the quota is exceeded, and says so', async () => {
@@ -160,7 +168,7 @@ describe('web engine loader', () => {
     expect(cache.entries.size).toBe(0);
     await expect(
       load({ source: { kind: 'files', files: files.slice(0, 3) }, provider: 'wasm' }),
-    ).rejects.toThrow('decoder.onnx is named by the manifest but was not among the picked files');
+    ).rejects.toThrow('dit.onnx is named by the manifest but was not among the picked files'); // the first file a load reads
     await expect(
       load({ source: { kind: 'files', files: files.slice(1) }, provider: 'wasm' }),
     ).rejects.toThrow(/no manifest\.json among the 4 picked file\(s\)/);

@@ -2,7 +2,7 @@
 // each precision's activations impose on the runtime. A network may ship any of these as
 // `networks.<role>.variants.<id>` (manifest schemaVersion 2); a new precision is one row in the JSON.
 import * as v from 'valibot';
-import table from './precisions.json';
+import table from './precisions.json' with { type: 'json' };
 
 /** What the planner knows about the provider a variant would run on. */
 export interface RuntimeFacts {
