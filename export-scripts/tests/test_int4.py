@@ -165,3 +165,27 @@ def test_dit_int4_variant_of_the_fixture_dit(fx, tmp_path, ort_options):
     other = export_role("residual", fx.network("residual"), tmp_path / "residual.onnx", check_batches=(),
                         image_size=fx.array("image").shape[-1], variants=("float32", "int4"), check_with_ort=False)
     assert set(other.variants) == {"float32"} and "no layers to quantise" in other.variant_notes[0]
+
+
+def test_leftover_float_weights_are_stored_as_float16(tmp_path, ort_options):
+    """A large float32 weight becomes a float16 initializer + Cast under its old name: same graph, half the bytes."""
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((200, 100)).astype(np.float32)
+    small = rng.standard_normal(100).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["x", "table"], ["h"]), helper.make_node("Add", ["h", "small"], ["y"])], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [200, 100])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [200, 100])],
+        [numpy_helper.from_array(table, "table"), numpy_helper.from_array(small, "small")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    assert int4.store_as_float16(model) == table.size * 2
+    types = {t.name: t.data_type for t in model.graph.initializer}
+    assert types == {"table__float16": TensorProto.FLOAT16, "small": TensorProto.FLOAT}  # small ones stay
+    assert model.graph.node[0].op_type == "Cast" and list(model.graph.node[0].output) == ["table"]
+    onnx.checker.check_model(model)
+    if not ort_options["check_with_ort"]:
+        pytest.skip("no onnxruntime-node in this checkout")
+    onnx.save(model, tmp_path / "m.onnx")
+    x = np.zeros((200, 100), np.float32)
+    got = run_with_ort(tmp_path / "m.onnx", {"x": torch.from_numpy(x)}, ["y"], ort_options["repo_root"])["y"]
+    assert np.abs(got - (table + small)).max() <= np.abs(table).max() * 2**-11
