@@ -5,7 +5,7 @@ import { describeError, describeErrorParts } from '../../src/engine/describe-err
 import * as errors from '../../src/engine/errors';
 
 type NamedClass = new (message: string) => errors.SvgStudioError;
-const NAMED = Object.entries(errors).filter(
+const NAMED = (Object.entries(errors) as [string, unknown][]).filter(
   (entry): entry is [string, NamedClass] =>
     typeof entry[1] === 'function' && entry[1].prototype instanceof errors.SvgStudioError,
 );
