@@ -189,10 +189,13 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
     classes = len(data.class_names)
     curve: dict = {}
 
-    def hours(stage: str, snaps: list[dict]) -> list[float]:
+    def hours(stage: str, snaps: list[dict]) -> list[float | None]:
+        """None while one snapshot gives no rate (strict JSON has no NaN)."""
         rates = [(b["wall_time"] - a["wall_time"]) / (b["step"] - a["step"]) for a, b in zip(snaps, snaps[1:])
                  if b["wall_time"] > a["wall_time"]]
-        per_step = statistics.median(rates) if rates else float("nan")
+        if not rates:
+            return [None] * len(snaps)
+        per_step = statistics.median(rates)
         return [s["step"] * per_step / 3600 for s in snaps]
 
     def load(stage: str) -> list[dict]:
@@ -242,5 +245,5 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
             log(f"dit snapshot {rows[-1]}")
         curve["dit"] = rows
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(curve, indent=2) + "\n")
+    out_path.write_text(json.dumps(curve, indent=2, allow_nan=False) + "\n")
     return curve

@@ -170,3 +170,20 @@ def test_stages_resume_export_and_evaluate(gpu_command_tiny, tiny_data, tmp_path
                      guidance_scales=(1.0, 3.0), log=lambda _: None)
     best = max(r["class_consistency"] for r in swept["grid"])
     assert len(swept["grid"]) == 4 and swept["chosen"]["class_consistency"] >= best - CONSISTENCY_MARGIN
+
+
+def test_cpu_run_keeps_snapshots_and_scores_quality_per_hour(tiny_data, tmp_path):
+    from svg_mini.evaluate_v2 import score_snapshots
+
+    data = load_prepared(tiny_data)
+    run = Run(tmp_path / "run", data, BUDGETS["smoke"], sizes=SIZES["tiny"], log=lambda _: None, snapshot_every=1)
+    result = run.all(with_ablations=False)
+    names = sorted(p.name for p in (tmp_path / "run" / "snapshots").iterdir())
+    assert names == ["autoencoder-000001.pt", "autoencoder-000002.pt", "dit-000002.pt", "ssl-000001.pt",
+                     "ssl-000002.pt"]  # the DiT checkpoints (and snapshots) every 100 steps and at its end
+    sampler = {"steps": 2, "shift": result["shift"], "guidanceScale": 3.0}
+    curve = score_snapshots(run, result, sampler, tmp_path / "curve.json", samples_per_class=1, log=lambda _: None)
+    assert [r["step"] for r in curve["ssl"]] == [1, 2] and all("points_over_random" in r for r in curve["ssl"])
+    assert [r["step"] for r in curve["autoencoder"]] == [1, 2] and curve["autoencoder"][0]["psnr_db"] > 0
+    assert curve["dit"][0]["class_consistency"] is not None
+    assert json.loads((tmp_path / "curve.json").read_text()) == curve
