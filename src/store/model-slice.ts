@@ -29,6 +29,7 @@ import { beginLoad } from './load-control';
 import { joinNotices } from './notices';
 import type { StudioState } from './index';
 import { describeError } from '../engine/describe-error';
+import { ManifestError } from '../engine/errors';
 
 export interface CatalogueEntry {
   readonly id: string;
@@ -93,7 +94,10 @@ async function fetchBundledIndex(): Promise<BundledIndex> {
   try {
     const response = await fetch(new URL('models/index.json', document.baseURI));
     if (!response.ok) throw new Error(`models/index.json: HTTP ${response.status}`);
-    const index = parseBundledIndex(await response.json(), 'models/index.json');
+    const json: unknown = await response.json().catch(() => {
+      throw new ManifestError('models/index.json is not JSON (is the server sending an HTML page?)');
+    });
+    const index = parseBundledIndex(json, 'models/index.json');
     saveBundledIndex(index);
     return index;
   } catch (error) {
@@ -251,8 +255,18 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
           catalogue: [...bundled, ...added],
           workspaceNotice: joinNotices(get().workspaceNotice, takeSetAsideReport()),
         });
-        const wanted = get().selectedSetId ?? index.default;
-        await get().selectModelSet(wanted);
+        // A link may name a set this studio does not have (?set=typo): load the default, say so.
+        const linked = get().selectedSetId;
+        const known = linked !== null && get().catalogue.some((entry) => entry.id === linked);
+        if (linked !== null && !known) {
+          set({
+            workspaceNotice: joinNotices(
+              get().workspaceNotice,
+              `The link's model set "${linked}" is not available here; loading ${index.default} instead.`,
+            ),
+          });
+        }
+        await get().selectModelSet(known ? linked : index.default);
       } catch (error) {
         set({ loadStatus: 'error', loadError: describeError(error) });
       }
