@@ -79,7 +79,8 @@ def predict(model: EmojiClassifier, images: Tensor, batch: int = 256) -> Tensor:
 
 
 def accuracy(predicted: Tensor, labels: Tensor, classes: int) -> dict:
-    """Overall and class-balanced (mean per-class) accuracy."""
+    """Overall, class-balanced (mean per-class) and per-class accuracy (None for a class without images)."""
     correct = (predicted == labels).float()
-    per_class = [float(correct[labels == c].mean()) for c in range(classes) if (labels == c).any()]
-    return {"accuracy": float(correct.mean()), "balanced_accuracy": sum(per_class) / len(per_class)}
+    per_class = [float(correct[labels == c].mean()) if (labels == c).any() else None for c in range(classes)]
+    present = [a for a in per_class if a is not None]
+    return {"accuracy": float(correct.mean()), "balanced_accuracy": sum(present) / len(present), "per_class": per_class}
