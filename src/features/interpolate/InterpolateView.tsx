@@ -3,7 +3,8 @@
 // a filmstrip with a scrubber; exports as animated GIF, WebM video and PNG strip.
 import { useCallback, useMemo, useState } from 'react';
 import { downloadBytes } from '../../components/download-file';
-import { InvalidSettingError, SvgStudioError } from '../../engine/errors';
+import { describeError } from '../../engine/describe-error';
+import { InvalidSettingError } from '../../engine/errors';
 import { tileImages, type RgbaImage } from '../../engine/image';
 import { MAX_FRAMES, MIN_FRAMES, type InterpolationMethod } from '../../engine/interpolation';
 import { LIMITS } from '../../engine/limits';
@@ -41,10 +42,6 @@ const SAMPLE_FOR_SLOT = ['cat', 'apple', 'shapes', 'sunset'];
 /** The grid's side is the frame count; more than this per side would be too many cells to sample. */
 const MAX_GRID_SIDE = LIMITS.gridFramesPerSide.max;
 const FRAME_DELAY_MS = 125;
-
-function messageOf(failure: unknown): string {
-  return failure instanceof SvgStudioError ? failure.message : `Interpolation failed: ${String(failure)}`;
-}
 
 /** Seconds since the call, read by the returned function. */
 function stopwatch(): () => number {
@@ -160,7 +157,7 @@ export function InterpolateView() {
       setFrame(0);
       setTiming(`${elapsed().toFixed(2)} s for ${made.length * made[0]!.frames.length} frames`);
     } catch (failure) {
-      setError(messageOf(failure));
+      setError(describeError(failure));
     } finally {
       setBusy(null);
     }
@@ -183,7 +180,7 @@ export function InterpolateView() {
     try {
       await action();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(describeError(failure));
     }
   };
 
