@@ -104,11 +104,16 @@ def test_noise_robust_decoder_input_is_scaled_per_channel_and_off_at_zero():
 
 def test_full_size_dit_and_decoder_fit_the_download_and_checkpoint_limits():
     from svg_models.decoder import Decoder
+    from svg_models.dinov3 import DinoV3
     from svg_models.dit import DiT
+    from svg_models.residual_vit import ResidualViT
 
     cfg = configs(15)
-    dit_params = sum(p.numel() for p in DiT(cfg["dit"]).parameters())
-    decoder_params = sum(p.numel() for p in Decoder(cfg["decoder"]).parameters())
+    count = lambda module: sum(p.numel() for p in module.parameters())  # noqa: E731
+    dit_params, decoder_params = count(DiT(cfg["dit"])), count(Decoder(cfg["decoder"]))
+    # float32 stage files: autoencoder.pt (residual ViT + decoder) is the largest, then ssl.pt
+    assert 4 * (count(ResidualViT(cfg["residual"])) + decoder_params) <= 16 * 2**20
+    assert 4 * count(DinoV3(cfg["dino"])) <= 16 * 2**20
     assert cfg["dit"].hidden_size > 1.5 * cfg["dit"].in_channels  # width exceeds the token dimension, with room
     assert 2 * dit_params <= 16 * 2**20  # the float16 DiT checkpoint fits one 16 MiB file
     assert 2 * (dit_params + decoder_params) <= 40e6  # float16 generation download <= 40 MB
