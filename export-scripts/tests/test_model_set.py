@@ -118,7 +118,8 @@ def test_committed_random_tiny_is_consistent_and_current():
     manifest = json.loads((COMMITTED / "manifest.json").read_text(encoding="utf-8"))
     check_manifest(manifest, COMMITTED)
     assert manifest["randomWeights"] is True and manifest["id"] == "random-tiny"
-    assert sum(entry["bytes"] for entry in manifest["networks"].values()) < 10 * 2**20
+    assert manifest["schemaVersion"] == 2
+    assert sum(v["bytes"] for entry in manifest["networks"].values() for v in entry["variants"].values()) < 10 * 2**20
     networks, info = make_random_set.build(make_random_set.DEFAULT_SEED)
     for role in NETWORKS:
         assert config_from_json(role, manifest) == getattr(networks, role).config
