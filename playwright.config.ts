@@ -39,7 +39,7 @@ export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
   projects: [
     {
       name: 'webgpu',
-      testMatch: /generate\.spec\.ts$/,
+      testMatch: /(generate|deploy-csp)\.spec\.ts$/,
       use: {
         provider: 'webgpu',
         launchOptions: { executablePath: chromium, args: [...quietChromium, ...swiftShaderWebGpu] },

@@ -47,3 +47,43 @@ test('every view fits phone and tablet widths without horizontal scrolling', asy
   }
   expect(overflowing).toEqual([]);
 });
+
+test.describe('touch on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('a finger draws the region box and picks an inspector patch', async ({ studio, page }, testInfo) => {
+    test.skip(testInfo.project.name !== 'wasm', 'one browser project is enough');
+    void studio;
+    // Region edit: a touch drag (pointer events of type touch) from 25 % to 75 % of the source.
+    await page.getByRole('tab', { name: 'Edit' }).click();
+    await page.getByLabel('Region edit').check();
+    const area = page.getByLabel('Draw the region box');
+    await area.scrollIntoViewIfNeeded();
+    const box = (await area.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    const at = (fraction: number) => ({
+      x: box.x + fraction * box.width,
+      y: box.y + fraction * box.height,
+    });
+    const touch = await page.context().newCDPSession(page);
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(0.25)] });
+    for (const fraction of [0.4, 0.55, 0.75]) {
+      await touch.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(fraction)] });
+    }
+    await touch.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await expect(page.getByLabel('Box x', { exact: true })).toHaveValue(/^0\.2[45]\d*$/);
+    await expect(page.getByLabel('Box width', { exact: true })).toHaveValue(/^0\.[45]\d*$/);
+    await page.screenshot({ path: path.join(SHOTS, 'phone-edit-touch-box.png'), fullPage: true });
+
+    // Inspector: a tap on the PCA picture selects the patch under the finger.
+    await page.getByRole('tab', { name: 'Inspect' }).click();
+    await page.getByLabel('Sample image', { exact: true }).selectOption('shapes');
+    const pca = page.getByRole('img', { name: 'PCA of DINO patch tokens' });
+    await expect(pca).toBeVisible({ timeout: 120_000 });
+    await pca.scrollIntoViewIfNeeded();
+    const picture = (await pca.boundingBox())!;
+    await page.touchscreen.tap(picture.x + 3, picture.y + 3);
+    await expect(page.getByLabel('Selected patch', { exact: true })).toHaveText(/row 1, column 1/);
+    await page.screenshot({ path: path.join(SHOTS, 'phone-inspect-touch-patch.png'), fullPage: true });
+  });
+});

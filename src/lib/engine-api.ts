@@ -57,6 +57,16 @@ const GENERATE_OPTIONS_SCHEMA = v.object({
   previewEvery: v.optional(v.number('previewEvery must be a number')),
 });
 
+/** One line per problem, naming the option: "seed is required", "steps must be a number". */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+      return issue.input === undefined && key ? `${key} is required` : issue.message;
+    })
+    .join('; ');
+}
+
 /** A class of the loaded model set, for a class picker. */
 export interface SvgClass {
   readonly id: number;
@@ -104,9 +114,7 @@ export interface EngineOptions {
 /** Fills the settings a call left out from the manifest's sampler defaults (one image, no previews). */
 export function completeRequest(manifest: ModelSetManifest, options: GenerateOptions): GenerateRequest {
   const checked = v.safeParse(GENERATE_OPTIONS_SCHEMA, options);
-  if (!checked.success) {
-    throw new TypeError(`generate options: ${checked.issues.map((issue) => issue.message).join('; ')}`);
-  }
+  if (!checked.success) throw new TypeError(`generate options: ${describeIssues(checked.issues)}`);
   const given = checked.output;
   const defaults = manifest.sampler;
   return {

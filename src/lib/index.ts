@@ -6,7 +6,7 @@
 //   const { images, metadata } = await engine.generate({ classId: 'cat', seed: 7 });
 import * as v from 'valibot';
 import { WorkerEngineClient } from '../worker/engine-client';
-import { engineApi, type EngineOptions, type SvgEngine } from './engine-api';
+import { describeIssues, engineApi, type EngineOptions, type SvgEngine } from './engine-api';
 import type { WorkerConfig } from './worker-config';
 
 export * from './engine-api';
@@ -28,9 +28,7 @@ const OPTIONS_SCHEMA = v.object({
 
 export async function createSvgEngine(options: BrowserEngineOptions): Promise<SvgEngine> {
   const checked = v.safeParse(OPTIONS_SCHEMA, options);
-  if (!checked.success) {
-    throw new TypeError(`createSvgEngine: ${checked.issues.map((issue) => issue.message).join('; ')}`);
-  }
+  if (!checked.success) throw new TypeError(`createSvgEngine: ${describeIssues(checked.issues)}`);
   const { models, provider = 'auto', runtime } = checked.output;
   const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), {
     type: 'module',

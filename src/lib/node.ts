@@ -14,7 +14,7 @@ import { decodeImageFile } from '../cli/image-files';
 import type { RgbaImage } from '../engine/image';
 import { EngineService } from '../engine/service';
 import { loadNodeRuntime } from '../runtime/ort-node';
-import { engineApi, type EngineOptions, type SvgEngine } from './engine-api';
+import { describeIssues, engineApi, type EngineOptions, type SvgEngine } from './engine-api';
 
 export * from './engine-api';
 
@@ -45,9 +45,7 @@ export function modelSetDirectory(models: string): string {
 
 export async function createSvgEngine(options: EngineOptions): Promise<SvgEngine> {
   const checked = v.safeParse(OPTIONS_SCHEMA, options);
-  if (!checked.success) {
-    throw new TypeError(`createSvgEngine: ${checked.issues.map((issue) => issue.message).join('; ')}`);
-  }
+  if (!checked.success) throw new TypeError(`createSvgEngine: ${describeIssues(checked.issues)}`);
   const service = new EngineService(loadNodeRuntime);
   const loaded = await service.loadModelSet(
     { source: { kind: 'directory', path: modelSetDirectory(checked.output.models) }, provider: 'auto' },
