@@ -2,7 +2,12 @@
 // a route: one, a download that stalls after its headers and 1 KB can be cancelled (the Load and Model
 // files controls come back, nothing stays in the cache), then fails by itself naming the stall timeout,
 // and a later load resumes it with a Range request from the kept bytes; two, every model file's
-// connection cut half-way is resumed by itself within the load, and the set generates.
+// connection cut half-way is resumed by itself within the load, and the set generates; three, a DiT whose
+// weights live in an external-data file (dit.onnx.data) reaches ONNX Runtime as blob: URLs and generates.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_MODEL_SET } from './fixtures';
@@ -12,7 +17,8 @@ import { StudioPage } from './studio-page';
 
 /** The set's path on the page's origin; the route sends it to the misbehaving host. */
 const REMOTE = `/remote/${E2E_MODEL_SET}`;
-const server = new MisbehavingServer(path.resolve('public/models', E2E_MODEL_SET));
+const SET_DIR = path.resolve('public/models', E2E_MODEL_SET);
+const server = new MisbehavingServer(SET_DIR);
 
 // The service worker would answer model requests itself; these tests are about the network.
 test.use({ serviceWorkers: 'block' });
@@ -112,4 +118,71 @@ test('connections cut half-way resume within the load, and the set generates', a
   await studio.setSettings({ classId: 1, seed: 7, steps: 2, guidance: 4 });
   await studio.generateAndWait();
   await expect(studio.results).toHaveCount(1);
+});
+
+/**
+ * The e2e set with its DiT re-saved by the onnx package with every weight in dit.onnx.data (what the
+ * exporter does for graphs over protobuf's 2 GB limit); the manifest names the side file.
+ */
+function externalDataSet(): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'svg-external-data-'));
+  const manifest = JSON.parse(readFileSync(path.join(SET_DIR, 'manifest.json'), 'utf8'));
+  for (const network of Object.values(manifest.networks) as Array<{ file: string }>) {
+    copyFileSync(path.join(SET_DIR, network.file), path.join(folder, network.file));
+  }
+  const script = [
+    'import onnx, sys',
+    'model = onnx.load(sys.argv[1])',
+    "onnx.save_model(model, sys.argv[2], save_as_external_data=True, all_tensors_to_one_file=True, location='dit.onnx.data', size_threshold=1024)",
+  ].join('\n');
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    script,
+    path.join(SET_DIR, 'dit.onnx'),
+    path.join(folder, 'dit.onnx'),
+  ]);
+  const entry = (file: string) => {
+    const bytes = readFileSync(path.join(folder, file));
+    return { file, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+  };
+  // Only the float32 DiT is re-saved: its float16 variant would name the old file's hash.
+  delete manifest.networks.dit.float16;
+  manifest.id = `${E2E_MODEL_SET}-external-data`;
+  Object.assign(manifest.networks.dit, { ...entry('dit.onnx'), externalData: entry('dit.onnx.data') });
+  writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
+  return folder;
+}
+
+test('a DiT with external data loads through blob: URLs, resumed after a cut, and generates', async ({
+  page,
+  baseURL,
+}) => {
+  test.setTimeout(240_000);
+  const external = new MisbehavingServer(externalDataSet());
+  await external.start();
+  try {
+    const studio = new StudioPage(page);
+    const models = new ModelsPage(page);
+    await page.route('**/external/**', (route) =>
+      route.continue({
+        url: `${external.origin}/${new URL(route.request().url()).pathname.split('/').pop()}`,
+      }),
+    );
+    await studio.open(E2E_MODEL_SET, 'wasm');
+    await models.openView();
+    external.mode = 'cut-once';
+    await models.loadUrl(`${baseURL}/external/manifest.json`);
+    await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'stored', { timeout: 120_000 });
+    await expect(studio.executionStatus).toHaveAttribute('data-load-state', 'ready');
+    await expect(models.fileRow('dit.onnx.data')).toHaveAttribute('data-from-cache', 'false');
+    const sideFile = external.requests.filter((r) => r.file === 'dit.onnx.data').map((r) => r.range);
+    expect(sideFile[0]).toBeNull();
+    expect(sideFile[1]).toMatch(/^bytes=\d+-$/);
+    await page.getByRole('tab', { name: 'Generate' }).click();
+    await studio.setSettings({ classId: 1, seed: 7, steps: 2, guidance: 4 });
+    await studio.generateAndWait();
+    await expect(studio.results).toHaveCount(1);
+  } finally {
+    await external.stop();
+  }
 });
