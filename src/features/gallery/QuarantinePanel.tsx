@@ -21,7 +21,14 @@ export function QuarantinePanel() {
         {records.map((record) => (
           <li key={record.id}>
             <code>{record.id}</code>: {record.problems.slice(0, 3).join('; ')}
-            {record.problems.length > 3 ? '; …' : ''}
+            {record.problems.length > 3 ? '; …' : ''}{' '}
+            <button
+              type="button"
+              aria-label={`Delete set-aside record ${record.id}`}
+              onClick={() => void deleteQuarantined(record.id)}
+            >
+              Delete
+            </button>
           </li>
         ))}
       </ul>
