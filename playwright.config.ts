@@ -29,7 +29,9 @@ export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
   workers: 1,
   reporter: [['list']],
   outputDir: 'test-results',
-  use: { baseURL: `http://127.0.0.1:${port}`, trace: 'retain-on-failure' },
+  // The app's service worker (src/pwa) is blocked except in the specs about it (deploy*.spec.ts allow it):
+  // page.route cannot see requests a service worker makes, and the journeys mock responses with it.
+  use: { baseURL: `http://127.0.0.1:${port}`, trace: 'retain-on-failure', serviceWorkers: 'block' },
   webServer: {
     command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,

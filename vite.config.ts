@@ -176,6 +176,8 @@ function dropTestModelSets(outDir: string): void {
 }
 
 const SW_FILE = 'sw.js';
+/** App files at least this large are cached by the service worker after it activates, not before. */
+const DEFERRED_CACHE_BYTES = 2 ** 20;
 const SW_BUILD_PLACEHOLDER = '__SVG_STUDIO_SW_BUILD__';
 
 /**
@@ -200,21 +202,27 @@ function serviceWorker(): Plugin {
         dropTestModelSets(outDir); // public/ is already copied (renderStart)
         const built = Object.keys(bundle).filter((file) => file !== SW_FILE && !file.endsWith('.map'));
         const copied = existsSync(outDir) ? listFiles(outDir) : [];
-        const precache = [...new Set([...built, ...copied])]
+        const app = [...new Set([...built, ...copied])]
           .filter((file) => !isModelWeights(file) && file !== SW_FILE)
           .sort();
-        const version = createHash('sha256');
-        for (const file of precache) {
+        const sizeOf = (file: string) => {
           const item = bundle[file];
-          if (item)
-            version.update(`${file}\n${item.type === 'chunk' ? item.code : String(item.source.length)}`);
-          else version.update(`${file}\n${statSync(path.join(outDir, file)).size}`);
+          if (!item) return statSync(path.join(outDir, file)).size;
+          return item.type === 'chunk' ? item.code.length : item.source.length;
+        };
+        const version = createHash('sha256');
+        for (const file of app) {
+          const item = bundle[file];
+          version.update(`${file}\n${item?.type === 'chunk' ? item.code : String(sizeOf(file))}`);
         }
         const chunk = bundle[SW_FILE];
         if (chunk?.type !== 'chunk') throw new Error(`${SW_FILE} was not built`);
         const build = {
           version: version.digest('hex').slice(0, 16),
-          precache,
+          // Large files (ORT's WebAssembly) are cached when first fetched or in the background once the
+          // worker is active, so it activates (and the first-visit isolation reload happens) at once.
+          precache: app.filter((file) => sizeOf(file) < DEFERRED_CACHE_BYTES),
+          deferred: app.filter((file) => sizeOf(file) >= DEFERRED_CACHE_BYTES),
           headers: { ...CROSS_ORIGIN_ISOLATION, ...SECURITY_HEADERS },
         };
         if (!chunk.code.includes(SW_BUILD_PLACEHOLDER))

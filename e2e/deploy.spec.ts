@@ -10,6 +10,7 @@ import { serveStatic, type StaticSite } from './deploy-server';
 import { StudioPage } from './studio-page';
 
 const SUB_PATH = '/user-site/svg-studio/';
+test.use({ serviceWorkers: 'allow' });
 const SETTINGS = { classId: 1, seed: 7, steps: 2, guidance: 4 };
 
 let site: StaticSite;

@@ -102,15 +102,16 @@ async function register(): Promise<void> {
     return;
   }
   const workerUrl = new URL(WORKER_FROM_CHUNK, import.meta.url);
-  let registration: ServiceWorkerRegistration;
+  let registration: ServiceWorkerRegistration | undefined;
+  let failure = 'the browser refused it';
   try {
     registration = await navigator.serviceWorker.register(workerUrl, { updateViaCache: 'none' });
   } catch (error) {
-    if (!crossOriginIsolated) {
-      noteOneThread(
-        `the service worker could not be registered (${error instanceof Error ? error.message : error})`,
-      );
-    }
+    failure = error instanceof Error ? error.message : String(error);
+  }
+  // Undefined where registration is blocked (browser policy, automation).
+  if (!registration) {
+    if (!crossOriginIsolated) noteOneThread(`the service worker could not be registered (${failure})`);
     return;
   }
   watchForUpdates(registration);

@@ -11,8 +11,10 @@
 interface ServiceWorkerBuild {
   /** Hash of the precached files: a new build is a new cache. */
   readonly version: string;
-  /** Paths relative to the service worker's folder (the app's base). */
+  /** Paths relative to the service worker's folder (the app's base), cached before it activates. */
   readonly precache: readonly string[];
+  /** Large app files (ORT's WebAssembly), cached when first fetched or in the background once active. */
+  readonly deferred: readonly string[];
   /** Added to every response served here (cross-origin isolation, CSP, nosniff). */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -31,6 +33,21 @@ const MODEL_WEIGHTS = /\.onnx(\.data)?$/;
 const NETWORK_FIRST = /\/models\/.*\.json$/;
 
 const scopeUrl = (file: string) => new URL(file, sw.registration.scope).href;
+const deferredUrls = new Set(BUILD.deferred.map((file) => scopeUrl(file)));
+
+/** Caches the deferred files not cached yet; a failure only means they are cached on first use instead. */
+async function cacheDeferred(): Promise<void> {
+  const cache = await caches.open(CACHE_NAME);
+  for (const url of deferredUrls) {
+    if (await cache.match(url)) continue;
+    try {
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    } catch {
+      return; // offline or gone: the page's own fetch caches it
+    }
+  }
+}
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -50,6 +67,8 @@ sw.addEventListener('activate', (event) => {
       await sw.clients.claim();
     })(),
   );
+  // Not awaited: the worker is active (and controls the page) before these large downloads finish.
+  void cacheDeferred();
 });
 
 sw.addEventListener('message', (event) => {
@@ -90,7 +109,12 @@ async function respond(request: Request): Promise<Response> {
       throw error;
     }
   }
-  return (await cache.match(request, { ignoreSearch: true })) ?? fetch(request);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  const key = new URL(url.pathname, url.origin).href;
+  if (response.ok && deferredUrls.has(key)) await cache.put(key, response.clone());
+  return response;
 }
 
 sw.addEventListener('fetch', (event) => {
