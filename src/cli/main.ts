@@ -110,7 +110,10 @@ async function run(args: Exclude<CliArgs, { command: 'help' }>): Promise<void> {
     else {
       const outcome = await runSample(engine, args);
       const rate =
-        outcome.generated > 0 ? `, ${(outcome.generated / outcome.seconds).toFixed(2)} images/s` : '';
+        outcome.generated > 0
+          ? `, ${(outcome.generated / outcome.seconds).toFixed(2)} images/s, ` +
+            `${(outcome.cpuSeconds / outcome.generated).toFixed(3)} CPU s/image`
+          : '';
       console.log(
         `${args.out}: shard ${outcome.shard.index}/${outcome.shard.count} owns [${outcome.range.start}, ${outcome.range.end}): ` +
           `${outcome.generated} generated, ${outcome.skipped} already there; batch ${outcome.batch}${rate}`,
