@@ -59,4 +59,16 @@ describe('result metadata in PNG', () => {
       /seed: missing; steps: must be an integer in 1\.\.1000, got "many"/,
     );
   });
+
+  it('round-trips the provenance of an evaluation-run image and refuses a malformed one', async () => {
+    const sampled = { ...METADATA, batchIndex: 0, sample: { index: 7, count: 50_000, seed: 0 } };
+    expect(await readResultMetadata(await pngWith(resultTextChunks(sampled)), 'i.png')).toEqual(sampled);
+    const bad = JSON.parse(resultTextChunks(sampled)[RESULT_TEXT_KEY]!);
+    bad.sample = { index: 9, count: 9, seed: 0 };
+    await expect(
+      readResultMetadata(await pngWith({ [RESULT_TEXT_KEY]: JSON.stringify(bad) }), 'b.png'),
+    ).rejects.toThrow(
+      /b\.png: invalid SVG Studio metadata \(sample: .* is not \{index < count, count, seed\}\)/,
+    );
+  });
 });
