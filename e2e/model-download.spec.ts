@@ -86,6 +86,7 @@ test('a stalled download: Cancel brings the controls back, the stall is named, a
   const stalledFile = server.requests.at(-1)?.file as string;
   await expect(models.fileRow(stalledFile)).toContainText('stopped'); // no speed or ETA left counting
   expect((await cacheKeys(page)).partial).toHaveLength(1);
+  await expect(page.getByLabel('Unfinished downloads')).toContainText('keep 1.0 KiB');
   await page.screenshot({ path: testInfo.outputPath('stall-timeout.png'), fullPage: true });
 
   // The host recovers: the next load asks only for the bytes it does not have.
@@ -96,6 +97,7 @@ test('a stalled download: Cancel brings the controls back, the stall is named, a
   const resumed = server.requests.slice(before).filter((r) => r.file === stalledFile);
   expect(resumed).toEqual([{ file: stalledFile, range: `bytes=${STALL_AFTER_BYTES}-`, status: 206 }]);
   expect((await cacheKeys(page)).partial).toEqual([]);
+  await expect(page.getByLabel('Unfinished downloads')).toHaveCount(0);
 });
 
 test('connections cut half-way resume within the load, and the set generates', async ({ page, baseURL }) => {

@@ -14,7 +14,8 @@ import { IntegrityError, StorageError } from '../engine/errors';
 const CACHE_NAME = 'svg-studio-models-v1';
 /** Synthetic same-origin URLs used as Cache Storage keys. */
 const FILE_KEY = (sha256: string) => `/__model-cache/sha256/${sha256.toLowerCase()}`;
-const PARTIAL_PREFIX = (sha256: string) => `/__model-cache/partial/${sha256.toLowerCase()}/`;
+const PARTIAL_ROOT = '/__model-cache/partial/';
+const PARTIAL_PREFIX = (sha256: string) => `${PARTIAL_ROOT}${sha256.toLowerCase()}/`;
 /** A partial segment's key ends in the byte offset where its bytes start in the file. */
 const PARTIAL_KEY = (sha256: string, offset: number) => `${PARTIAL_PREFIX(sha256)}${offset}`;
 const SET_KEY = (source: string) => `/__model-cache/set/${encodeURIComponent(source)}`;
@@ -206,6 +207,25 @@ export class ModelCache {
     } finally {
       await this.deletePartial(ref);
     }
+  }
+
+  /** Bytes kept by unfinished downloads (all files), for the storage panel. */
+  async unfinishedBytes(): Promise<number> {
+    const sizes = await Promise.all(
+      (await this.partialKeys()).map(async (key) => (await (await this.store.match(key))?.blob())?.size ?? 0),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  /** Deletes what every unfinished download kept (their next load starts from byte 0). */
+  async deleteUnfinished(): Promise<void> {
+    await Promise.all((await this.partialKeys()).map((key) => this.store.delete(key)));
+  }
+
+  private async partialKeys(): Promise<string[]> {
+    return (await this.store.keys())
+      .map((request) => new URL(request.url, 'http://x').pathname)
+      .filter((path) => path.startsWith(PARTIAL_ROOT));
   }
 
   /** Deletes the temporary segments of an unfinished download of `ref`. */

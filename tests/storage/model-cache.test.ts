@@ -109,9 +109,15 @@ describe('ModelCache', () => {
     expect(new TextDecoder().decode((await cache.readFile(a.ref)) as Uint8Array)).toBe('abcdefghij');
 
     await cache.writePartial(a.ref, 0, stream('ab'));
+    expect(await cache.unfinishedBytes()).toBe(2);
     await cache.writePartial(a.ref, 5, stream('fg')); // a gap: bytes 2..4 are missing
     expect(await cache.partialSegments(a.ref)).toEqual([]);
     expect([...store.entries.keys()].filter((key) => key.includes('partial'))).toEqual([]);
+
+    await cache.writePartial(a.ref, 0, stream('abc'));
+    await cache.deleteUnfinished();
+    expect(await cache.unfinishedBytes()).toBe(0);
+    expect(await cache.readFile(a.ref)).not.toBeNull(); // the finished file stays
   });
 
   it('stores nothing when the stream of a partial write errors', async () => {

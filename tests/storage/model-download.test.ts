@@ -10,7 +10,7 @@ import {
   ModelFetchError,
   SamplingCancelledError,
 } from '../../src/engine/errors';
-import { sha256Hex } from '../../src/engine/manifest';
+import { sha256Hex, type FileEntry, type ModelFileSource } from '../../src/engine/manifest';
 import { ModelCache } from '../../src/storage/model-cache';
 import {
   DownloadReader,
@@ -19,8 +19,6 @@ import {
   ManifestUnreachableError,
   resolveModelFileUrl,
   verifyLocalFile,
-  type FileEntry,
-  type ModelFileSource,
 } from '../../src/storage/model-download';
 import { FakeCache } from './fake-cache';
 

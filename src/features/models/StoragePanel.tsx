@@ -1,5 +1,6 @@
 // The storage panel: browser storage used against the quota, the model sets in the cache with their
-// sizes, and a button per set to delete it (files shared with another cached set stay).
+// sizes, and a button per set to delete it (files shared with another cached set stay); the bytes kept
+// by downloads that stopped part-way, with a button to drop them.
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../engine/download-progress';
 import { useStudio } from '../../store';
@@ -21,6 +22,8 @@ interface CachedSetRow {
 interface StorageState {
   readonly estimate: StorageEstimate | null;
   readonly sets: readonly CachedSetRow[];
+  /** bytes kept by downloads that stopped part-way (the next load resumes them) */
+  readonly unfinishedBytes: number;
   readonly available: boolean;
 }
 
@@ -31,7 +34,12 @@ async function readStorage(): Promise<StorageState> {
   const sets = await Promise.all(
     records.map(async (record) => ({ record, storedBytes: (await cache?.storedBytes(record)) ?? 0 })),
   );
-  return { estimate, sets, available: cache !== null };
+  return {
+    estimate,
+    sets,
+    unfinishedBytes: (await cache?.unfinishedBytes()) ?? 0,
+    available: cache !== null,
+  };
 }
 
 export function StoragePanel() {
@@ -69,6 +77,20 @@ export function StoragePanel() {
     } catch (error) {
       setMessage({
         text: `Could not delete ${record.id}: ${describeError(error)}`,
+      });
+    }
+    setVersion((v) => v + 1);
+  };
+
+  const removeUnfinished = async () => {
+    try {
+      await (await openModelCache())?.deleteUnfinished();
+      setMessage({
+        text: 'Deleted the bytes of unfinished downloads; they start from the beginning next time.',
+      });
+    } catch (error) {
+      setMessage({
+        text: `Could not delete the unfinished downloads: ${error instanceof Error ? error.message : error}`,
       });
     }
     setVersion((v) => v + 1);
@@ -122,6 +144,15 @@ export function StoragePanel() {
         </tbody>
       </table>
       {state?.sets.length === 0 && <p className="muted">No model set is cached.</p>}
+      {state && state.unfinishedBytes > 0 && (
+        <p aria-label="Unfinished downloads">
+          Unfinished downloads keep {formatBytes(state.unfinishedBytes)}; loading their set again resumes
+          them.{' '}
+          <button type="button" onClick={() => void removeUnfinished()}>
+            Delete unfinished downloads
+          </button>
+        </p>
+      )}
       {message && !recachedSinceDelete && <p role="note">{message.text}</p>}
     </section>
   );
