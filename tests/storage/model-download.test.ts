@@ -21,66 +21,17 @@ import {
   verifyLocalFile,
 } from '../../src/storage/model-download';
 import { FakeCache } from './fake-cache';
+import { FakeModelHost, FILE_BYTES } from './fake-model-host';
 
 const MANIFEST_URL = 'https://models.test/sets/tiny/manifest.json';
 const FILE_URL = 'https://models.test/sets/tiny/dit.onnx';
 /** Stall timeout of these tests: short, so a stalled fake fails at once (no timing is asserted). */
 const STALL_MS = 30;
 
-/** Protobuf-like bytes (an ONNX file starts 0x08), not all one value so offsets matter to the hash. */
-const FILE_BYTES = Uint8Array.from({ length: 10_000 }, (_, i) => (i === 0 ? 0x08 : (i * 31 + 7) % 251));
 let entry: FileEntry;
 
-interface Behaviour {
-  /** stop sending (without closing) after this many bytes of the body */
-  stallAfter?: number;
-  /** break the connection after this many bytes of the body */
-  cutAt?: number;
-  /** answer 200 with the whole file even when asked for a Range */
-  ignoreRange?: boolean;
-  body?: Uint8Array;
-  contentType?: string;
-  status?: number;
-}
-
-/** A fake static host: serves FILE_BYTES (or `body`), honouring Range; each request takes the next behaviour. */
-class FakeServer {
-  readonly requests: Array<{ url: string; range: string | null }> = [];
-  behaviours: Behaviour[] = [];
-  down = false;
-
-  readonly fetch = async (url: string, init: RequestInit): Promise<Response> => {
-    if (this.down) throw new TypeError('Failed to fetch');
-    const range = new Headers(init.headers).get('range');
-    this.requests.push({ url, range });
-    const behaviour = this.behaviours.shift() ?? {};
-    const all = behaviour.body ?? FILE_BYTES;
-    const from = range && !behaviour.ignoreRange ? Number(/bytes=(\d+)-/.exec(range)?.[1]) : 0;
-    const bytes = all.subarray(from);
-    const signal = init.signal;
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (signal?.aborted) return controller.error(signal.reason);
-        const limit = Math.min(behaviour.stallAfter ?? Infinity, behaviour.cutAt ?? Infinity);
-        if (sent >= limit) {
-          if (behaviour.cutAt !== undefined) return controller.error(new TypeError('network error'));
-          return new Promise<void>(() => {}); // stalled: never another byte
-        }
-        const chunk = bytes.subarray(sent, Math.min(sent + 1024, limit, bytes.byteLength));
-        if (chunk.byteLength === 0) return controller.close();
-        sent += chunk.byteLength;
-        controller.enqueue(chunk.slice());
-      },
-    });
-    const headers = new Headers({ 'content-type': behaviour.contentType ?? 'application/octet-stream' });
-    if (from > 0) headers.set('content-range', `bytes ${from}-${all.byteLength - 1}/${all.byteLength}`);
-    return new Response(body, { status: behaviour.status ?? (from > 0 ? 206 : 200), headers });
-  };
-}
-
 let store: FakeCache;
-let server: FakeServer;
+let server: FakeModelHost;
 
 const reader = (options: { cached?: boolean; signal?: AbortSignal } = {}) =>
   new DownloadReader({
@@ -103,7 +54,7 @@ const partialKeys = () => [...store.entries.keys()].filter((key) => key.includes
 
 beforeEach(async () => {
   store = new FakeCache();
-  server = new FakeServer();
+  server = new FakeModelHost();
   entry = { file: 'dit.onnx', bytes: FILE_BYTES.byteLength, sha256: await sha256Hex(FILE_BYTES) };
 });
 
