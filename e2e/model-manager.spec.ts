@@ -36,6 +36,17 @@ test('loads a set by URL, then offline from the cache', async ({ page, baseURL }
   await studio.open(E2E_MODEL_SET, 'wasm');
   await models.openView();
   await expect(models.capabilityReport).toContainText('WASM was selected');
+  // Each network's chosen variant (float32 on WASM: svg-mini's float16 files need shader-f16 WebGPU)
+  const variants = page.getByRole('table', { name: 'Chosen variants' });
+  for (const role of NETWORK_ROLES) {
+    await expect(variants.locator(`tr[data-network="${role}"]`)).toHaveAttribute('data-precision', 'float32');
+  }
+  // The top bar: the load opened the DiT and the decoder; the encoders open when a view needs them.
+  const sessions = page.getByRole('status', { name: 'Open sessions' });
+  for (const role of NETWORK_ROLES) {
+    const open = (TASK_NETWORKS.generate as readonly string[]).includes(role);
+    await expect(sessions.locator(`[data-network="${role}"]`)).toHaveAttribute('data-resident', String(open));
+  }
 
   // The start-up load cached the set; delete it so that the load by URL downloads.
   await expect(models.cachedSets).toContainText(E2E_MODEL_SET);

@@ -46,9 +46,6 @@ export interface AdapterFacts {
   readonly isFallbackAdapter?: boolean;
 }
 
-/** @deprecated name kept for importers; precisions are the ids of precisions.json. */
-export type Precision = PrecisionId;
-
 /** The sessions one provider opens: the variant per network and the memory they may take together. */
 export interface SessionPlan {
   readonly precision: Readonly<Record<NetworkRole, PrecisionId>>;
