@@ -112,6 +112,8 @@ interface BenchReport {
     readonly settings: string;
   };
   readonly guidedStepOverBatchedRatio: number;
+  /** sections that could not be measured, with why */
+  readonly failures: readonly string[];
 }
 
 const median = (values: readonly number[]) => {
@@ -131,9 +133,9 @@ async function medianMs(run: () => Promise<unknown>, repeats = REPEATS, warmUps 
   return median(times);
 }
 
-/** The first index from which the median of every later window of 8 is within 1.25x of `steady`. */
+/** The first index from which the median of every later window of 16 is within 1.25x of `steady`. */
 function forwardsToSteadyState(times: readonly number[], steady: number): number {
-  const window = 8;
+  const window = 16;
   let index = times.length;
   for (let i = times.length - window; i >= 0; i--) {
     if (median(times.slice(i, i + window)) > 1.25 * steady) break;
@@ -312,7 +314,21 @@ async function startServer(
   throw new Error(`vite ${mode} did not start on ${url}`);
 }
 
-async function browserForwards(page: Page, request: BrowserDitRequest): Promise<BrowserDitReport> {
+async function browserForwards(page: Page, request: BrowserDitRequest, tries = 6): Promise<BrowserDitReport> {
+  // The dev server may re-optimise dependencies on first use and reload the page: try again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await browserForwardsOnce(page, request);
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      console.warn(`bench: ${error instanceof Error ? error.message : String(error)}; retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 5000)); // let the dev server finish optimising
+      await page.reload();
+    }
+  }
+}
+
+async function browserForwardsOnce(page: Page, request: BrowserDitRequest): Promise<BrowserDitReport> {
   const result = await page.evaluate(
     (req) =>
       new Promise<{ ok: boolean; report?: BrowserDitReport; error?: string }>((resolve) => {
@@ -321,7 +337,8 @@ async function browserForwards(page: Page, request: BrowserDitRequest): Promise<
           worker.terminate();
           resolve(event.data);
         };
-        worker.onerror = (event) => resolve({ ok: false, error: event.message });
+        worker.onerror = (event) =>
+          resolve({ ok: false, error: event.message || 'the worker module failed to load' });
         worker.postMessage(req);
       }),
     request,
@@ -401,6 +418,19 @@ function printReport(report: BenchReport): void {
     `DiT forward: onnxruntime-node ${ms(dit.ortNodeMs)} (batch 1: ${ms(dit.ortNodeBatch1Ms)}), PyTorch eager ${ms(dit.torchMs)}, browser WASM ${ms(dit.browserWasmMs)} steady, first ${COLD_FORWARDS}: ${ms(dit.browserWasmColdMs)} (cached profile: ${ms(dit.browserWasmCachedColdMs)}), ${dit.browserThreads} thread(s), cross-origin isolated: ${dit.browserCrossOriginIsolated}`,
   );
   console.log(`browser WASM reaches its steady state after ${dit.browserForwardsToSteadyState} forwards`);
+  const spans = [
+    [0, 8],
+    [8, 16],
+    [16, 32],
+    [32, 64],
+    [64, 128],
+    [128, BROWSER_FORWARDS],
+  ] as const;
+  console.log(
+    `  mean forward by span: ${spans
+      .map(([from, to]) => `${from + 1}-${to}: ${ms(mean(dit.browserForwardTimesMs.slice(from, to)))}`)
+      .join(', ')}`,
+  );
   for (const row of dit.torchComparison)
     console.log(
       `  ${row.model} (${(row.parameters / 1e6).toFixed(1)} M parameters): onnxruntime-node ${ms(row.ortNodeMs)}, PyTorch ${ms(row.torchMs)} on ${path.basename(row.blas)}`,
@@ -431,14 +461,27 @@ async function main(): Promise<void> {
   mkdirSync(WORK_DIR, { recursive: true });
   const node = await nodeFigures(modelDir);
   const { manifest } = node;
-  const torch = values['no-torch'] ? [] : await torchComparison(manifest);
+  const failures: string[] = [];
+  /** A failed section is reported and left out (NaN), so one broken part does not lose the others. */
+  const section = async <T>(name: string, work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work();
+    } catch (error) {
+      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`bench: ${failures.at(-1)}`);
+      return null;
+    }
+  };
+  const torch = values['no-torch']
+    ? []
+    : ((await section('PyTorch comparison', () => torchComparison(manifest))) ?? []);
   let browserFigures: Awaited<ReturnType<typeof browserDit>> | null = null;
   let ttfi: Awaited<ReturnType<typeof timeToFirstImage>> | null = null;
   if (!values['no-browser']) {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
-      browserFigures = await browserDit(browser, manifest, modelDir);
-      ttfi = await timeToFirstImage(browser, manifest.id);
+      browserFigures = await section('browser WASM DiT', () => browserDit(browser, manifest, modelDir));
+      ttfi = await section('time to first image', () => timeToFirstImage(browser, manifest.id));
     } finally {
       await browser.close();
     }
@@ -474,6 +517,7 @@ async function main(): Promise<void> {
       settings: `${manifest.id}, ${ttfi?.steps ?? manifest.sampler.steps} steps, ${manifest.sampler.sampler}, guidance ${manifest.sampler.guidanceScale} ${manifest.sampler.guidanceSchedule}, batch 1`,
     },
     guidedStepOverBatchedRatio: node.guidedStepOverBatchedRatio,
+    failures,
   };
   printReport(report);
   if (values.json) {
