@@ -1,7 +1,8 @@
 // Reads an input image file for the CLI with the page's rules: the same header check and limits
 // (engine/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
 // through the engine's decoder, JPEG through jpeg-js with its EXIF orientation applied
-// (engine/exif-orientation.ts), so the same photo gives the same pixels as in the studio.
+// (engine/exif-orientation.ts), and transparency over white, so the same photo gives the model the same
+// pixels as in the studio.
 import jpeg from 'jpeg-js';
 import { ImageDecodeError } from '../engine/errors';
 import { applyOrientation, readJpegOrientation } from '../engine/exif-orientation';
@@ -17,7 +18,23 @@ export async function readImageFile(file: string): Promise<RgbaImage> {
     IMAGE_LIMITS.maxFileBytes,
     (message) => new ImageDecodeError(message),
   );
-  return decodeImageFile(file, bytes);
+  return compositeOverWhite(await decodeImageFile(file, bytes));
+}
+
+/**
+ * Transparency composited over white, as the page does when it draws an image on a white canvas
+ * (src/features/image-input/load-image.ts), so a PNG with alpha gives the model the same colours.
+ */
+export function compositeOverWhite(image: RgbaImage): RgbaImage {
+  const data = new Uint8ClampedArray(image.data.length);
+  for (let i = 0; i < data.length; i += 4) {
+    const alpha = (image.data[i + 3] as number) / 255;
+    for (let c = 0; c < 3; c++) {
+      data[i + c] = Math.round((image.data[i + c] as number) * alpha + 255 * (1 - alpha));
+    }
+    data[i + 3] = 255;
+  }
+  return { width: image.width, height: image.height, data };
 }
 
 export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {
