@@ -2,13 +2,15 @@
 // and a bundled index that is not one. The studio always ends with a model set loaded or a message
 // naming what failed, never a blank page or an exception.
 import { beforeEach, expect, vi } from 'vitest';
+import type { StudioEngine } from '../../src/engine/studio-engine';
 import { FakeEngine, TINY_MANIFEST } from '../store/fake-engine';
 import { installMemoryStorage } from '../storage/memory-storage';
 import { badInputCases } from './suite';
 
 const engine = new FakeEngine();
 const loads: string[] = [];
-vi.spyOn(engine, 'loadModelSet').mockImplementation(async (request) => {
+// The fake's own loadModelSet takes no arguments; spy on it through the engine interface.
+vi.spyOn(engine as StudioEngine, 'loadModelSet').mockImplementation(async (request) => {
   loads.push(request.source.kind === 'url' ? request.source.url : request.source.kind);
   return {
     manifest: TINY_MANIFEST,
