@@ -4,8 +4,9 @@ import { describeRange, isFiniteIn, LIMITS } from '../limits';
 import { parseGuidanceSchedule } from '../schedulers/guidance';
 import type { ModelSetManifest } from './schema';
 
-export const MAX_STEPS = 1000;
-export const MAX_BATCH = 64;
+export const MAX_STEPS = LIMITS.steps.max;
+/** Per engine call (see LIMITS.engineBatch); links and generate runs are held to LIMITS.batch. */
+export const MAX_BATCH = LIMITS.engineBatch.max;
 /** The ODE solvers the sampler implements (src/engine/schedulers). */
 export const SOLVER_NAMES = ['euler', 'heun'] as const;
 export type SolverName = (typeof SOLVER_NAMES)[number];
