@@ -23,8 +23,14 @@ const server = new MisbehavingServer(SET_DIR);
 // The service worker would answer model requests itself; these tests are about the network.
 test.use({ serviceWorkers: 'block' });
 
+/** The faults these journeys provoke, for the bad-input suite's count (tests/bad-input/suite.ts). */
+const FAULTS = ['stall then Cancel', 'stall timeout', 'cut connections', 'cut external-data file'];
+
 test.beforeAll(() => server.start());
-test.afterAll(() => server.stop());
+test.afterAll(async () => {
+  await server.stop();
+  console.log(`bad-input cases: playwright ${FAULTS.length} (downloads ${FAULTS.length})`);
+});
 
 /** Cache Storage keys of model files: final ones by SHA-256, temporary ones of unfinished downloads. */
 async function cacheKeys(page: Page): Promise<{ files: string[]; partial: string[] }> {
