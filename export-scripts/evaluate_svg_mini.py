@@ -22,7 +22,7 @@ DEFAULT_V2_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.n
 
 
 def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
-    from svg_mini.evaluate_v2 import evaluate_v2, score_snapshots
+    from svg_mini.evaluate_v2 import evaluate_v2, score_judge, score_snapshots
     from svg_mini.pipeline_v2 import BUDGETS, DEFAULT_STEPS, SIZES, Run
     from svg_mini.prepared import load_prepared
 
@@ -30,9 +30,14 @@ def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
     log = timestamped_log()
     data = load_prepared(args.data)
     run = Run(args.run, data, BUDGETS["cpu"], args.seed, sizes=SIZES[args.sizes], log=log)
+    if run.file("classifier").exists():
+        judge = score_judge(run.classifier(), data, args.out / "judge.json",
+                            torch.load(run.file("classifier"), map_location="cpu")["steps"])
+        log(f"judge on held-out real images: {judge['accuracy']:.3f} (class-balanced {judge['balanced_accuracy']:.3f})")
     missing = [f for f in ("ssl", "autoencoder", "decoder", "dit") if not run.file(f).exists()]
     if missing and not args.snapshots:
-        raise SystemExit(f"{args.run}: stages {missing} are not finished (train_svg_mini_v2.py resumes them)")
+        raise SystemExit(f"{args.run}: stages {missing} are not finished (train_svg_mini_v2.py resumes them); "
+                         "--snapshots scores what there is")
     result = {} if missing else run.all(with_ablations=all(run.file(s).exists() for s in (
         "decoder-clean", "ablation-dit-shift-dim", "ablation-dit-shift-0.4")))
     if args.manifest is not None:

@@ -247,3 +247,17 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(curve, indent=2, allow_nan=False) + "\n")
     return curve
+
+
+@torch.no_grad()
+def score_judge(judge, data: PreparedData, out_path: Path, steps: int | None = None) -> dict:
+    """The judge's accuracy on the held-out real images, overall, class-balanced and per class (judge.json):
+    written on its own so the judge's quality is known before the model it will judge is trained."""
+    held = data.held_index
+    scores = accuracy(predict(judge, data.images[held]), data.labels[held], len(data.class_names))
+    report = {**scores, "class_names": list(data.class_names), "held_out_images": len(held),
+              "held_out_per_class": torch.bincount(data.labels[held], minlength=len(data.class_names)).tolist(),
+              "training_steps": steps}
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(report, indent=2, allow_nan=False) + "\n")
+    return report

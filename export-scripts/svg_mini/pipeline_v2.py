@@ -99,8 +99,9 @@ BUDGETS = {
                   checkpoint_every=1000, seconds=450.0),
 }
 # Shares of Budget.seconds per stage (the rest of the 9 minutes: start-up, data, latents, writing files).
-GPU_SHARES = {"ssl": 0.30, "autoencoder": 0.20, "decoder": 0.06, "decoder-clean": 0.06, "dit": 0.24,
-              "ablation-dit-shift-dim": 0.06, "ablation-dit-shift-0.4": 0.06, "classifier": 0.02}
+# The judge gets 4 %: on the CPU, 1200 steps x 64 reached 86.7 % held-out (train 99.5 %), short of the 90 % asked.
+GPU_SHARES = {"ssl": 0.28, "autoencoder": 0.20, "decoder": 0.06, "decoder-clean": 0.06, "dit": 0.24,
+              "ablation-dit-shift-dim": 0.06, "ablation-dit-shift-0.4": 0.06, "classifier": 0.04}
 STAGE_FILES = {name: f"{name}.pt" for name in GPU_SHARES}
 
 
