@@ -3,6 +3,7 @@
 // inspector and click a patch. Screenshots go to the test output.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { TASK_NETWORKS } from '../src/engine/manifest';
 import { expect, test } from './fixtures';
 import { LabPage } from './lab-page';
 
@@ -16,6 +17,11 @@ test('reconstructs a bundled sample and reports PSNR, SSIM and timings', async (
   await expect(lab.psnr).toHaveText(/^\d+\.\d{2} dB$/);
   await expect(lab.ssim).toHaveText(/^-?[01]\.\d{4}$/);
   await expect(lab.timings).toHaveText(/encode \d+ ms · decode \d+ ms/);
+  // The encoders opened on first use (sessions per task); the top bar shows them open.
+  const sessions = page.getByRole('status', { name: 'Open sessions' });
+  for (const role of TASK_NETWORKS.reconstruct) {
+    await expect(sessions.locator(`[data-network="${role}"]`)).toHaveAttribute('data-resident', 'true');
+  }
   const full = await lab.psnr.textContent();
   testInfo.annotations.push({ type: 'timings', description: `${await lab.timings.textContent()}` });
 
