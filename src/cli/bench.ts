@@ -7,6 +7,7 @@
 // one is shared): read the ratios, and nothing here is asserted in a test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -287,11 +288,21 @@ async function torchComparison(manifest: ModelSetManifest): Promise<TorchCompari
   return rows;
 }
 
+/** A TCP port nobody listens on now (other test servers share this machine). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Starts a Vite server (dev or preview) on a free port; resolves with its URL and a stop function. */
-async function startServer(
-  mode: 'dev' | 'preview',
-  port: number,
-): Promise<{ url: string; stop: () => void }> {
+async function startServer(mode: 'dev' | 'preview'): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
   const args = mode === 'dev' ? [] : ['preview'];
   const child: ChildProcess = spawn(
     'node_modules/.bin/vite',
@@ -302,7 +313,9 @@ async function startServer(
   const stop = () => {
     if (child.pid) process.kill(-child.pid, 'SIGTERM');
   };
-  for (let i = 0; i < 600; i++) {
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? -1));
+  for (let i = 0; i < 600 && exited === null; i++) {
     try {
       if ((await fetch(`${url}/models/index.json`)).ok) return { url, stop };
     } catch {
@@ -311,7 +324,7 @@ async function startServer(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   stop();
-  throw new Error(`vite ${mode} did not start on ${url}`);
+  throw new Error(`vite ${mode} did not start on ${url}${exited !== null ? ` (exited with ${exited})` : ''}`);
 }
 
 async function browserForwards(page: Page, request: BrowserDitRequest, tries = 6): Promise<BrowserDitReport> {
@@ -349,7 +362,7 @@ async function browserForwardsOnce(page: Page, request: BrowserDitRequest): Prom
 
 /** Browser WASM DiT forwards after a fresh load, then after a second load in the same profile. */
 async function browserDit(browser: Browser, manifest: ModelSetManifest, modelDir: string) {
-  const dev = await startServer('dev', 4391);
+  const dev = await startServer('dev');
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -381,7 +394,7 @@ async function browserDit(browser: Browser, manifest: ModelSetManifest, modelDir
 /** The studio's own journey on the built app: open, wait until ready, Generate, wait for the image. */
 async function timeToFirstImage(browser: Browser, setId: string) {
   await run('node_modules/.bin/vite', ['build', '--logLevel', 'warn']);
-  const preview = await startServer('preview', 4392);
+  const preview = await startServer('preview');
   try {
     const context = await browser.newContext(); // a fresh profile: empty caches
     const page = await context.newPage();

@@ -13,15 +13,19 @@ import { cpuTensor, elementCount } from './tensor';
 import { yieldToEventLoop } from './yield';
 
 /**
- * DiT forwards a warm-up runs per provider, measured with `npm run bench` (per-forward timeline after a
- * fresh load, svg-mini at batch 2, this 2-core machine, Chromium 156):
- * - wasm: forwards run at 87-230 ms until about forward 100, then at 23-40 ms (SPEC §7); 128 leaves a
- *   margin for V8's background TurboFan compiles, which queue behind the forwards on a busy CPU.
- * - webgpu: shader pipelines compile on first use; forwards are at steady state from the third.
+ * DiT forwards a warm-up runs per provider, measured with `npm run bench` (svg-mini at batch 2, a fresh
+ * browser profile, Chromium 156 on this 2-core machine, 2026-12-01):
+ * - wasm: mean ms per forward over forwards 1-8: 140, 9-16: 69, 17-32: 43, 33-64: 40, 65-128: 42,
+ *   129-200: 39, against 36 at steady state; the median of every later window of 16 forwards stays
+ *   within 1.25x of steady from forward 95 (SPEC §7 saw ~100). A reload in the same profile starts at
+ *   steady state (36.5 ms over its first 32: V8 caches the optimised code), so 96 forwards cover the
+ *   first visit and cost about 4 s of idle CPU.
+ * - webgpu: shader pipelines compile on first use; not measured on a hardware GPU here (the only adapter
+ *   is SwiftShader, about 7 s a forward), so a few forwards compile every pipeline once.
  * - cpu: onnxruntime-node runs native code; only its first forward is slower (allocation).
  */
 export const WARM_UP_FORWARDS: Readonly<Record<ExecutionProviderName, number>> = {
-  wasm: 128,
+  wasm: 96,
   webgpu: 3,
   cpu: 1,
 };
