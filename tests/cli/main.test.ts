@@ -138,7 +138,8 @@ describe('svg-studio CLI', () => {
   it('names the file of a damaged PNG (exit 2)', async () => {
     await writeTestPng(at('damaged.png'), 8, 8);
     const bytes = readFileSync(at('damaged.png'));
-    bytes[bytes.indexOf('IDAT') + 6] ^= 0xff;
+    const at6 = bytes.indexOf('IDAT') + 6;
+    bytes[at6] = (bytes[at6] as number) ^ 0xff;
     writeFileSync(at('damaged.png'), bytes);
     const result = runCli(['reconstruct', '--models', TINY, at('damaged.png'), '--out', at('x.png')]);
     expect(result.stderr).toMatch(/damaged\.png: corrupt PNG: CRC mismatch in the IDAT chunk/);
