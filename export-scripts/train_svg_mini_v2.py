@@ -19,7 +19,7 @@ from pathlib import Path
 import torch
 
 from svg_mini.cli import NODE_MODULES, timestamped_log
-from svg_mini.pipeline_v2 import BUDGETS, SIZES, Run, describe, export
+from svg_mini.pipeline_v2 import BUDGETS, EXPORT_VARIANTS, SIZES, Run, describe, export
 from svg_mini.prepared import load_prepared, prepare
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
@@ -43,6 +43,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--snapshot-every", type=int, help="keep stage snapshots every N steps (run/snapshots)")
     parser.add_argument("--out", type=Path, help="model-set folder to export to (e.g. public/models/svg-mini-v2)")
     parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
+    parser.add_argument("--variants", default=",".join(EXPORT_VARIANTS),
+                        help="precision ids to export, comma-separated (src/engine/model-set/precisions.json)")
     args = parser.parse_args(argv)
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         parser.error(f"--device {args.device}: no CUDA device is available to torch {torch.__version__}")
@@ -79,6 +81,7 @@ def main(argv=None) -> dict:
     log(f"trained in {time.time() - started:.0f} s")
     if args.out is not None:
         export(result, data.class_names, data.images.shape[-1], args.out, log=log,
+               variants=tuple(v.strip() for v in args.variants.split(",") if v.strip()),
                check_with_ort=not args.no_ort_check)
     log("done")
     return result

@@ -431,11 +431,16 @@ def model_set_info(result: dict, class_names: tuple[str, ...], resolution: int, 
     )
 
 
-def export(result: dict, class_names: tuple[str, ...], resolution: int, out_dir: Path, log=print, **options) -> dict:
-    """The shipped networks (noise-robust decoder) as a studio model set, float16 variants included."""
+EXPORT_VARIANTS = ("float32", "float16")  # precision ids of src/engine/model-set/precisions.json
+
+
+def export(result: dict, class_names: tuple[str, ...], resolution: int, out_dir: Path, log=print,
+           variants: tuple[str, ...] = EXPORT_VARIANTS, **options) -> dict:
+    """The shipped networks (noise-robust decoder) as a studio model set in `variants` (write_model_set
+    refuses unknown precision ids by name)."""
     from svg_export.model_set import SvgNetworks, write_model_set
 
     nets = SvgNetworks(**{role: copy.deepcopy(result[role]).cpu().eval() for role in ("dino", "residual", "decoder",
                                                                                       "dit")})
     return write_model_set(nets, model_set_info(result, class_names, resolution), out_dir, log=log,
-                           **{"float16": True, **options})
+                           variants=tuple(variants), **options)

@@ -160,6 +160,11 @@ def test_stages_resume_export_and_evaluate(gpu_command_tiny, tiny_data, tmp_path
     assert manifest["id"] == "svg-mini-v2" and manifest["image"]["resolution"] == 64
     assert manifest["classes"]["names"] == list(data.class_names)
     assert manifest["sampler"]["shift"] == pytest.approx(result["shift"], abs=1e-4)
+    assert manifest["schemaVersion"] == 2
+    assert all(set(entry["variants"]) == {"float32", "float16"} for entry in manifest["networks"].values())
+    with pytest.raises(ValueError, match="unknown precision"):
+        export(result, data.class_names, 64, tmp_path / "bad", log=lambda _: None, variants=("float8",),
+               check_with_ort=False)
 
     metrics = evaluate_v2(result, data, manifest["sampler"], tmp_path / "eval", samples_per_class=2,
                           fd_steps=(1, 2), log=lambda _: None)
