@@ -7,11 +7,20 @@ import type {
   LoadedModelSet,
   LoadModelSetRequest,
   LoadProgressEvent,
+  ResidencyReport,
   StudioEngine,
 } from '../../src/engine/studio-engine';
 import { TINY_MANIFEST } from './fake-engine';
 
 const OTHER = { ...TINY_MANIFEST, id: 'other-set' };
+const RESIDENCY: ResidencyReport = {
+  networks: [
+    { role: 'dit', precision: 'int4', file: 'dit.int4.onnx', resident: true, sessionBytes: 30 },
+    { role: 'dinoEncoder', precision: 'float32', file: 'dino.onnx', resident: false, sessionBytes: 20 },
+  ],
+  residentBytes: 30,
+  budgetBytes: 40,
+};
 const requests: LoadModelSetRequest[] = [];
 
 /** Loads succeed (reporting a plan, one cached and one downloaded file) unless the URL says "down". */
@@ -45,6 +54,13 @@ const engine = {
       execution: { provider: 'wasm', adapter: 'WebAssembly', reason: 'WASM was selected' },
       cache: { status: 'stored' },
     };
+  },
+  // After a load the store starts the idle-time warm-up (generation slice); nothing to warm here.
+  async warmUp() {
+    return { done: 0, forwards: 0, forwardTimesMs: [], decodeMs: 0, stopped: true };
+  },
+  async networkResidency(): Promise<ResidencyReport> {
+    return RESIDENCY;
   },
 } as unknown as StudioEngine;
 
@@ -116,6 +132,12 @@ describe('model slice', () => {
     expect(cacheReport).toEqual({ status: 'stored' });
   });
 
+  it('keeps the engine’s report of open sessions for the top bar', async () => {
+    expect(useStudio.getState().residency).toBeNull();
+    await useStudio.getState().refreshResidency();
+    expect(useStudio.getState().residency).toEqual(RESIDENCY);
+  });
+
   it('stays on the loaded set when a URL fails, with the reason for the model manager', async () => {
     await useStudio.getState().loadCatalogue();
     await useStudio.getState().loadFromUrl('https://down.test/manifest.json');
@@ -123,7 +145,8 @@ describe('model slice', () => {
     expect(state.loadStatus).toBe('ready');
     expect(state.selectedSetId).toBe('random-tiny');
     expect(state.manifest?.id).toBe('random-tiny');
-    expect(state.sourceError).toBe('https://down.test/manifest.json is unreachable');
+    // the message, then what to do about it (describeError)
+    expect(state.sourceError).toMatch(/^https:\/\/down\.test\/manifest\.json is unreachable\. Check/);
     expect(state.catalogue).toHaveLength(1);
     // The refused load never reached its plan, so the report still describes the running set.
     expect(state.loadPlan?.explanation).toEqual(['WASM was selected.']);
