@@ -23,6 +23,19 @@ from .device import place
 LOCAL_CROPS = 2
 
 
+class UnitNormLinear(nn.Module):
+    """DINO's last layer: weight normalisation with the norm fixed to 1 (norm_last_layer), W = V / ||V|| per
+    prototype, written out because torch deprecates nn.utils.weight_norm (the GPU machine runs torch 2.x).
+    [B, in] -> [B, out]; V is initialised as nn.Linear's weight."""
+
+    def __init__(self, features_in: int, features_out: int):
+        super().__init__()
+        self.weight_v = nn.Parameter(nn.Linear(features_in, features_out, bias=False).weight.detach().clone())
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x, F.normalize(self.weight_v, dim=1))
+
+
 class DinoHead(nn.Module):
     """MLP 3 layers -> L2-normalised bottleneck -> weight-normalised prototypes: [B, D] -> [B, K]."""
 
@@ -30,9 +43,7 @@ class DinoHead(nn.Module):
         super().__init__()
         self.mlp = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, hidden), nn.GELU(),
                                  nn.Linear(hidden, bottleneck))
-        self.last = nn.utils.weight_norm(nn.Linear(bottleneck, prototypes, bias=False))
-        self.last.weight_g.data.fill_(1)
-        self.last.weight_g.requires_grad = False
+        self.last = UnitNormLinear(bottleneck, prototypes)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.last(F.normalize(self.mlp(x), dim=-1))
