@@ -94,7 +94,8 @@ def train_ssl(images: Tensor, cfg: DinoV3Config, *, steps: int, batch: int, seed
     state = checkpoint.load()
     start = 0
     if state:
-        student.load_state_dict(state["student"]), teacher.load_state_dict(state["teacher"])
+        student.load_state_dict(_without_fixed_norm(state["student"]))
+        teacher.load_state_dict(_without_fixed_norm(state["teacher"]))
         opt.load_state_dict(state["opt"]), centre.copy_(state["centre"])
         start = state["step"]
     gen = torch.Generator(device=device).manual_seed(seed * 1000 + start)
@@ -133,6 +134,11 @@ def train_ssl(images: Tensor, cfg: DinoV3Config, *, steps: int, batch: int, seed
     for p in backbone.parameters():
         p.requires_grad = False
     return backbone
+
+
+def _without_fixed_norm(state: dict) -> dict:
+    """A checkpoint from before UnitNormLinear (nn.utils.weight_norm) also holds the fixed norm g = 1."""
+    return {k: v for k, v in state.items() if not k.endswith("head.last.weight_g")}
 
 
 def _split_views(out: Tensor, batch: int, views: int) -> list[Tensor]:
