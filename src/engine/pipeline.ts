@@ -154,6 +154,8 @@ export async function generateImages<T>(
       previewEvery: request.previewEvery,
       ...(options.signal ? { signal: options.signal } : {}),
       onStep: async (event) => {
+        // On a GPU the step's calls return once work is queued: time the work the GPU has completed.
+        await runtime.math.settled?.();
         let previews: RgbaImage[] | undefined;
         if (event.cleanEstimate) {
           const clean = await runtime.download(event.cleanEstimate);
@@ -168,8 +170,6 @@ export async function generateImages<T>(
           steps: event.steps,
           t: event.tNext,
           elapsedMs: performance.now() - started,
-        // On a GPU the step's calls return once work is queued: time the work the GPU has completed.
-        await runtime.math.settled?.();
           ...(previews ? { previews } : {}),
         });
       },
