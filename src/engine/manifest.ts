@@ -4,7 +4,13 @@
 export { resolveClass } from './model-set/classes';
 export { expectedIo } from './model-set/consistency';
 export { sha256Hex, verifyFileIntegrity } from './model-set/integrity';
-export { NETWORK_ROLES, TASK_NETWORKS, type NetworkRole, type StudioTask } from './model-set/networks';
+export {
+  NETWORK_LABEL,
+  NETWORK_ROLES,
+  TASK_NETWORKS,
+  type NetworkRole,
+  type StudioTask,
+} from './model-set/networks';
 export { parseJson, parseManifest, readManifestText } from './model-set/parse';
 export { PRECISION_IDS, REFERENCE_PRECISION, type PrecisionId } from './model-set/precisions';
 export type { FileEntry, ModelFileReader, ModelFileSource } from './model-set/reader';

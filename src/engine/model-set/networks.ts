@@ -4,6 +4,14 @@
 export const NETWORK_ROLES = ['dinoEncoder', 'residualEncoder', 'decoder', 'dit'] as const;
 export type NetworkRole = (typeof NETWORK_ROLES)[number];
 
+/** How the studio names each network to the user. */
+export const NETWORK_LABEL: Readonly<Record<NetworkRole, string>> = {
+  dinoEncoder: 'DINO encoder',
+  residualEncoder: 'residual encoder',
+  decoder: 'decoder',
+  dit: 'DiT',
+};
+
 /**
  * Networks x tasks, one row per StudioEngine method that runs networks. generate: the DiT samples and the
  * decoder turns latents (and previews) into images; reconstruct (the reconstruction view): encoders then
