@@ -7,7 +7,7 @@ Sizes and why (see export-scripts/README.md, "SVG-Mini v2"):
   tokens, 4x the DiT's compute and 16x its attention, which neither the CPU nor a 9-minute GPU run affords).
 - DINO 128 wide x 6 deep + 8 residual channels -> tokens of 136 numbers (64 x 136 = 8704 per image).
 - DiT 256 wide (1.9x the token width: RAE's condition that the width exceed the token dimension, with room)
-  x 6 deep, 7.2 M parameters: its float16 checkpoint (14.4 MB) fits one 16 MiB file; float16 DiT + decoder
+  x 6 deep, 7.5 M parameters: its float16 checkpoint (14.9 MB) fits one 16 MiB file; float16 DiT + decoder
   download about 20 MB (<= 40 MB).
 - Training shift s = sqrt(4096 / 8704) = 0.69 (RAE's alpha = sqrt(m / n), n = 4096), measured against v1's
   constant 0.4 in the ablation stages.
