@@ -197,3 +197,16 @@ def test_cpu_run_keeps_snapshots_and_scores_quality_per_hour(tiny_data, tmp_path
     assert [r["step"] for r in curve["autoencoder"]] == [1, 2] and curve["autoencoder"][0]["psnr_db"] > 0
     assert curve["dit"][0]["class_consistency"] is not None
     assert json.loads((tmp_path / "curve.json").read_text()) == curve
+
+
+def test_evaluation_command_writes_metrics_and_the_judge_report(gpu_command_tiny, tiny_data, tmp_path):
+    done = subprocess.run([sys.executable, str(EXPORT_SCRIPTS / "evaluate_svg_mini.py"), "--version", "2", "--sizes",
+                           "tiny", "--run", str(gpu_command_tiny), "--data", str(tiny_data), "--out", str(tmp_path),
+                           "--samples-per-class", "1", "--threads", "1"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    judge = json.loads((tmp_path / "judge.json").read_text())
+    assert judge["held_out_per_class"] == [2, 2, 2] and len(judge["per_class"]) == 3
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert set(metrics["generation"]["frechet_distance"]) == {"1", "2", "5", "10", "25"}
+    assert metrics["linear_probe"]["points_over_random"] == pytest.approx(
+        100 * (metrics["linear_probe"]["trained"] - metrics["linear_probe"]["random_weights"]))
