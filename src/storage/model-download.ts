@@ -274,10 +274,19 @@ export class DownloadReader {
           `${entry.file}: ${url} sent no response for ${this.stallTimeoutMs / 1000} s (STALL_TIMEOUT_MS) at byte ${offset}; the server is not answering`,
         );
       }
-      throw new ModelFetchError(
+      const failure = new ModelFetchError(
         `${entry.file}: could not fetch ${url} at byte ${offset} (${describe(error)}); ${offlineHint()}`,
         { cause: error },
       );
+      if (offset === 0) throw failure;
+      // A cross-origin host whose CORS rules do not allow the Range header fails the request outright:
+      // once, ask for the whole file instead (the kept bytes stay until that request succeeds).
+      await transfer.restart();
+      try {
+        return await this.open(transfer, signal);
+      } catch (retryError) {
+        throw retryError instanceof ModelFetchError ? failure : retryError;
+      }
     } finally {
       clearTimeout(timer);
     }

@@ -20,6 +20,8 @@ export interface Behaviour {
   contentRangeStart?: number;
   /** accept the request and never answer (until the request is aborted) */
   silent?: boolean;
+  /** fail a request that carries a Range header (a CORS preflight that does not allow it) */
+  refuseRange?: boolean;
 }
 
 /** A fake static host: serves FILE_BYTES (or `body`), honouring Range; each request takes the next behaviour. */
@@ -33,6 +35,7 @@ export class FakeModelHost {
     const range = new Headers(init.headers).get('range');
     this.requests.push({ url, range });
     const behaviour = this.behaviours.shift() ?? {};
+    if (behaviour.refuseRange && range) throw new TypeError('Failed to fetch');
     if (behaviour.silent) {
       return new Promise<Response>((_, reject) =>
         init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),

@@ -132,6 +132,14 @@ describe('download reader', () => {
     expect(partialKeys()).toEqual([]);
   });
 
+  it('asks for the whole file when a Range request fails outright (CORS without Range allowed)', async () => {
+    server.behaviours = [{ cutAt: 4000 }, { refuseRange: true }];
+    expect(await bytesOf(await reader().read(entry))).toEqual(FILE_BYTES);
+    expect(server.requests.map((r) => r.range)).toEqual([null, 'bytes=4000-', null]);
+    expect(finalKeys()).toHaveLength(1);
+    expect(partialKeys()).toEqual([]);
+  });
+
   it('gives up after repeated cuts, naming the file, the URL and the byte offset', async () => {
     server.behaviours = Array.from({ length: MAX_AUTO_RESUMES + 1 }, () => ({ cutAt: 100 }));
     await expect(reader().read(entry)).rejects.toThrow(
