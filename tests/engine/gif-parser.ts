@@ -1,11 +1,16 @@
 // A minimal GIF89a reader for the tests (ours and the e2e download check): walks the block structure,
-// counts image frames, reads delays and the NETSCAPE loop count, and LZW-decodes each frame's indices.
+// counts image frames, reads delays, each frame's colour table and the NETSCAPE loop count, and LZW-decodes each frame's indices.
 
 export interface ParsedGif {
   readonly width: number;
   readonly height: number;
   readonly loops: number | null;
-  readonly frames: ReadonlyArray<{ readonly delayCs: number; readonly indices: Uint8Array }>;
+  readonly frames: ReadonlyArray<{
+    readonly delayCs: number;
+    readonly indices: Uint8Array;
+    /** the colour table the frame uses (its local one, else the global one) [colours * 3] RGB */
+    readonly palette: Uint8Array;
+  }>;
 }
 
 function lzwDecode(data: Uint8Array, minCodeSize: number, pixelCount: number): Uint8Array {
@@ -61,6 +66,7 @@ export function parseGif(bytes: Uint8Array): ParsedGif {
   const height = word(8);
   const flags = bytes[10] as number;
   let at = 13 + (flags & 0x80 ? 3 * (2 << (flags & 7)) : 0);
+  const globalPalette = bytes.slice(13, at);
   const subBlocks = () => {
     const parts: number[] = [];
     for (let size = bytes[at++] as number; size > 0; size = bytes[at++] as number) {
@@ -71,7 +77,7 @@ export function parseGif(bytes: Uint8Array): ParsedGif {
   };
   let loops: number | null = null;
   let delayCs = 0;
-  const frames: Array<{ delayCs: number; indices: Uint8Array }> = [];
+  const frames: Array<{ delayCs: number; indices: Uint8Array; palette: Uint8Array }> = [];
   while (at < bytes.length) {
     const introducer = bytes[at++];
     if (introducer === 0x3b) return { width, height, loops, frames };
@@ -85,9 +91,12 @@ export function parseGif(bytes: Uint8Array): ParsedGif {
       const frameWidth = word(at + 4);
       const frameHeight = word(at + 6);
       const localFlags = bytes[at + 8] as number;
-      at += 9 + (localFlags & 0x80 ? 3 * (2 << (localFlags & 7)) : 0);
+      const tableStart = at + 9;
+      at = tableStart + (localFlags & 0x80 ? 3 * (2 << (localFlags & 7)) : 0);
+      const palette = localFlags & 0x80 ? bytes.slice(tableStart, at) : globalPalette;
       const minCodeSize = bytes[at++] as number;
-      frames.push({ delayCs, indices: lzwDecode(subBlocks(), minCodeSize, frameWidth * frameHeight) });
+      const indices = lzwDecode(subBlocks(), minCodeSize, frameWidth * frameHeight);
+      frames.push({ delayCs, indices, palette });
     } else {
       throw new Error(`unexpected GIF block 0x${(introducer ?? 0).toString(16)} at byte ${at - 1}`);
     }
