@@ -249,8 +249,8 @@ function sizeReport(): Plugin {
     name: 'svg-studio:size-report',
     apply: 'build',
     configResolved: (config) => void (outDir = path.resolve(config.root, config.build.outDir)),
-    closeBundle(error) {
-      if (error || !existsSync(outDir)) return; // the build failed: its own error says why
+    closeBundle() {
+      if (!existsSync(outDir)) return; // the build failed before writing: its own error says why
       const files = listFiles(outDir);
       const totals = new Map<string, number>(Object.keys(SIZE_BUDGETS).map((group) => [group, 0]));
       const byName = new Map<string, string[]>();
