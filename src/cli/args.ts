@@ -128,6 +128,19 @@ const OPTIONS = {
     help: 'sample: keep each final latent as <index>.npy; merge: add a "latents" array',
   },
   npz: { kind: 'string', value: 'file.npz', help: 'merged ADM evaluation batch to write' },
+  seeds: { kind: 'string', value: 'a,b[,c,d]', help: 'interpolate: seed endpoints (four make a grid)' },
+  images: {
+    kind: 'string',
+    value: 'a.png,b.png[,…]',
+    help: 'interpolate: image endpoints, encoded to latents (four make a grid)',
+  },
+  frames: {
+    kind: 'integer',
+    ...LIMITS.frames,
+    value: 'N',
+    help: `interpolate: frames ${describeRange(LIMITS.frames)} (per side for a grid)`,
+  },
+  mode: { kind: 'string', value: 'lerp|slerp|compare', help: 'interpolate: path (default slerp)' },
   help: { kind: 'boolean', help: 'print this command’s usage' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -173,6 +186,12 @@ const COMMANDS = {
     ],
     required: ['out'],
     ranges: { batch: SAMPLE_BATCH },
+  },
+  interpolate: {
+    summary: 'interpolate between two seeds or images (four: a grid) and write a GIF or PNG strip',
+    positionals: '',
+    options: ['models', 'provider', 'class', 'seeds', 'images', 'frames', 'mode', ...SAMPLER_OPTIONS, 'out'],
+    required: ['frames', 'out'],
   },
   merge: {
     summary: 'check sample folders and write the ADM evaluation .npz',
@@ -248,12 +267,23 @@ export interface MergeArgs {
   readonly latents: boolean;
 }
 
+/** As typed; interpolate-command.ts checks the lists, the mode and the output kind. */
+export interface InterpolateArgs extends SamplerArgs, ModelArgs {
+  readonly command: 'interpolate';
+  readonly classRef?: string;
+  readonly seeds?: string;
+  readonly images?: string;
+  readonly frames: number;
+  readonly mode?: string;
+  readonly out: string;
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   readonly topic?: CommandName;
 }
 
-export type CliArgs = GenerateArgs | ReconstructArgs | SampleArgs | MergeArgs | HelpArgs;
+export type CliArgs = GenerateArgs | ReconstructArgs | SampleArgs | InterpolateArgs | MergeArgs | HelpArgs;
 
 function optionLine(name: OptionName): string {
   const spec: OptionSpec = OPTIONS[name];
@@ -447,6 +477,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         shard: values.shard,
         shardCount: values['shard-count'],
       }),
+    };
+  }
+  if (command === 'interpolate') {
+    const { values, positionals } = parseCommand('interpolate', rest);
+    noPositionals(command, positionals);
+    return {
+      command,
+      models: values.models ?? DEFAULT_MODELS,
+      provider: values.provider ?? 'cpu',
+      frames: values.frames as number,
+      out: values.out as string,
+      ...samplerArgs(values),
+      ...defined({ classRef: values.class, seeds: values.seeds, images: values.images, mode: values.mode }),
     };
   }
   const { values, positionals } = parseCommand('merge', rest);

@@ -1,4 +1,4 @@
-// svg-studio CLI: generate, reconstruct, sample and merge with onnxruntime-node, through the same
+// svg-studio CLI: generate, reconstruct, sample, interpolate and merge with onnxruntime-node, through the same
 // StudioEngine the browser studio uses. Output paths are checked before any model is loaded. Exit codes:
 // 0 success (and --help), 2 bad arguments or input (the message names the path or value), 1 anything else.
 import { SvgStudioError } from '../engine/errors';
@@ -20,6 +20,7 @@ import {
   type ReconstructArgs,
 } from './args';
 import { readImageFile } from './image-files';
+import { runInterpolateCommand } from './interpolate-command';
 import { runMerge } from './merge';
 import { checkOutputFile, writeFileAtomic } from './output-paths';
 import { PACKAGE_VERSION } from './package-paths';
@@ -107,6 +108,7 @@ async function run(args: Exclude<CliArgs, { command: 'help' }>): Promise<void> {
   try {
     if (args.command === 'generate') await generate(engine, args);
     else if (args.command === 'reconstruct') await reconstruct(engine, args);
+    else if (args.command === 'interpolate') await runInterpolateCommand(engine, args);
     else {
       const outcome = await runSample(engine, args);
       const rate =

@@ -3,8 +3,13 @@
 // frame's colours are its own instead of a fixed cube; a NETSCAPE2.0 loop extension and a per-frame
 // delay. Alpha is ignored (frames are composited opaque). Deterministic: the same frames give the same
 // bytes in the page and the CLI.
-import { applyPalette, GIFEncoder, quantize } from 'gifenc';
+import * as gifencModule from 'gifenc';
 import type { RgbaImage } from './image';
+
+// gifenc ships an ES module (what Vite and Vitest load: named exports) and a CommonJS build (what Node's
+// own loader gives the CLI: everything under `default`); take the functions from whichever this is.
+const { applyPalette, GIFEncoder, quantize } =
+  'GIFEncoder' in gifencModule ? gifencModule : (gifencModule as { default: typeof gifencModule }).default;
 
 /** Colours per frame palette (the GIF maximum). */
 export const GIF_MAX_COLOURS = 256;

@@ -18,7 +18,7 @@ import type { LinkedSettings } from '../engine/workspace/settings-url';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 import { joinNotices } from './notices';
-import { beginRun, cancelRun, endRun } from './run-control';
+import { beginRun, cancelRun, endRun, type RunKind } from './run-control';
 import { describeError } from '../engine/describe-error';
 
 /** Everything that determines a result (what a link, a PNG or the gallery restores). */
@@ -38,8 +38,8 @@ export interface GenerationSlice {
   preview: { readonly step: number; readonly images: readonly RgbaImage[] } | null;
   /** Settings from the page's link, applied over the manifest's defaults once a set is loaded. */
   pendingLinkSettings: Partial<GenerationSettings> | null;
-  /** What is running now; one run at a time (a generation or a comparison grid). */
-  activeRun: 'generate' | 'grid' | null;
+  /** What is running now; one run at a time (a generation, a grid or another view's run). */
+  activeRun: RunKind | null;
   progress: StepProgressEvent | null;
   result: GenerationResult | null;
   generationError: string | null;

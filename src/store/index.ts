@@ -3,13 +3,15 @@ import { create } from 'zustand';
 import { createGallerySlice, type GallerySlice } from './gallery-slice';
 import { createGenerationSlice, type GenerationSlice } from './generation-slice';
 import { createGridSlice, type GridSlice } from './grid-slice';
+import { createInterpolateSlice, type InterpolateSlice } from './interpolate-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';
 
-export type StudioState = ModelSlice & GenerationSlice & GridSlice & GallerySlice;
+export type StudioState = ModelSlice & GenerationSlice & GridSlice & GallerySlice & InterpolateSlice;
 
 export const useStudio = create<StudioState>()((...args) => ({
   ...createModelSlice(...args),
   ...createGenerationSlice(...args),
   ...createGridSlice(...args),
   ...createGallerySlice(...args),
+  ...createInterpolateSlice(...args),
 }));

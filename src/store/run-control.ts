@@ -1,5 +1,10 @@
-// One run at a time (a generation or a comparison grid): the Cancel button and Esc abort whichever
-// is active, and the worker stops it within one sampling step.
+// One run at a time (a generation, a comparison grid, a reconstruction, an inspection, an interpolation
+// or an edit): the Cancel button and Esc abort whichever is active, and the worker stops it within one
+// sampling step.
+
+/** Every kind of run the studio has; the store's `activeRun` is one of these or null. */
+export const RUN_KINDS = ['generate', 'grid', 'reconstruct', 'inspect', 'interpolate', 'edit'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
 
 let activeRun: AbortController | null = null;
 
