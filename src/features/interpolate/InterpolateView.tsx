@@ -1,26 +1,35 @@
 // The Interpolate view: endpoints from images (their latents), gallery results (their starting noise and
 // class) or seeds; linear, spherical or both side by side; a path of 2-64 frames or a four-corner grid;
-// a filmstrip with a scrubber; exports as animated GIF, WebM video and PNG strip.
+// a filmstrip with a scrubber; exports as animated GIF, WebM video and PNG strip. The run itself is the
+// store's (interpolate-slice.ts over the engine pipeline): Cancel, progress with an ETA, and exports that
+// always take the finished run's frames under that run's name.
 import { useCallback, useMemo, useState } from 'react';
 import { downloadBytes } from '../../components/download-file';
 import { describeError } from '../../engine/describe-error';
 import { InvalidSettingError } from '../../engine/errors';
-import { tileImages, type RgbaImage } from '../../engine/image';
 import { MAX_FRAMES, MIN_FRAMES, type InterpolationMethod } from '../../engine/interpolation';
 import { LIMITS } from '../../engine/limits';
+import {
+  exportFrames,
+  FRAME_DELAY_MS,
+  interpolationGif,
+  interpolationPngStrip,
+  seedEndpoints,
+  seedNoise,
+  type InterpolationEndpoints,
+  type InterpolationProgress,
+  type MethodChoice,
+} from '../../engine/pipelines/interpolate';
 import { useStudio } from '../../store';
-import { studioEngine } from '../../store/engine-instance';
 import { ClassPicker } from '../generate/ClassPicker';
 import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
-import { gifBytes, pngStripBytes, webmBlob } from './exports';
+import { webmBlob } from './exports';
 import { Filmstrip, type Strip } from './Filmstrip';
 import { LatentPngInput, type StoredLatentImage } from './LatentPngInput';
-import { renderFrames, seedNoise, type EndpointSpace } from './run-interpolation';
 import './interpolate.css';
 
 type EndpointMode = 'images' | 'gallery' | 'seeds';
-type MethodChoice = InterpolationMethod | 'compare';
 
 const ENDPOINT_MODES: Record<EndpointMode, string> = {
   images: 'Two images (their latents)',
@@ -32,21 +41,18 @@ const METHODS: Record<MethodChoice, string> = {
   spherical: 'Spherical',
   compare: 'Compare linear and spherical side by side',
 };
-const METHOD_RUNS: Record<MethodChoice, readonly InterpolationMethod[]> = {
-  linear: ['linear'],
-  spherical: ['spherical'],
-  compare: ['linear', 'spherical'],
-};
+const METHOD_TITLES: Record<InterpolationMethod, string> = { linear: 'Linear', spherical: 'Spherical' };
 const SLOTS = ['A', 'B', 'C', 'D'] as const;
 const SAMPLE_FOR_SLOT = ['cat', 'apple', 'shapes', 'sunset'];
 /** The grid's side is the frame count; more than this per side would be too many cells to sample. */
 const MAX_GRID_SIDE = LIMITS.gridFramesPerSide.max;
-const FRAME_DELAY_MS = 125;
 
-/** Seconds since the call, read by the returned function. */
-function stopwatch(): () => number {
-  const start = performance.now();
-  return () => (performance.now() - start) / 1000;
+/** The running line: what is being made, the share done and the time left. */
+function progressText(progress: InterpolationProgress | null): string {
+  if (!progress || progress.stage === 'endpoints') return 'Preparing endpoints…';
+  const method = progress.method ? `${METHOD_TITLES[progress.method]}: ` : '';
+  const eta = progress.etaMs === null ? '' : `, about ${Math.ceil(progress.etaMs / 1000)} s left`;
+  return `${method}${progress.framesDone} of ${progress.framesTotal} frames (${Math.floor(progress.fraction * 100)} %${eta})`;
 }
 
 export function InterpolateView() {
@@ -63,13 +69,20 @@ export function InterpolateView() {
   const [galleryIds, setGalleryIds] = useState<string[]>(['', '', '', '']);
   const [seeds, setSeeds] = useState([1, 2, 3, 4]);
   const [classId, setClassId] = useState(0);
-  const [strips, setStrips] = useState<Strip[]>([]);
-  const [columns, setColumns] = useState(8);
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
+  /** A problem with the inputs or an export (the run's own errors are the store's). */
   const [error, setError] = useState<string | null>(null);
-  const [timing, setTiming] = useState<string | null>(null);
+  const running = useStudio((s) => s.interpolationRun);
+  const anyRunActive = useStudio((s) => s.activeRun !== null);
+  const finished = useStudio((s) => s.interpolation);
+  const runError = useStudio((s) => s.interpolationError);
+  const interpolate = useStudio((s) => s.interpolate);
+  const cancelInterpolation = useStudio((s) => s.cancelInterpolation);
+  const strips = useMemo<Strip[]>(
+    () => finished?.strips.map((s) => ({ title: METHOD_TITLES[s.method], frames: s.frames })) ?? [],
+    [finished],
+  );
 
   const slots = SLOTS.slice(0, gridMode ? 4 : 2);
   const imageHandlers = useMemo(
@@ -94,28 +107,19 @@ export function InterpolateView() {
       ? `Frames must be a whole number from ${MIN_FRAMES} to ${gridMode ? MAX_GRID_SIDE : MAX_FRAMES}${gridMode ? ' in grid mode (frames per side)' : ''}.`
       : null;
 
-  /** The endpoints in the space they are interpolated in; throws a message naming what is missing. */
-  const endpoints = async (): Promise<EndpointSpace> => {
+  /** The endpoints as the engine pipeline takes them; throws a message naming what is missing. */
+  const endpoints = (): InterpolationEndpoints => {
     if (!manifest) throw new Error('no model set is loaded');
-    const engine = studioEngine();
     if (mode === 'images') {
-      const chosen = slots.map((slot, i) => {
+      // A stored latent is used as it is; images are encoded by the pipeline, one per call.
+      const items = slots.map((slot, i) => {
         const latent = stored[i];
-        if (latent) return latent;
+        if (latent) return { latentTokens: latent.latentTokens };
         const loaded = images[i];
         if (!loaded) throw new InvalidSettingError(`Choose image ${slot} first.`);
         return loaded.image;
       });
-      // A stored latent is used as it is; images are encoded one per call (the residual alignment uses
-      // batch statistics, so each latent is its own).
-      const points: Float32Array[] = [];
-      for (const item of chosen)
-        points.push(
-          'latentTokens' in item
-            ? item.latentTokens
-            : (await engine.encodeImages({ images: [item] })).latentTokens,
-        );
-      return { kind: 'latent', points };
+      return { kind: 'images', items };
     }
     if (mode === 'gallery') {
       const entries = slots.map((slot, i) => {
@@ -130,50 +134,27 @@ export function InterpolateView() {
         points: entries.map((e) => seedNoise(manifest, e.settings.seed, e.settings.batch, e.batchIndex)),
       };
     }
-    return {
-      kind: 'noise',
-      settings: { ...settings, classId },
-      points: slots.map((_, i) => seedNoise(manifest, seeds[i] ?? 0, 1, 0)),
-    };
+    return seedEndpoints(
+      manifest,
+      slots.map((_, i) => seeds[i] ?? 0),
+      { ...settings, classId },
+    );
   };
 
   const run = async () => {
     if (!manifest || framesProblem) return;
     setError(null);
     setPlaying(false);
-    setBusy('Preparing endpoints…');
-    const elapsed = stopwatch();
+    let chosen: InterpolationEndpoints;
     try {
-      const space = await endpoints();
-      const made: Strip[] = [];
-      for (const m of METHOD_RUNS[method]) {
-        const images = await renderFrames(studioEngine(), manifest, space, frames, m, (done, total) =>
-          setBusy(`${METHODS[m]}: ${done} of ${total} frames`),
-        );
-        made.push({ title: METHODS[m], frames: images });
-      }
-      setStrips(made);
-      setColumns(gridMode ? frames : Math.min(frames, 8));
-      setFrame(0);
-      setTiming(`${elapsed().toFixed(2)} s for ${made.length * made[0]!.frames.length} frames`);
+      chosen = endpoints();
     } catch (failure) {
       setError(describeError(failure));
-    } finally {
-      setBusy(null);
+      return;
     }
+    setFrame(0);
+    await interpolate({ endpoints: chosen, frames, choice: method });
   };
-
-  /** One image per frame: the strips side by side when comparing. */
-  const exportFrames = (): RgbaImage[] =>
-    strips.length === 1
-      ? [...strips[0]!.frames]
-      : strips[0]!.frames.map((_, k) =>
-          tileImages(
-            strips.map((s) => s.frames[k]!),
-            strips.length,
-          ),
-        );
-  const baseName = `interpolation-${method}-${gridMode ? `grid${frames}` : `${frames}f`}`;
 
   const exportWith = async (action: () => Promise<void>) => {
     setError(null);
@@ -307,20 +288,34 @@ export function InterpolateView() {
         <button
           type="button"
           onClick={() => void run()}
-          disabled={!ready || busy !== null || framesProblem !== null}
+          disabled={!ready || anyRunActive || framesProblem !== null}
         >
           Interpolate
         </button>
-        {busy && <span role="status">{busy}</span>}
-        {timing && !busy && <span aria-label="Interpolation time">{timing}</span>}
+        {running && (
+          <>
+            <span role="status">{progressText(running.progress)}</span>
+            {running.progress && running.progress.stage === 'frames' && (
+              <progress aria-label="Interpolation progress" max={1} value={running.progress.fraction} />
+            )}
+            <button type="button" onClick={cancelInterpolation}>
+              Cancel
+            </button>
+          </>
+        )}
+        {finished && !running && (
+          <span aria-label="Interpolation time">
+            {`${finished.seconds.toFixed(2)} s for ${finished.strips.length * (finished.strips[0]?.frames.length ?? 0)} frames`}
+          </span>
+        )}
       </div>
-      {error && (
+      {(error ?? runError) && (
         <p role="alert" className="error">
-          {error}
+          {error ?? runError}
         </p>
       )}
 
-      {strips.length > 0 && (
+      {finished && strips.length > 0 && (
         <>
           <Filmstrip
             strips={strips}
@@ -328,7 +323,7 @@ export function InterpolateView() {
             onFrame={onFrame}
             playing={playing}
             onPlaying={setPlaying}
-            columns={columns}
+            columns={finished.columns}
             delayMs={FRAME_DELAY_MS}
           />
           <div className="export-row">
@@ -336,7 +331,7 @@ export function InterpolateView() {
               type="button"
               onClick={() =>
                 void exportWith(async () =>
-                  downloadBytes(gifBytes(exportFrames(), FRAME_DELAY_MS), `${baseName}.gif`, 'image/gif'),
+                  downloadBytes(interpolationGif(finished), `${finished.baseName}.gif`, 'image/gif'),
                 )
               }
             >
@@ -346,8 +341,12 @@ export function InterpolateView() {
               type="button"
               onClick={() =>
                 void exportWith(async () => {
-                  const blob = await webmBlob(exportFrames(), FRAME_DELAY_MS);
-                  downloadBytes(new Uint8Array(await blob.arrayBuffer()), `${baseName}.webm`, 'video/webm');
+                  const blob = await webmBlob(exportFrames(finished.strips), FRAME_DELAY_MS);
+                  downloadBytes(
+                    new Uint8Array(await blob.arrayBuffer()),
+                    `${finished.baseName}.webm`,
+                    'video/webm',
+                  );
                 })
               }
             >
@@ -357,7 +356,11 @@ export function InterpolateView() {
               type="button"
               onClick={() =>
                 void exportWith(async () =>
-                  downloadBytes(await pngStripBytes(exportFrames(), columns), `${baseName}.png`, 'image/png'),
+                  downloadBytes(
+                    await interpolationPngStrip(finished),
+                    `${finished.baseName}.png`,
+                    'image/png',
+                  ),
                 )
               }
             >

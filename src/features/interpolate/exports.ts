@@ -1,18 +1,8 @@
-// The Interpolate view's exports, all made in the page: animated GIF (engine/gif.ts), a PNG strip
-// (tileImages + encodePng) and a WebM video (MediaRecorder on a canvas stream, where the browser has it).
+// The Interpolate view's exports, all made in the page from a finished run: the animated GIF and the PNG
+// strip come from the engine pipeline (the bytes `svg-studio interpolate` writes), the WebM video from
+// MediaRecorder on a canvas stream, where the browser has it.
 import { toImageData } from '../../components/image-data';
-import { encodeGif } from '../../engine/gif';
-import { tileImages, type RgbaImage } from '../../engine/image';
-import { encodePng } from '../../engine/png';
-
-export function gifBytes(frames: readonly RgbaImage[], delayMs: number): Uint8Array {
-  return encodeGif(frames, { delayMs });
-}
-
-/** All frames in one row (or `columns` wide for a grid), torchvision make_grid style. */
-export function pngStripBytes(frames: readonly RgbaImage[], columns: number): Promise<Uint8Array> {
-  return encodePng(tileImages(frames, columns));
-}
+import type { RgbaImage } from '../../engine/image';
 
 export class WebmUnsupportedError extends Error {}
 
