@@ -9,8 +9,8 @@
 //     (re-run with --recheck),
 //   - the process's peak RSS, and what the planner would download to generate (WebGPU with shader-f16,
 //     and WASM),
-// and, unless --no-browser, runs one guided step and one decode of the int4 set in headless Chromium's
-// WASM provider (src/cli/bench-xl-browser.ts). Timings describe this machine only; the report says so.
+// and, unless --no-browser, has the studio page itself (its loader and planner) open the set from a manifest
+// URL in headless Chromium on WASM and generate one guided step (src/cli/bench-xl-browser.ts). Timings describe this machine only; the report says so.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -307,7 +307,7 @@ export async function runBenchXl(
   if (options['no-browser']) {
     browser = { skipped: '--no-browser' };
   } else {
-    log('browser: one guided step and one decode of the int4 set in headless Chromium (WASM) ...');
+    log('browser: the studio opens the set from its manifest URL and generates one guided step (WASM) ...');
     browser = await runBrowserBench(options.set, manifest, log);
   }
 
