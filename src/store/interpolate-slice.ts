@@ -17,6 +17,7 @@ import {
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 import { beginRun, cancelRun, endRun } from './run-control';
+import { nextRunId } from './view-run';
 
 export interface InterpolationRequestInput {
   readonly endpoints: InterpolationEndpoints;
@@ -44,8 +45,6 @@ export interface InterpolateSlice {
   cancelInterpolation: () => void;
 }
 
-let lastRunId = 0;
-
 export const createInterpolateSlice: StateCreator<StudioState, [], [], InterpolateSlice> = (set, get) => ({
   interpolationRun: null,
   interpolation: null,
@@ -54,7 +53,7 @@ export const createInterpolateSlice: StateCreator<StudioState, [], [], Interpola
   async interpolate({ endpoints, frames, choice }) {
     const manifest = get().manifest;
     if (get().activeRun !== null || get().loadStatus !== 'ready' || !manifest) return;
-    const runId = ++lastRunId;
+    const runId = nextRunId();
     const signal = beginRun();
     const started = performance.now();
     // The previous result goes at once: nothing of it can be shown or exported as this run's.

@@ -1,16 +1,15 @@
 // The Edit view: SDEdit (encode an image, noise it back to t0 = 1 - strength with seeded noise, re-sample
 // with a chosen class and guidance) and the region edit of the paper's Fig. 6 (a box drawn on the source;
 // tokens on the kept side follow the source's noised trajectory, so only the other side changes).
+// The run is the store's (edit-slice.ts): Cancel, progress per step with an ETA, one run at a time.
 import { useCallback, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
-import { SvgStudioError } from '../../engine/errors';
-import type { RgbaImage } from '../../engine/image';
 import { latentTextChunk } from '../../engine/latent-payload';
 import { encodePng } from '../../engine/png';
 import { boxKeepMask, type KeepRegion, type RegionBox } from '../../engine/schedulers/start';
 import { useStudio } from '../../store';
-import { studioEngine } from '../../store/engine-instance';
+import type { FinishedEdit } from '../../store/edit-slice';
 import { ClassPicker } from '../generate/ClassPicker';
 import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
@@ -29,13 +28,12 @@ const BOX_FIELDS: ReadonlyArray<readonly [keyof RegionBox, string]> = [
   ['height', 'Box height'],
 ];
 
-interface EditResult {
-  readonly before: RgbaImage;
-  readonly after: RgbaImage;
-  /** the result's standardised latent [1, N, C] */
-  readonly latentTokens: Float32Array;
-  readonly latentDims: readonly number[];
-  readonly summary: string;
+/** What the finished run was asked, in words (from the run's own request, not the form). */
+function editSummary(edit: FinishedEdit, classNames: readonly string[]): string {
+  const { strength, classId, guidanceScale, seed, keepTokens, keep } = edit.request;
+  return `strength ${strength}, class ${classNames[classId] ?? classId}, guidance ${guidanceScale}, seed ${seed}${
+    keepTokens && keep ? `, keeping ${keep} the box` : ''
+  } — ${edit.seconds.toFixed(2)} s`;
 }
 
 export function EditView() {
@@ -51,14 +49,14 @@ export function EditView() {
   const [useRegion, setUseRegion] = useState(false);
   const [box, setBox] = useState<RegionBox | null>(null);
   const [keep, setKeep] = useState<KeepRegion>('outside');
-  const [result, setResult] = useState<EditResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const result = useStudio((s) => s.editResult);
+  const running = useStudio((s) => s.editRun);
+  const anyRunActive = useStudio((s) => s.activeRun !== null);
+  const error = useStudio((s) => s.editError);
+  const edit = useStudio((s) => s.edit);
+  const cancelEdit = useStudio((s) => s.cancelEdit);
 
-  const onImage = useCallback((loaded: LoadedImage | StoredLatentImage) => {
-    setSource(loaded);
-    setResult(null);
-  }, []);
+  const onImage = useCallback((loaded: LoadedImage | StoredLatentImage) => setSource(loaded), []);
   const onBox = useCallback((next: RegionBox) => {
     setBox(next);
     setUseRegion(true);
@@ -66,55 +64,29 @@ export function EditView() {
 
   const run = async () => {
     if (!manifest || !source) return;
-    setBusy(true);
-    setError(null);
-    const started = performance.now();
-    try {
-      const [gridH, gridW] = manifest.latent.grid;
-      const keepTokens = useRegion
-        ? boxKeepMask(box ?? { x: 0, y: 0, width: 0, height: 0 }, gridH, gridW, keep)
-        : undefined;
-      const engine = studioEngine();
-      // a PNG with a stored latent is used exactly; any other image goes through the encoders
-      const { before, latentTokens } =
-        'latentTokens' in source
-          ? { before: source.image, latentTokens: source.latentTokens }
-          : await engine
-              .encodeImages({ images: [source.image] })
-              .then((encoded) => ({ before: encoded.inputs[0]!, latentTokens: encoded.latentTokens }));
-      const edited = await engine.generate({
-        ...settings,
-        classId,
-        seed,
-        guidanceScale: guidance,
-        batch: 1,
-        previewEvery: 0,
-        start: {
-          init: { latentTokens, strength },
-          ...(keepTokens ? { keepTokens } : {}),
-        },
-      });
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      setResult({
-        before,
-        after: edited.images[0]!,
-        latentTokens: edited.latentTokens,
-        latentDims: edited.latentDims,
-        summary: `strength ${strength}, class ${manifest.classes.names[classId] ?? classId}, guidance ${guidance}, seed ${seed}${
-          keepTokens ? `, keeping ${keep} the box` : ''
-        } — ${seconds} s`,
-      });
-    } catch (failure) {
-      setError(failure instanceof SvgStudioError ? failure.message : `Edit failed: ${String(failure)}`);
-    } finally {
-      setBusy(false);
-    }
+    const [gridH, gridW] = manifest.latent.grid;
+    const keepTokens = useRegion
+      ? boxKeepMask(box ?? { x: 0, y: 0, width: 0, height: 0 }, gridH, gridW, keep)
+      : undefined;
+    await edit({
+      source: 'latentTokens' in source ? source : source.image,
+      classId,
+      seed,
+      guidanceScale: guidance,
+      strength,
+      ...(keepTokens ? { keepTokens, keep } : {}),
+    });
   };
 
   /** The edited image as PNG, with its latent (half precision, compressed) when asked for. */
-  const download = async (edit: EditResult) => {
-    const text = storeLatent ? await latentTextChunk(edit.latentTokens, edit.latentDims) : {};
-    downloadBytes(await encodePng(edit.after, text), `svg-edit-class${classId}-seed${seed}.png`, 'image/png');
+  const download = async (finished: FinishedEdit) => {
+    const text = storeLatent ? await latentTextChunk(finished.latentTokens, finished.latentDims) : {};
+    const { classId: madeClass, seed: madeSeed } = finished.request;
+    downloadBytes(
+      await encodePng(finished.after, text),
+      `svg-edit-class${madeClass}-seed${madeSeed}.png`,
+      'image/png',
+    );
   };
 
   return (
@@ -196,10 +168,25 @@ export function EditView() {
         </label>
       </fieldset>
       <div className="settings-row">
-        <button type="button" onClick={() => void run()} disabled={!ready || !source || busy}>
+        <button type="button" onClick={() => void run()} disabled={!ready || !source || anyRunActive}>
           Edit
         </button>
-        {busy && <span role="status">Editing…</span>}
+        {running && (
+          <>
+            <span role="status">
+              {running.progress
+                ? `Editing: step ${running.progress.step} of ${running.progress.steps}${
+                    running.progress.etaMs === null
+                      ? ''
+                      : `, about ${Math.ceil(running.progress.etaMs / 1000)} s left`
+                  }`
+                : 'Editing…'}
+            </span>
+            <button type="button" onClick={cancelEdit}>
+              Cancel
+            </button>
+          </>
+        )}
       </div>
       {error && (
         <p role="alert" className="error">
@@ -218,7 +205,7 @@ export function EditView() {
               <RgbaCanvas image={result.after} label="After" size={256} />
             </figure>
           </div>
-          <p aria-label="Edit summary">{result.summary}</p>
+          <p aria-label="Edit summary">{editSummary(result, manifest?.classes.names ?? [])}</p>
           <div className="settings-row">
             <label>
               <input

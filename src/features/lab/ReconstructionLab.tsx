@@ -4,50 +4,18 @@
 // latent mean or by zero), showing what the residual branch adds, as in the paper's ablation.
 // One image is encoded at a time unless the user asks for a batch with the bundled samples: the residual
 // alignment uses batch statistics, so batching changes the image's residual channels (see the note below).
+// The run is the store's (reconstruct-slice.ts): one run at a time with every view, and Cancel.
 import { useCallback, useMemo, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
-import { SvgStudioError } from '../../engine/errors';
-import type { RgbaImage } from '../../engine/image';
+import { describeError } from '../../engine/describe-error';
 import { differenceImage, psnr, ssim } from '../../engine/metrics';
-import type { DinoOnlyMode, EncodeImagesResult } from '../../engine/studio-engine';
+import type { DinoOnlyMode } from '../../engine/studio-engine';
 import { useStudio } from '../../store';
-import { studioEngine } from '../../store/engine-instance';
 import { CropPreview } from '../image-input/CropPreview';
 import { ImageInput } from '../image-input/ImageInput';
 import { loadImageBlob, type LoadedImage } from '../image-input/load-image';
 import { fetchSample, SAMPLE_IMAGES } from '../image-input/samples';
 import './lab.css';
-
-interface Reconstruction {
-  readonly modelSetId: string;
-  readonly encoded: EncodeImagesResult;
-  readonly output: RgbaImage;
-  readonly dinoOnly: DinoOnlyMode | false;
-  readonly encodeMs: number;
-  readonly decodeMs: number;
-  readonly batchSize: number;
-}
-
-/** Item 0 of a batch encoding, as a batch of one (its residual keeps the batch's alignment). */
-function firstItem(encoded: EncodeImagesResult): EncodeImagesResult {
-  const item = (data: Float32Array, dims: readonly number[]) => {
-    const size = dims.slice(1).reduce((a, b) => a * b, 1);
-    return { data: data.slice(0, size), dims: [1, ...dims.slice(1)] };
-  };
-  const latent = item(encoded.latentTokens, encoded.latentDims);
-  const dino = item(encoded.dinoTokens, encoded.dinoDims);
-  const residual = item(encoded.residual, encoded.residualDims);
-  return {
-    inputs: encoded.inputs.slice(0, 1),
-    latentTokens: latent.data,
-    latentDims: latent.dims,
-    dinoTokens: dino.data,
-    dinoDims: dino.dims,
-    residual: residual.data,
-    residualDims: residual.dims,
-    timings: encoded.timings,
-  };
-}
 
 /** The bundled samples, decoded, as batch companions. */
 function loadSampleBatch(): Promise<LoadedImage[]> {
@@ -69,73 +37,54 @@ export function ReconstructionLab() {
   const manifest = useStudio((s) => s.manifest);
   const ready = useStudio((s) => s.loadStatus === 'ready');
   const [source, setSource] = useState<LoadedImage | null>(null);
-  const [result, setResult] = useState<Reconstruction | null>(null);
-  const [busy, setBusy] = useState<'encode' | 'decode' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  /** A problem loading the batch companions (the run's own errors are the store's). */
+  const [inputError, setInputError] = useState<string | null>(null);
   const [gain, setGain] = useState(4);
   const [dinoOnly, setDinoOnly] = useState(false);
   const [dinoOnlyMode, setDinoOnlyMode] = useState<DinoOnlyMode>('mean');
   const [batchWithSamples, setBatchWithSamples] = useState(false);
+  const result = useStudio((s) => s.reconstruction);
+  const running = useStudio((s) => s.reconstructRun);
+  const anyRunActive = useStudio((s) => s.activeRun !== null);
+  const runError = useStudio((s) => s.reconstructError);
+  const startReconstruct = useStudio((s) => s.reconstruct);
+  const startRedecode = useStudio((s) => s.redecode);
+  const cancelReconstruct = useStudio((s) => s.cancelReconstruct);
+  const clearReconstruction = useStudio((s) => s.clearReconstruction);
+  const busy = running?.stage ?? null;
+  const error = inputError ?? runError;
 
-  const onImage = useCallback((loaded: LoadedImage) => {
-    setSource(loaded);
-    setResult(null);
-  }, []);
+  const onImage = useCallback(
+    (loaded: LoadedImage) => {
+      setSource(loaded);
+      setInputError(null);
+      clearReconstruction();
+    },
+    [clearReconstruction],
+  );
 
-  const decode = async (
-    encoded: EncodeImagesResult,
-    mode: DinoOnlyMode | false,
-    encodeMs: number,
-    batchSize: number,
-  ) => {
-    setBusy('decode');
-    const decoded = await studioEngine().decodeLatents({
-      latentTokens: encoded.latentTokens,
-      latentDims: encoded.latentDims,
-      dinoOnly: mode,
-    });
-    setResult({
-      modelSetId: manifest?.id ?? '',
-      encoded,
-      output: decoded.images[0]!,
-      dinoOnly: mode,
-      encodeMs,
-      decodeMs: decoded.timings.decodeMs,
-      batchSize,
-    });
-  };
-
-  const run = async (action: () => Promise<void>) => {
-    setError(null);
+  const reconstruct = async () => {
+    if (!source) return;
+    setInputError(null);
     try {
-      await action();
-    } catch (failure) {
-      setError(
-        failure instanceof SvgStudioError ? failure.message : `Reconstruction failed: ${String(failure)}`,
-      );
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const reconstruct = () =>
-    run(async () => {
-      if (!source) return;
-      setBusy('encode');
       // One image per call unless batching on purpose: the batch changes its residual channels.
       const companions = batchWithSamples ? await loadSampleBatch() : [];
-      const images = [source.image, ...companions.map((companion) => companion.image)];
-      const encoded = await studioEngine().encodeImages({ images });
-      await decode(firstItem(encoded), dinoOnly && dinoOnlyMode, encoded.timings.encodeMs, images.length);
-    });
+      await startReconstruct(
+        [source.image, ...companions.map((companion) => companion.image)],
+        dinoOnly && dinoOnlyMode,
+      );
+    } catch (failure) {
+      setInputError(describeError(failure));
+    }
+  };
 
   const redecode = (nextDinoOnly: boolean, nextMode: DinoOnlyMode) => {
     setDinoOnly(nextDinoOnly);
     setDinoOnlyMode(nextMode);
-    if (result && !busy)
-      void run(() => decode(result.encoded, nextDinoOnly && nextMode, result.encodeMs, result.batchSize));
+    if (result && !anyRunActive) void startRedecode(nextDinoOnly && nextMode);
   };
 
+  /** Only a result of this set is shown (a new image clears the result). */
   const current = result && result.modelSetId === manifest?.id ? result : null;
   const input = current?.encoded.inputs[0];
   const metrics = useMemo(
@@ -165,7 +114,7 @@ export function ReconstructionLab() {
         <div className="lab-controls">
           <button
             type="button"
-            disabled={!ready || !source || busy !== null}
+            disabled={!ready || !source || anyRunActive}
             onClick={() => void reconstruct()}
           >
             Reconstruct
@@ -228,7 +177,10 @@ export function ReconstructionLab() {
       <section className="panel lab-result" aria-label="Reconstruction">
         {busy && (
           <p role="status" aria-label="Lab status">
-            {busy === 'encode' ? 'Encoding…' : 'Decoding…'}
+            {busy === 'encode' ? 'Encoding…' : 'Decoding…'}{' '}
+            <button type="button" onClick={cancelReconstruct}>
+              Cancel
+            </button>
           </p>
         )}
         {error && (

@@ -1,0 +1,87 @@
+// The reconstruct slice: encode then decode item 0 as one run (stage shown), a re-decode of the same
+// latent, Cancel, one run at a time, and a result tagged with its run id and model set.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SamplingCancelledError } from '../../src/engine/errors';
+import type { RgbaImage } from '../../src/engine/image';
+import type { DecodeLatentsRequest, EncodeImagesResult } from '../../src/engine/studio-engine';
+import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+
+const image = (value: number): RgbaImage => ({
+  width: 1,
+  height: 1,
+  data: new Uint8ClampedArray(4).fill(value),
+});
+
+class LabEngine extends FakeEngine {
+  decodes: DecodeLatentsRequest[] = [];
+  stages: (string | undefined)[] = [];
+  override async encodeImages(request: { images: readonly RgbaImage[] }): Promise<never> {
+    const batch = request.images.length;
+    const result: EncodeImagesResult = {
+      inputs: request.images,
+      latentTokens: Float32Array.from({ length: batch * 2 }, (_, i) => i),
+      latentDims: [batch, 1, 2],
+      dinoTokens: new Float32Array(batch),
+      dinoDims: [batch, 1, 1],
+      residual: new Float32Array(batch),
+      residualDims: [batch, 1, 1],
+      timings: { encodeMs: 5 },
+    };
+    return result as never;
+  }
+  override async decodeLatents(
+    request: DecodeLatentsRequest,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<never> {
+    this.stages.push(useStudio.getState().reconstructRun?.stage);
+    if (options.signal?.aborted) throw new SamplingCancelledError('cancelled');
+    this.decodes.push(request);
+    return { images: [image(request.dinoOnly ? 1 : 2)], timings: { decodeMs: 7 } } as never;
+  }
+}
+
+const engine = new LabEngine();
+vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
+const { useStudio } = await import('../../src/store');
+const initial = useStudio.getState();
+
+beforeEach(() => {
+  useStudio.setState(initial, true);
+  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
+  engine.decodes = [];
+  engine.stages = [];
+});
+
+describe('reconstruct slice', () => {
+  it('encodes a batch, decodes item 0 alone, then re-decodes the same latent', async () => {
+    await useStudio.getState().reconstruct([image(10), image(20)], false);
+    const first = useStudio.getState().reconstruction!;
+    expect(first).toMatchObject({ modelSetId: TINY_MANIFEST.id, batchSize: 2, dinoOnly: false, encodeMs: 5 });
+    expect(engine.decodes[0]!.latentDims).toEqual([1, 1, 2]);
+    expect([...engine.decodes[0]!.latentTokens]).toEqual([0, 1]);
+    expect(engine.stages).toEqual(['decode']);
+    await useStudio.getState().redecode('mean');
+    const second = useStudio.getState().reconstruction!;
+    expect(second.runId).toBeGreaterThan(first.runId);
+    expect(second).toMatchObject({ dinoOnly: 'mean', batchSize: 2 });
+    expect(engine.decodes[1]!.dinoOnly).toBe('mean');
+  });
+
+  it('cancels, leaves no result and frees the run control', async () => {
+    const run = useStudio.getState().reconstruct([image(10)], false);
+    useStudio.getState().cancelReconstruct();
+    await run;
+    expect(useStudio.getState()).toMatchObject({
+      reconstruction: null,
+      reconstructError: 'Reconstruction cancelled.',
+      activeRun: null,
+    });
+  });
+
+  it('refuses to start while another run is active', async () => {
+    useStudio.setState({ activeRun: 'generate' });
+    await useStudio.getState().reconstruct([image(10)], false);
+    expect(engine.decodes).toHaveLength(0);
+    expect(useStudio.getState().reconstructRun).toBeNull();
+  });
+});
