@@ -35,19 +35,22 @@ SCHEMA_VERSIONS = (1, 2)  # version 1: top-level file/bytes/sha256 (+ externalDa
 VARIANT_CHECK = ("npx", "tsx", "src/cli/variant-check.ts")
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+SOLVERS_JSON = Path(__file__).resolve().parents[2] / "src" / "engine" / "schedulers" / "solvers.json"
+# the sampler ids of the TypeScript solver registry (solvers.json is generated from it, and tested equal)
+SOLVER_IDS = tuple(row["id"] for row in json.loads(SOLVERS_JSON.read_text(encoding="utf-8"))["solvers"])
 _SCHEDULE = re.compile(r"constant|late|linear|early-\d+(\.\d+)?|cfg_star-\d+-\d+(\.\d+)?")
 
 
 @dataclass(frozen=True)
 class SamplerDefaults:
     steps: int = 25
-    sampler: str = "euler"  # "euler" or "heun"
+    sampler: str = "euler"  # one of SOLVER_IDS
     shift: float = 0.15
     guidance_scale: float = 4.0
     guidance_schedule: str = "constant"  # constant | late | linear | early-<x> | cfg_star-<k>-<r>
 
     def __post_init__(self):
-        if self.sampler not in ("euler", "heun") or self.steps < 1:
+        if self.sampler not in SOLVER_IDS or self.steps < 1:
             raise ValueError(f"bad sampler settings {self}")
         if not _SCHEDULE.fullmatch(self.guidance_schedule):
             raise ValueError(f"unknown guidance schedule {self.guidance_schedule!r}")

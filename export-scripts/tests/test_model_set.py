@@ -149,3 +149,11 @@ def test_sampler_schedules():
             SamplerDefaults(guidance_schedule=schedule)
     with pytest.raises(ValueError):
         SamplerDefaults(sampler="dpm")
+
+
+def test_sampler_ids_come_from_the_typescript_registry():
+    from svg_export.model_set import SOLVER_IDS
+
+    assert {"euler", "heun", "ab2"} <= set(SOLVER_IDS)
+    for solver in SOLVER_IDS:
+        assert SamplerDefaults(sampler=solver).to_manifest()["sampler"] == solver

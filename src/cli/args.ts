@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { SvgStudioError } from '../engine/errors';
 import { LIMITS, describeRange } from '../engine/limits';
+import { SOLVER_NAMES } from '../engine/schedulers/solvers';
 import { NODE_PROVIDER_NAMES } from '../runtime/node-providers';
 import { DEFAULT_MODELS } from './package-paths';
 
@@ -86,7 +87,7 @@ const OPTIONS = {
     value: 'X',
     help: `timestep shift ${describeRange(LIMITS.shift)} (default: manifest)`,
   },
-  sampler: { kind: 'string', value: 'euler|heun', help: 'ODE solver (default: manifest)' },
+  sampler: { kind: 'string', value: SOLVER_NAMES.join('|'), help: 'ODE solver (default: manifest)' },
   batch: {
     kind: 'integer',
     ...LIMITS.batch,

@@ -8,9 +8,11 @@ import * as v from 'valibot';
 import type { ModelSetManifest } from '../engine/manifest';
 import { resultMetadataFromText, type ResultMetadata } from '../engine/result-metadata';
 import type { RgbaImage } from '../engine/image';
-import { decodePng } from '../engine/png';
+import { readPngText } from '../engine/png';
 import { parseNpy } from '../engine/npy';
+import { SOLVER_NAMES } from '../engine/schedulers/solvers';
 import { UsageError } from './args';
+import { decodePngFile } from './image-files';
 import { imageClass, imageSeed, imageStem } from './sample-plan';
 
 export const RUN_FILE = 'run.json';
@@ -30,7 +32,7 @@ export const RUN_SETTINGS_SCHEMA = v.strictObject({
   /** class of image i = classes[i mod classes.length] */
   classes: v.pipe(v.array(nonNegativeInteger), v.minLength(1)),
   steps: nonNegativeInteger,
-  sampler: v.picklist(['euler', 'heun']),
+  sampler: v.picklist(SOLVER_NAMES),
   shift: v.number(),
   guidanceScale: v.number(),
   guidanceSchedule: v.string(),
@@ -147,9 +149,8 @@ export async function checkImage(
   let metadata: ResultMetadata;
   let image: RgbaImage;
   try {
-    const decoded = await decodePng(png);
-    image = decoded.image;
-    metadata = resultMetadataFromText(decoded.text, file);
+    metadata = resultMetadataFromText(await readPngText(png), file);
+    image = decodePngFile(file, png);
   } catch (error) {
     return { ok: false, reason: `${file}: ${(error as Error).message.replace(`${file}: `, '')}` };
   }

@@ -1,7 +1,9 @@
 // The case formats of the reference fixture folders (rng_cases.json, sampler_cases.json) and the
 // comparisons made on them, shared by the parity harness and the unit tests.
 import type { CpuKernel } from './float32';
+import type { SolverName } from './schedulers/solvers';
 import { TorchGenerator } from './rng/torch-randn';
+import { concatTypedArrays } from './typed-arrays';
 
 /** One entry of rng_cases.json: torch.manual_seed(seed), then torch.randn(*shape) per call, concatenated. */
 export interface RngCase {
@@ -16,7 +18,7 @@ export interface SamplerCase {
   readonly name: string;
   readonly sample_steps: number;
   readonly cfg: number;
-  readonly mode: 'euler' | 'heun';
+  readonly mode: SolverName;
   readonly timestep_shift: number;
   readonly cfg_mode: string;
   readonly use_null: boolean;
@@ -25,13 +27,7 @@ export interface SamplerCase {
 export function drawRngCase(c: RngCase): Float32Array {
   const generator = new TorchGenerator(c.seed, { kernel: c.kernel });
   const parts = c.calls.map((shape) => generator.randn(shape));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatTypedArrays(parts);
 }
 
 /** Largest |a − b|; Infinity when lengths differ or a NaN appears. */

@@ -6,8 +6,7 @@ import * as v from 'valibot';
 import { describeRange, isFiniteIn, isIntegerIn, LIMITS, type Range } from './limits';
 import type { ModelSetManifest } from './manifest';
 import { parseGuidanceSchedule } from './schedulers/guidance';
-import { SOLVERS } from './schedulers/sampler';
-import type { SolverName } from './studio-engine';
+import { SOLVER_NAMES } from './schedulers/solvers';
 
 const show = (input: unknown) => (typeof input === 'string' ? `"${input}"` : String(input));
 
@@ -29,8 +28,8 @@ const finiteIn = (limit: Range) =>
     ),
   );
 
-/** The solver names, from the solver table (never typed out here). */
-export const SOLVER_NAMES = Object.keys(SOLVERS) as [SolverName, ...SolverName[]];
+/** The solver names, from the solver table (schedulers/solvers.ts). */
+export { SOLVER_NAMES };
 
 /** A reference cfg_mode string the sampler accepts, or "none". */
 function isGuidanceSchedule(text: string): boolean {

@@ -8,12 +8,13 @@ export type { NetworkResidency, ResidencyReport } from './runtime-contract';
 /** networkResidency takes no arguments; the type exists for the worker protocol's method table. */
 export type ResidencyRequest = Readonly<Record<string, never>>;
 import type { RgbaImage } from './image';
+import type { SolverName } from './schedulers/solvers';
 import type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
 
 export type { WarmUpProgress, WarmUpRequest, WarmUpResult } from './warm-up';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
-export type SolverName = 'euler' | 'heun';
+export type { SolverName } from './schedulers/solvers';
 
 /** A file of a model set picked or dropped by the user; `path` is relative to the set's folder. */
 export interface LocalModelFile {

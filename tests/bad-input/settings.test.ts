@@ -7,6 +7,7 @@ import { checkGenerationSettings } from '../../src/engine/settings-schema';
 import { parseSettingsQuery } from '../../src/engine/workspace/settings-url';
 import { FakeEngine, TINY_MANIFEST } from '../store/fake-engine';
 import { badInputCases } from './suite';
+import { SOLVER_NAMES } from '../../src/engine/schedulers/solvers';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
@@ -48,9 +49,13 @@ const LINKS: readonly LinkCase[] = [
   {
     name: 'sampler=ddim',
     query: 'sampler=ddim',
-    rejected: ['sampler: must be one of euler, heun, got "ddim"'],
+    rejected: [`sampler: must be one of ${SOLVER_NAMES.join(', ')}, got "ddim"`],
   },
-  { name: 'sampler empty', query: 'sampler=', rejected: ['sampler: must be one of euler, heun, got ""'] },
+  {
+    name: 'sampler empty',
+    query: 'sampler=',
+    rejected: [`sampler: must be one of ${SOLVER_NAMES.join(', ')}, got ""`],
+  },
   {
     name: 'schedule=early-x',
     query: 'schedule=early-x',

@@ -19,6 +19,7 @@ import {
 } from '../../src/storage/preferences';
 import { installMemoryStorage } from '../storage/memory-storage';
 import { badInputCases } from './suite';
+import { SOLVER_NAMES } from '../../src/engine/schedulers/solvers';
 
 function goodEntry(id: string): GalleryEntry {
   return {
@@ -86,7 +87,7 @@ const RECORDS: readonly RecordCase[] = [
   {
     name: 'sampler "ddim"',
     record: withSettings({ sampler: 'ddim' }),
-    problems: ['settings.sampler: must be one of euler, heun, got "ddim"'],
+    problems: [`settings.sampler: must be one of ${SOLVER_NAMES.join(', ')}, got "ddim"`],
   },
   {
     name: 'schedule "early-x"',

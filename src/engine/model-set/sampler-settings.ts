@@ -2,14 +2,14 @@
 import { InvalidSettingError } from '../errors';
 import { describeRange, isFiniteIn, LIMITS } from '../limits';
 import { parseGuidanceSchedule } from '../schedulers/guidance';
+import { describeSolverNames, isSolverName, SOLVER_NAMES, type SolverName } from '../schedulers/solvers';
 import type { ModelSetManifest } from './schema';
 
 export const MAX_STEPS = LIMITS.steps.max;
 /** Per engine call (see LIMITS.engineBatch); links and generate runs are held to LIMITS.batch. */
 export const MAX_BATCH = LIMITS.engineBatch.max;
-/** The ODE solvers the sampler implements (src/engine/schedulers). */
-export const SOLVER_NAMES = ['euler', 'heun'] as const;
-export type SolverName = (typeof SOLVER_NAMES)[number];
+/** The ODE solvers the sampler implements: the registry in src/engine/schedulers/solvers.ts. */
+export { SOLVER_NAMES, type SolverName };
 
 export interface SamplerSettings {
   readonly steps: number;
@@ -32,8 +32,7 @@ export function validateSamplerSettings(manifest: ModelSetManifest, s: SamplerSe
   const isInteger = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
   if (!isInteger(s.steps, 1, MAX_STEPS))
     fail('steps', `must be an integer in 1..${MAX_STEPS}, got ${s.steps}`);
-  if (!(SOLVER_NAMES as readonly string[]).includes(s.sampler))
-    fail('sampler', `must be ${SOLVER_NAMES.map((n) => `"${n}"`).join(' or ')}, got "${s.sampler}"`);
+  if (!isSolverName(s.sampler)) fail('sampler', `must be ${describeSolverNames()}, got "${s.sampler}"`);
   // Finite ranges (limits.ts): beyond them the sampler overflows float32 (cfg 1e38 gave a black image).
   if (!isFiniteIn(s.shift, LIMITS.shift))
     fail('shift', `must be a number in ${describeRange(LIMITS.shift)}, got ${s.shift}`);

@@ -8,7 +8,8 @@ import type { CheckFigure } from './check-figures';
 import { NETWORK_ROLES, type NetworkRole } from './networks';
 import { PRECISION_IDS, REFERENCE_PRECISION, type PrecisionId } from './precisions';
 import type { FileEntry } from './reader';
-import { MAX_STEPS, SOLVER_NAMES } from './sampler-settings';
+import { describeSolverNames, SOLVER_NAMES } from '../schedulers/solvers';
+import { MAX_STEPS } from './sampler-settings';
 
 export const MANIFEST_SCHEMA = 'svg-studio/model-set';
 /** The version this studio writes and reads natively; READABLE_VERSIONS are converted to it. */
@@ -295,10 +296,7 @@ const manifestEntries = {
         v.minValue(1, (i) => `must be >= 1, got ${i.input}`),
         v.maxValue(MAX_STEPS, (i) => `must be <= ${MAX_STEPS}, got ${i.input}`),
       ),
-      sampler: v.picklist(
-        SOLVER_NAMES,
-        (i) => `must be ${SOLVER_NAMES.map((n) => `"${n}"`).join(' or ')}, ${got(i)}`,
-      ),
+      sampler: v.picklist(SOLVER_NAMES, (i) => `must be ${describeSolverNames()}, ${got(i)}`),
       shift: finiteNumber,
       guidanceScale: finiteNumber,
       /** reference cfg_mode string (schedulers/guidance.ts) */

@@ -8,16 +8,13 @@
 import { InvalidSettingError, NonFiniteLatentError, SamplingCancelledError } from '../errors';
 import type { CpuKernel } from '../float32';
 import type { LatentMath } from '../tensor';
-import { eulerSolver } from './euler';
 import { guidanceCoefficients, type GuidanceSchedule } from './guidance';
-import { heunSolver } from './heun';
-import type { FlowSolver, VelocityField } from './solver';
+import type { FlowSolver, SolverHistoryEntry, VelocityField } from './solver';
+import { solverByName, type SolverName } from './solvers';
 import { timeGrid } from './time-grid';
 
-export const SOLVERS: Readonly<Record<FlowSolver['name'], FlowSolver>> = {
-  euler: eulerSolver,
-  heun: heunSolver,
-};
+/** The registry, re-exported for the callers that looked solvers up here. */
+export { SOLVERS } from './solvers';
 
 /**
  * The network: standardised latent tokens z [M, N, C], time t, labels [M] → velocity [M, N, C] (new
@@ -54,7 +51,7 @@ export interface SampleFlowOptions<T> {
    */
   readonly afterStep?: (z: T, stepIndex: number, tNext: number) => Promise<T>;
   readonly steps: number;
-  readonly solver: FlowSolver['name'] | FlowSolver;
+  readonly solver: SolverName | FlowSolver;
   /** time shift s of the grid (s <= 0: uniform) */
   readonly shift: number;
   /** class labels, one per batch item */
@@ -87,8 +84,7 @@ export function nonFiniteLatent(step: number, steps: number, where = ''): NonFin
 /** Runs the sampler and returns z_S [B, N, C] as a new handle owned by the caller. */
 export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
   const { noise, steps, shift, model, math, signal, onStep, guidance } = options;
-  const solver = typeof options.solver === 'string' ? SOLVERS[options.solver] : options.solver;
-  if (!solver) throw new InvalidSettingError(`unknown sampler "${String(options.solver)}" (euler or heun)`);
+  const solver = typeof options.solver === 'string' ? solverByName(options.solver) : options.solver;
   const grid = timeGrid(steps, shift, options.kernel);
   const labels = Int32Array.from(options.labels);
   const previewEvery = options.previewEvery ?? 0;
@@ -145,12 +141,20 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
     if (math.allFinite && !(await math.allFinite(latent))) throw nonFiniteLatent(stepIndex + 1, steps);
   };
 
+  const run = solver.start<T>();
+  // v(z_j, t_j) of the last `historyLength` steps, most recent first; owned here, released on the way out
+  const history: SolverHistoryEntry<T>[] = [];
+  const remember = (entry: SolverHistoryEntry<T>) => {
+    if (solver.historyLength <= 0) return math.release(entry.velocity);
+    history.unshift(entry);
+    for (const dropped of history.splice(solver.historyLength)) math.release(dropped.velocity);
+  };
   let z = noise;
   try {
     for (let i = startStep; i < steps; i++) {
       const t = grid[i] as number;
       const tNext = grid[i + 1] as number;
-      const result = await solver.step({ z, t, tNext, stepIndex: i, velocity: velocityAt(i), math });
+      const result = await run.step({ z, t, tNext, stepIndex: i, velocity: velocityAt(i), math, history });
       const previous = z;
       z = result.z;
       try {
@@ -177,7 +181,7 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
           }
         }
       } finally {
-        math.release(result.velocity);
+        remember({ velocity: result.velocity, t, tNext });
         if (previous !== noise) math.release(previous);
       }
     }
@@ -186,5 +190,7 @@ export async function sampleFlow<T>(options: SampleFlowOptions<T>): Promise<T> {
   } catch (error) {
     if (z !== noise) math.release(z);
     throw error;
+  } finally {
+    for (const entry of history) math.release(entry.velocity);
   }
 }

@@ -3,6 +3,7 @@
 import type { FormEvent } from 'react';
 import { LIMITS } from '../../engine/limits';
 import { formatGuidanceSchedule, parseGuidanceSchedule } from '../../engine/schedulers/guidance';
+import { isSolverName, SOLVER_NAMES, SOLVERS } from '../../engine/schedulers/solvers';
 import { useStudio } from '../../store';
 import { ClassPicker } from './ClassPicker';
 import { SeedField } from './SeedField';
@@ -93,10 +94,15 @@ export function GeneratePanel() {
         <select
           aria-label="Sampler"
           value={settings.sampler}
-          onChange={(e) => update({ sampler: e.target.value as 'euler' | 'heun' })}
+          onChange={(e) => {
+            if (isSolverName(e.target.value)) update({ sampler: e.target.value });
+          }}
         >
-          <option value="euler">Euler</option>
-          <option value="heun">Heun</option>
+          {SOLVER_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {SOLVERS[name].label}
+            </option>
+          ))}
         </select>
       </label>
       <label>

@@ -11,7 +11,9 @@ import {
   parseGuidanceSchedule,
   type GuidanceSchedule,
 } from '../../../src/engine/schedulers/guidance';
-import { SOLVERS, sampleFlow, type SamplerStepEvent } from '../../../src/engine/schedulers/sampler';
+import { sampleFlow, type SamplerStepEvent } from '../../../src/engine/schedulers/sampler';
+import type { SolverHistoryEntry } from '../../../src/engine/schedulers/solver';
+import { SOLVERS, type SolverName } from '../../../src/engine/schedulers/solvers';
 import { timeGrid } from '../../../src/engine/schedulers/time-grid';
 import type { SamplerCase } from '../../../src/engine/reference-cases';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/tensor';
@@ -203,12 +205,14 @@ describe('guidance as one batched forward', () => {
   const initial = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.cos(i * 0.71));
 
   /** The same sampling with the two evaluations as separate batch-B calls, through the same solvers. */
-  async function twoForwards(solver: 'euler' | 'heun', schedule: GuidanceSchedule): Promise<Float32Array> {
+  async function twoForwards(solver: SolverName, schedule: GuidanceSchedule): Promise<Float32Array> {
     const steps = 5;
     const grid = timeGrid(steps, 0.4);
     const labels = Int32Array.from([3, 7]);
     const nullLabels = Int32Array.from([10, 10]);
     let z = cpuTensor(initial.slice(), [2, 3, 4]);
+    const run = SOLVERS[solver].start<CpuTensor>();
+    let history: SolverHistoryEntry<CpuTensor>[] = [];
     for (let i = 0; i < steps; i++) {
       const velocity = async (x: CpuTensor, t: number) => {
         const vc = rowModel(x, t, labels);
@@ -225,7 +229,9 @@ describe('guidance as one batched forward', () => {
       };
       const t = grid[i] as number;
       const tNext = grid[i + 1] as number;
-      z = (await SOLVERS[solver].step({ z, t, tNext, stepIndex: i, velocity, math: cpuLatentMath })).z;
+      const result = await run.step({ z, t, tNext, stepIndex: i, velocity, math: cpuLatentMath, history });
+      z = result.z;
+      history = [{ velocity: result.velocity, t, tNext }].slice(0, SOLVERS[solver].historyLength);
     }
     return z.data;
   }
@@ -234,6 +240,7 @@ describe('guidance as one batched forward', () => {
     ['euler', 'constant'],
     ['heun', 'linear'],
     ['euler', 'cfg_star-1-0'],
+    ['ab2', 'late'],
   ] as const)('%s, %s: the same latent as two forwards, bit for bit', async (solver, mode) => {
     const schedule = parseGuidanceSchedule(mode);
     const math = new TrackingMath();

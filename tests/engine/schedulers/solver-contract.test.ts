@@ -1,15 +1,15 @@
-// The contract every flow solver (SOLVERS) must keep: exactness where its rule is exact, its order of
-// convergence, its evaluation count, handle ownership, and cancellation through the sampler.
+// The contract every flow solver of the registry (SOLVERS) must keep: exactness where its rule is exact,
+// its declared order of convergence, its evaluation count, handle ownership (also of the history the
+// sampler keeps for it), a fresh state per run, and cancellation through the sampler.
 import { describe, expect, it } from 'vitest';
 import { SamplingCancelledError } from '../../../src/engine/errors';
-import { SOLVERS, sampleFlow } from '../../../src/engine/schedulers/sampler';
-import type { FlowSolver, VelocityField } from '../../../src/engine/schedulers/solver';
+import { sampleFlow } from '../../../src/engine/schedulers/sampler';
+import type { VelocityField } from '../../../src/engine/schedulers/solver';
+import { SOLVERS } from '../../../src/engine/schedulers/solvers';
 import type { CpuTensor } from '../../../src/engine/tensor';
 import { maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
 
-/** Order of accuracy of each solver: the global error shrinks like dt^order. */
-const ORDER: Record<FlowSolver['name'], number> = { euler: 1, heun: 2 };
 const DIMS = [1, 2, 3];
 
 /** A velocity field v(z, t) = f(z_i, t) element-wise, as a counted model producing tracked handles. */
@@ -26,12 +26,14 @@ function field(math: TrackingMath, f: (z: number, t: number, i: number) => numbe
   return { velocity, calls };
 }
 
-describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %s', (_, solver) => {
+describe.each(Object.entries(SOLVERS))('solver %s', (_, solver) => {
   it('takes one step with evaluationsPerStep evaluations, starting at (z_i, t_i), and owns nothing after it', async () => {
     const math = new TrackingMath();
     const z = math.make([0, 1, 2, 3, 4, 5], DIMS);
     const { velocity, calls } = field(math, (v) => 2 * v);
-    const result = await solver.step({ z, t: 0.25, tNext: 0.75, stepIndex: 0, velocity, math });
+    const result = await solver
+      .start<CpuTensor>()
+      .step({ z, t: 0.25, tNext: 0.75, stepIndex: 0, velocity, math, history: [] });
     expect(calls.length).toBe(solver.evaluationsPerStep);
     expect(calls[0]).toBe(0.25);
     expect(Array.from(result.velocity.data)).toEqual([0, 2, 4, 6, 8, 10]); // v(z_i, t_i)
@@ -58,7 +60,7 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
     expect(maxAbsDiff(final.data, data)).toBeLessThan(1e-5);
   });
 
-  it(`converges with order ${ORDER[solver.name]} on dz/dt = -z`, async () => {
+  it(`converges with order ${solver.order} on dz/dt = -z`, async () => {
     const errorWith = async (steps: number) => {
       const math = new TrackingMath();
       const noise = math.make([1, 1, 1, 1, 1, 1], DIMS);
@@ -78,7 +80,7 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
     };
     const coarse = await errorWith(8);
     const fine = await errorWith(16);
-    expect(Math.log2(coarse / fine)).toBeCloseTo(ORDER[solver.name], 0);
+    expect(Math.log2(coarse / fine)).toBeCloseTo(solver.order, 0);
   });
 
   it('releases its intermediates when the velocity fails', async () => {
@@ -89,10 +91,81 @@ describe.each(Object.values(SOLVERS).map((s) => [s.name, s] as const))('solver %
       if (++calls === solver.evaluationsPerStep) throw new Error('model failed');
       return math.make(x.data, x.dims);
     };
-    await expect(solver.step({ z, t: 0, tNext: 0.5, stepIndex: 0, velocity, math })).rejects.toThrow(
-      'model failed',
-    );
+    await expect(
+      solver.start<CpuTensor>().step({ z, t: 0, tNext: 0.5, stepIndex: 0, velocity, math, history: [] }),
+    ).rejects.toThrow('model failed');
     expect([...math.live]).toEqual([z]);
+  });
+
+  it('releases its intermediates when the velocity fails on a step with history', async () => {
+    const math = new TrackingMath();
+    const z = math.make([1, 2, 3, 4, 5, 6], DIMS);
+    const kept = math.make([0, 0, 1, 1, 2, 2], DIMS);
+    let calls = 0;
+    const velocity: VelocityField<CpuTensor> = async (x) => {
+      if (++calls === solver.evaluationsPerStep) throw new Error('model failed');
+      return math.make(x.data, x.dims);
+    };
+    const history = [{ velocity: kept, t: 0.25, tNext: 0.5 }].slice(0, solver.historyLength);
+    await expect(
+      solver.start<CpuTensor>().step({ z, t: 0.5, tNext: 0.75, stepIndex: 1, velocity, math, history }),
+    ).rejects.toThrow('model failed');
+    expect(new Set(math.live)).toEqual(new Set([z, kept]));
+  });
+
+  it('runs twice from a fresh state per run: the same noise gives the same latent, no handle leaks', async () => {
+    const math = new TrackingMath();
+    const noise = math.make([0.3, -1, 2, 0.5, 1, -2], DIMS);
+    const { velocity, calls } = field(math, (v, t) => Math.sin(3 * v) - t * v);
+    const run = () =>
+      sampleFlow({
+        noise,
+        steps: 6,
+        solver,
+        shift: 0.4,
+        labels: [0],
+        nullId: 1,
+        guidance: null,
+        math,
+        model: (z, t) => velocity(z, t),
+      });
+    const first = await run();
+    const second = await run();
+    expect(Array.from(second.data)).toEqual(Array.from(first.data));
+    expect(calls.length).toBe(2 * 6 * solver.evaluationsPerStep);
+    expect(new Set(math.live)).toEqual(new Set([noise, first, second]));
+  });
+
+  it('gets at most historyLength earlier steps, most recent first, with their times', async () => {
+    const seen: number[][] = [];
+    const math = new TrackingMath();
+    const noise = math.make([1, 2, 3, 4, 5, 6], DIMS);
+    const { velocity } = field(math, (v) => -v);
+    const spy = {
+      ...solver,
+      start: <T>() => {
+        const inner = solver.start<T>();
+        return {
+          step: (context: Parameters<typeof inner.step>[0]) => {
+            seen.push(context.history.map((h) => h.t));
+            return inner.step(context);
+          },
+        };
+      },
+    };
+    await sampleFlow({
+      noise,
+      steps: 4,
+      solver: spy,
+      shift: 1,
+      labels: [0],
+      nullId: 1,
+      guidance: null,
+      math,
+      model: (z, t) => velocity(z, t),
+    });
+    const expected = [[], [0], [0.25, 0], [0.5, 0.25]].map((h) => h.slice(0, solver.historyLength));
+    expect(seen).toEqual(expected);
   });
 
   it('can be cancelled between model calls through the sampler, leaving no handle but the noise', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettingsQuery, writeSettingsQuery } from '../../../src/engine/workspace/settings-url';
+import { SOLVER_NAMES } from '../../../src/engine/schedulers/solvers';
 
 const SETTINGS = {
   classId: 3,
@@ -29,7 +30,7 @@ describe('settings in the URL', () => {
     expect(parsed.rejected).toEqual([
       'seed: must be an integer in 0..4294967295, got -1',
       'steps: "abc" is not a number',
-      'sampler: must be one of euler, heun, got "ddim"',
+      `sampler: must be one of ${SOLVER_NAMES.join(', ')}, got "ddim"`,
       'cfg: "" is not a number',
       'batch: must be an integer in 1..16, got 17',
     ]);
