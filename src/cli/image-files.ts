@@ -1,14 +1,16 @@
 // Reads an input image file for the CLI with the page's rules: the same header check and limits
 // (engine/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
-// through the engine's decoder, JPEG through jpeg-js with its EXIF orientation applied
+// through pngjs (every colour type and bit depth, palettes, tRNS, Adam7, CRCs checked), JPEG through
+// jpeg-js with its EXIF orientation applied
 // (engine/exif-orientation.ts), and transparency over white, so the same photo gives the model the same
 // pixels as in the studio.
 import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { describeError } from '../engine/describe-error';
 import { ImageDecodeError } from '../engine/errors';
 import { applyOrientation, readJpegOrientation } from '../engine/exif-orientation';
 import type { RgbaImage } from '../engine/image';
 import { IMAGE_LIMITS, readImageHeader } from '../engine/image-input';
-import { decodePng } from '../engine/png';
 import { readRegularFile } from '../runtime/ort-node';
 
 /** Reads and decodes `file`; every refusal is an ImageDecodeError naming the path. */
@@ -39,13 +41,7 @@ export function compositeOverWhite(image: RgbaImage): RgbaImage {
 
 export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {
   const header = readImageHeader(bytes, name);
-  if (header.format === 'png') {
-    try {
-      return (await decodePng(bytes, IMAGE_LIMITS.maxPixels)).image;
-    } catch (error) {
-      throw new ImageDecodeError(`${name}: ${error instanceof Error ? error.message : error}`);
-    }
-  }
+  if (header.format === 'png') return decodePngFile(name, bytes);
   if (header.format === 'jpeg') {
     let decoded;
     try {
@@ -55,9 +51,7 @@ export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<
         maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6,
       });
     } catch (error) {
-      throw new ImageDecodeError(
-        `${name}: not a readable JPEG (${error instanceof Error ? error.message : error})`,
-      );
+      throw new ImageDecodeError(`${name}: not a readable JPEG (${describeError(error)})`);
     }
     const image = {
       width: decoded.width,
@@ -69,4 +63,20 @@ export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<
   throw new ImageDecodeError(
     `${name}: ${header.format.toUpperCase()} is read by the studio page only; the CLI reads PNG and JPEG`,
   );
+}
+
+/**
+ * A PNG as 8-bit RGBA through pngjs (16-bit samples rounded, low depths scaled, tRNS applied; gamma is
+ * not applied, as the page's canvas ignores it too). readImageHeader has already refused sizes over the
+ * pixel limit, so pngjs never inflates a hostile image.
+ */
+export function decodePngFile(name: string, bytes: Uint8Array): RgbaImage {
+  let decoded: PNG;
+  try {
+    decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw new ImageDecodeError(`${name}: not a readable PNG (${describeError(error)})`);
+  }
+  const { width, height, data } = decoded;
+  return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
 }

@@ -4,6 +4,7 @@
 // decoding lives in src/features/image-input, this file only reads headers.
 import { ImageDecodeError } from './errors';
 import { LIMITS } from './limits';
+import { hasPngSignature } from './png';
 
 export type ImageFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp';
 
@@ -148,7 +149,7 @@ const SIGNATURES: ReadonlyArray<{
   readonly matches: (bytes: Uint8Array) => boolean;
   readonly header: (bytes: Uint8Array, name: string) => ImageHeader;
 }> = [
-  { matches: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), header: pngHeader },
+  { matches: (b) => hasPngSignature(b), header: pngHeader },
   { matches: (b) => startsWith(b, [0xff, 0xd8, 0xff]), header: jpegHeader },
   { matches: (b) => ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a', header: gifHeader },
   { matches: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP', header: webpHeader },

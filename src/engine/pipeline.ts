@@ -34,6 +34,7 @@ import type {
   StepProgressEvent,
 } from './studio-engine';
 import { cpuTensor, firstNonFinite, type CpuTensor } from './tensor';
+import { concatTypedArrays } from './typed-arrays';
 import { yieldToEventLoop } from './yield';
 
 /** How each "DINO only" mode rewrites the residual channels of a raw latent [B, C, h, w]. */
@@ -62,10 +63,12 @@ async function decodeTokens<T>(
 /** Stacks per-image encoder inputs [1, 3, H, W] into one batch [B, 3, H, W]. */
 function stackBatch(items: readonly CpuTensor[]): CpuTensor {
   const [, channels, height, width] = items[0]!.dims as [number, number, number, number];
-  const size = channels * height * width;
-  const out = new Float32Array(items.length * size);
-  items.forEach((item, index) => out.set(item.data, index * size));
-  return cpuTensor(out, [items.length, channels, height, width]);
+  return cpuTensor(concatTypedArrays(items.map((item) => item.data)), [
+    items.length,
+    channels,
+    height,
+    width,
+  ]);
 }
 
 /**

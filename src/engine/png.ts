@@ -1,13 +1,22 @@
-// PNG without dependencies, on the platform's zlib streams (CompressionStream / DecompressionStream
-// 'deflate' exist in browsers, workers and Node 20). The studio writes its images as 8-bit RGBA with the
-// generation settings in text chunks, and reads user images for reconstruction: every standard colour
-// type and bit depth (1-16), palettes with transparency, Adam7 interlacing; CRCs are checked and
-// problems are reported as ImageDecodeError.
+// PNG on the platform's zlib streams (CompressionStream / DecompressionStream 'deflate' exist in
+// browsers, workers and Node 20), for the engine's two jobs that must run in the browser too: writing
+// results as 8-bit RGBA with the generation settings in text chunks (encodePng), and reading those
+// text chunks back with a chunk walker that never inflates the pixels (readPngText: a dropped result's
+// settings and latent). decodePng is the browser's pixel decoder for a dropped latent PNG; the CLI
+// decodes input images with pngjs (src/cli/image-files.ts). CRCs are checked and problems are
+// reported as ImageDecodeError.
+import { describeError } from './describe-error';
 import { ImageDecodeError } from './errors';
 import { isWellFormedRgba, type RgbaImage } from './image';
 import { LIMITS } from './limits';
+import { concatTypedArrays as concat } from './typed-arrays';
 
-const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The 8 bytes every PNG starts with (the one copy: image-input.ts and result-metadata.ts use it). */
+export const PNG_SIGNATURE: readonly number[] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Whether `bytes` start with the PNG signature. */
+export const hasPngSignature = (bytes: Uint8Array): boolean =>
+  bytes.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((byte, i) => bytes[i] === byte);
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -29,16 +38,6 @@ function crc32(bytes: Uint8Array): number {
 async function zlib(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const output = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream);
   return new Uint8Array(await new Response(output).arrayBuffer());
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
@@ -120,7 +119,7 @@ export async function encodePng(
   const idat = await zlib(raw, new CompressionStream('deflate'));
   const texts = Object.entries(text).map(([key, value]) => textChunk(key, value));
   return concat([
-    SIGNATURE,
+    Uint8Array.from(PNG_SIGNATURE),
     chunk('IHDR', header),
     ...texts,
     chunk('IDAT', idat),
@@ -200,21 +199,20 @@ async function readText(type: string, data: Uint8Array): Promise<[string, string
   return [key, new TextDecoder().decode(rest[0] === 1 ? await inflate(body) : body)];
 }
 
-/** Decodes a PNG into 8-bit RGBA (16-bit samples rounded, low depths scaled, transparency applied). */
-export async function decodePng(
-  bytes: Uint8Array,
-  maxPixels: number = LIMITS.image.maxPixels,
-): Promise<DecodedPng> {
-  if (bytes.length < 8 || !SIGNATURE.every((b, i) => bytes[i] === b))
-    throw new ImageDecodeError('not a PNG file');
+interface PngChunk {
+  readonly type: string;
+  readonly data: Uint8Array;
+}
+
+/**
+ * The chunks of a PNG from the signature up to IEND, each CRC-checked; nothing is inflated. Refuses a
+ * missing signature, a first chunk other than IHDR, a truncated file and a CRC mismatch.
+ */
+function* pngChunks(bytes: Uint8Array): Generator<PngChunk> {
+  if (!hasPngSignature(bytes)) throw new ImageDecodeError('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let header: Header | null = null;
-  let palette: Uint8Array | null = null;
-  let transparency: Uint8Array | null = null;
-  const idat: Uint8Array[] = [];
-  const text: Record<string, string> = {};
-  let offset = 8;
-  for (;;) {
+  let offset = PNG_SIGNATURE.length;
+  for (let index = 0; ; index++) {
     if (offset + 12 > bytes.length) throw new ImageDecodeError('truncated PNG (no IEND chunk)');
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
@@ -225,15 +223,49 @@ export async function decodePng(
       throw new ImageDecodeError(`corrupt PNG: CRC mismatch in the ${type} chunk`);
     }
     offset += 12 + length;
-    if (!header && type !== 'IHDR') throw new ImageDecodeError('corrupt PNG: the first chunk is not IHDR');
+    if (index === 0 && type !== 'IHDR')
+      throw new ImageDecodeError('corrupt PNG: the first chunk is not IHDR');
+    if (type === 'IEND') return;
+    yield { type, data };
+  }
+}
+
+const TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt']);
+
+/**
+ * tEXt, zTXt and iTXt entries by keyword, read by walking the chunks: the image data is skipped, not
+ * inflated (only compressed text is), so reading a dropped result's settings costs no pixel decode.
+ * An unreadable text entry is left out; a damaged file throws ImageDecodeError.
+ */
+export async function readPngText(bytes: Uint8Array): Promise<Record<string, string>> {
+  const text: Record<string, string> = {};
+  for (const { type, data } of pngChunks(bytes)) {
+    if (!TEXT_CHUNKS.has(type)) continue;
+    const entry = await readText(type, data).catch(() => null);
+    if (entry) text[entry[0]] = entry[1];
+  }
+  return text;
+}
+
+/** Decodes a PNG into 8-bit RGBA (16-bit samples rounded, low depths scaled, transparency applied). */
+export async function decodePng(
+  bytes: Uint8Array,
+  maxPixels: number = LIMITS.image.maxPixels,
+): Promise<DecodedPng> {
+  let header: Header | null = null;
+  let palette: Uint8Array | null = null;
+  let transparency: Uint8Array | null = null;
+  const idat: Uint8Array[] = [];
+  const text: Record<string, string> = {};
+  for (const { type, data } of pngChunks(bytes)) {
     if (type === 'IHDR') header = parseHeader(data);
     else if (type === 'PLTE') palette = data;
     else if (type === 'tRNS') transparency = data;
     else if (type === 'IDAT') idat.push(data);
-    else if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
+    else if (TEXT_CHUNKS.has(type)) {
       const entry = await readText(type, data).catch(() => null);
       if (entry) text[entry[0]] = entry[1];
-    } else if (type === 'IEND') break;
+    }
   }
   const { width, height, depth, colourType, interlaced } = header as Header;
   if (width * height > maxPixels)
@@ -245,9 +277,7 @@ export async function decodePng(
   try {
     raw = await zlib(concat(idat), new DecompressionStream('deflate'));
   } catch (error) {
-    throw new ImageDecodeError(
-      `corrupt PNG image data (${error instanceof Error ? error.message : String(error)})`,
-    );
+    throw new ImageDecodeError(`corrupt PNG image data (${describeError(error)})`);
   }
   const samples = (COLOUR_TYPES[colourType] as { samples: number }).samples;
   const bitsPerPixel = samples * depth;

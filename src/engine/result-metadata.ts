@@ -3,14 +3,14 @@
 // evaluation run (`svg-studio sample`) which image of which run it is. Written by the page on download
 // and by the CLI (generate, sample), read back by both: a PNG dropped on the studio restores its
 // settings, and `sample`/`merge` verify the images they find against the run.
+import { describeError } from './describe-error';
 import { ResultMetadataError } from './errors';
-import { decodePng } from './png';
+import { hasPngSignature, readPngText } from './png';
 import { validateLinkedSettings, type LinkedSettings } from './workspace/settings-url';
 
 export const RESULT_TEXT_KEY = 'svg-studio';
 const RESULT_SCHEMA = 'svg-studio/result';
 const RESULT_VERSION = 1;
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export interface ResultMetadata {
   readonly modelSetId: string;
@@ -37,18 +37,19 @@ export function resultTextChunks(metadata: ResultMetadata): Record<string, strin
   };
 }
 
-/** Reads our metadata back from PNG bytes; every refusal names the file and the problem. */
+/**
+ * Reads our metadata back from PNG bytes (its text chunks only: the pixels are not decoded); every
+ * refusal names the file and the problem.
+ */
 export async function readResultMetadata(bytes: Uint8Array, fileName: string): Promise<ResultMetadata> {
-  if (!PNG_SIGNATURE.every((byte, i) => bytes[i] === byte)) {
+  if (!hasPngSignature(bytes)) {
     throw new ResultMetadataError(`${fileName}: not a PNG file`);
   }
   let text: Record<string, string>;
   try {
-    ({ text } = await decodePng(bytes));
+    text = await readPngText(bytes);
   } catch (error) {
-    throw new ResultMetadataError(
-      `${fileName}: damaged PNG (${error instanceof Error ? error.message : error})`,
-    );
+    throw new ResultMetadataError(`${fileName}: damaged PNG (${describeError(error)})`);
   }
   return resultMetadataFromText(text, fileName);
 }

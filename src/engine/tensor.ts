@@ -1,6 +1,7 @@
 // Tensors as the engine sees them. The engine never imports a runtime: it works on plain CPU tensors and
 // on opaque handles through `LatentMath`, so the same sampler drives onnxruntime-node (CPU arrays) and
 // onnxruntime-web (GPU buffers that never leave the device between steps).
+import { concatTypedArrays } from './typed-arrays';
 
 /** A dense row-major float32 tensor in CPU memory. */
 export interface CpuTensor {
@@ -62,13 +63,7 @@ export const cpuLatentMath: LatentMath<CpuTensor> = {
   },
   async concatBatch(parts) {
     const dims = concatenatedDims(parts.map((part) => part.dims));
-    const out = new Float32Array(elementCount(dims));
-    let offset = 0;
-    for (const part of parts) {
-      out.set(part.data, offset);
-      offset += part.data.length;
-    }
-    return { data: out, dims };
+    return { data: concatTypedArrays(parts.map((part) => part.data)), dims };
   },
   async splitBatch(x, sizes) {
     const rowSize = batchRowSize(x.dims, sizes);

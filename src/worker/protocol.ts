@@ -1,6 +1,7 @@
 // Messages between the studio's main thread and the engine worker. Every request carries an id; the
 // worker answers with any number of progress events and then exactly one result or error for that id.
 // Errors cross as {code, name, message} and are rebuilt into the engine's named error classes.
+import type { SerializedError } from '../engine/errors';
 import type {
   DecodeLatentsRequest,
   DecodeLatentsResult,
@@ -43,12 +44,6 @@ export type WorkerRequest =
       };
     }[EngineMethod]
   | { readonly id: number; readonly type: 'cancel' };
-
-export interface SerializedError {
-  readonly code: string;
-  readonly name: string;
-  readonly message: string;
-}
 
 export type WorkerResponse =
   | { readonly id: number; readonly type: 'progress'; readonly event: EngineMethods[EngineMethod][1] }

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { ImageDecodeError } from '../../src/engine/errors';
 import type { RgbaImage } from '../../src/engine/image';
-import { ADAM7, decodePng, encodePng } from '../../src/engine/png';
+import { ADAM7, decodePng, encodePng, hasPngSignature, readPngText } from '../../src/engine/png';
 
 /** Deterministic pseudo-random bytes. */
 function bytes(n: number, seed: number): Uint8Array {
@@ -278,6 +278,28 @@ describe('PNG decoder', () => {
         pngChunk('IEND', new Uint8Array()),
       ]);
       await expect(decodePng(new Uint8Array(png))).rejects.toThrow(ImageDecodeError);
+    });
+
+    it('readPngText reads the text chunks without inflating the pixels', async () => {
+      const raw = Buffer.alloc(4 * (1 + 16), 7);
+      const cut = deflateSync(raw).subarray(0, 6); // an IDAT no inflater could read
+      const png = new Uint8Array(
+        Buffer.concat([
+          Buffer.from(good.subarray(0, 8)),
+          pngChunk('IHDR', Buffer.from(good.subarray(16, 29))),
+          pngChunk('tEXt', Buffer.from('svg-studio\0{"x":1}', 'latin1')),
+          pngChunk('IDAT', cut),
+          pngChunk('IEND', new Uint8Array()),
+        ]),
+      );
+      expect(await readPngText(png)).toEqual({ 'svg-studio': '{"x":1}' });
+      await expect(decodePng(png)).rejects.toThrow(ImageDecodeError);
+      expect(hasPngSignature(png)).toBe(true);
+      expect(hasPngSignature(png.subarray(1))).toBe(false);
+      const bad = good.slice();
+      bad[idatAt + 9] = (bad[idatAt + 9] as number) ^ 0xff;
+      await expect(readPngText(bad)).rejects.toThrow(/CRC mismatch in the IDAT chunk/);
+      await expect(readPngText(new TextEncoder().encode('GIF89a'))).rejects.toThrow(/not a PNG/);
     });
 
     it('rejects other files, unknown filters and impossible headers with ImageDecodeError', async () => {
