@@ -4,6 +4,7 @@ import { createEditSlice, type EditSlice } from './edit-slice';
 import { createGallerySlice, type GallerySlice } from './gallery-slice';
 import { createGenerationSlice, type GenerationSlice } from './generation-slice';
 import { createGridSlice, type GridSlice } from './grid-slice';
+import { createInspectSlice, type InspectSlice } from './inspect-slice';
 import { createInterpolateSlice, type InterpolateSlice } from './interpolate-slice';
 import { createModelSlice, type ModelSlice } from './model-slice';
 import { createReconstructSlice, type ReconstructSlice } from './reconstruct-slice';
@@ -14,7 +15,8 @@ export type StudioState = ModelSlice &
   GallerySlice &
   InterpolateSlice &
   EditSlice &
-  ReconstructSlice;
+  ReconstructSlice &
+  InspectSlice;
 
 export const useStudio = create<StudioState>()((...args) => ({
   ...createModelSlice(...args),
@@ -24,4 +26,5 @@ export const useStudio = create<StudioState>()((...args) => ({
   ...createInterpolateSlice(...args),
   ...createEditSlice(...args),
   ...createReconstructSlice(...args),
+  ...createInspectSlice(...args),
 }));

@@ -1,34 +1,25 @@
 // DINO feature inspector: the first three principal components of an image's DINO patch tokens as RGB
 // over the image, cosine similarity of a clicked patch to every patch of the same image and of a second
 // image (patch correspondence), and the aligned residual channels as small heat maps. Each image is
-// encoded alone (DINO tokens do not depend on the batch; the residual channels would).
+// encoded alone (DINO tokens do not depend on the batch; the residual channels would). The encoding is the
+// store's (inspect-slice.ts): one run at a time with every view, and Cancel.
 import { useCallback, useMemo, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
-import { SvgStudioError } from '../../engine/errors';
 import {
   cosineSimilarities,
   heatMapImage,
   overlay,
-  pcaImage,
   residualChannelImages,
   tokenVector,
   type Grid,
 } from '../../engine/feature-maps';
-import type { RgbaImage } from '../../engine/image';
-import { principalComponents, type PcaResult } from '../../engine/pca';
 import type { EncodeImagesResult } from '../../engine/studio-engine';
 import { useStudio } from '../../store';
-import { studioEngine } from '../../store/engine-instance';
+import type { InspectedImage } from '../../store/inspect-slice';
 import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
 import { PatchCanvas } from './PatchCanvas';
 import './inspector.css';
-
-interface Encoded {
-  readonly modelSetId: string;
-  readonly result: EncodeImagesResult;
-  readonly pca: { readonly result: PcaResult; readonly image: RgbaImage; readonly ms: number };
-}
 
 /** Similarity maps use the fixed range [-1, 1] so two images' maps are comparable. */
 const SIMILARITY_RANGE = [-1, 1] as const;
@@ -36,51 +27,26 @@ const SIMILARITY_RANGE = [-1, 1] as const;
 export function FeatureInspector() {
   const manifest = useStudio((s) => s.manifest);
   const ready = useStudio((s) => s.loadStatus === 'ready');
-  const [first, setFirst] = useState<Encoded | null>(null);
-  const [second, setSecond] = useState<Encoded | null>(null);
+  const first = useStudio((s) => s.inspected.first);
+  const second = useStudio((s) => s.inspected.second);
+  const busy = useStudio((s) => s.inspectRun !== null);
+  const error = useStudio((s) => s.inspectError);
+  const inspect = useStudio((s) => s.inspect);
+  const cancelInspect = useStudio((s) => s.cancelInspect);
   const [selected, setSelected] = useState<number | null>(null);
   const [opacity, setOpacity] = useState(0.6);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  const encode = useCallback(
-    async (loaded: LoadedImage, store: (encoded: Encoded) => void) => {
-      if (!manifest) {
-        setError('Load a model set first.');
-        return;
-      }
-      setBusy(true);
-      setError(null);
-      try {
-        const result = await studioEngine().encodeImages({ images: [loaded.image] });
-        const started = performance.now();
-        const pca = principalComponents(result.dinoTokens, result.dinoDims.slice(1));
-        const image = pcaImage(pca, manifest.latent.grid);
-        store({
-          modelSetId: manifest.id,
-          result,
-          pca: { result: pca, image, ms: performance.now() - started },
-        });
-      } catch (failure) {
-        setError(failure instanceof SvgStudioError ? failure.message : `Encoding failed: ${String(failure)}`);
-      } finally {
-        setBusy(false);
-      }
-    },
-    [manifest],
-  );
   const onFirst = useCallback(
-    (loaded: LoadedImage) =>
-      void encode(loaded, (encoded) => {
-        setFirst(encoded);
-        setSelected(null);
-      }),
-    [encode],
+    (loaded: LoadedImage) => {
+      setSelected(null);
+      void inspect('first', loaded.image);
+    },
+    [inspect],
   );
-  const onSecond = useCallback((loaded: LoadedImage) => void encode(loaded, setSecond), [encode]);
+  const onSecond = useCallback((loaded: LoadedImage) => void inspect('second', loaded.image), [inspect]);
 
   const grid: Grid | null = manifest ? manifest.latent.grid : null;
-  const current = (encoded: Encoded | null) => (encoded?.modelSetId === manifest?.id ? encoded : null);
+  const current = (encoded: InspectedImage | null) => (encoded?.modelSetId === manifest?.id ? encoded : null);
   const a = current(first)?.result ?? null;
   const pca = current(first)?.pca ?? null;
   const b = current(second)?.result ?? null;
@@ -133,7 +99,10 @@ export function FeatureInspector() {
         {!ready && <p className="inspector-note">Load a model set to inspect features.</p>}
         {busy && (
           <p role="status" aria-label="Inspector status">
-            Encoding…
+            Encoding…{' '}
+            <button type="button" onClick={cancelInspect}>
+              Cancel
+            </button>
           </p>
         )}
         {error && (
