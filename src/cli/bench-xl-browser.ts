@@ -64,11 +64,18 @@ export interface BrowserReport {
   readonly residentAfterRun: readonly string[];
   /** from pressing Load to the studio's "ready" */
   readonly readyMs: number | null;
+  /** from pressing Generate to the image on the page (waits for a warm-up forward in flight) */
+  readonly firstImageMs: number | null;
+  /** after a page reload: to ready again, and the model bytes fetched (0 when Cache Storage served all) */
+  readonly cachedReadyMs: number | null;
+  readonly cachedDownloadBytes: number | null;
   /** sampling time of the one guided step, as the result line reports it */
   readonly oneStepMs: number | null;
   readonly decodeMs: number | null;
-  /** peak resident memory of the page's renderer process (VmHWM; the engine worker lives in it) */
+  /** peak resident memory of the page's renderer process (VmHWM; the engine worker lives in it) up to the result */
   readonly peakBytes: number | null;
+  /** the same at the end, after the reload and the load from the cache (the renderer may be reused) */
+  readonly peakBytesWithReload: number | null;
   /** performance.measureUserAgentSpecificMemory() after the run (JS + WASM memory of the page) */
   readonly measuredMemoryBytes: number | null;
   readonly crossOriginIsolated: boolean;
@@ -224,6 +231,35 @@ async function residentNetworks(page: Page): Promise<string[]> {
     .evaluateAll((chips) => chips.map((chip) => chip.getAttribute('data-network') ?? '?'));
 }
 
+/**
+ * Waits for the load started at `started` (ms) to end: the status leaves "ready" (unless `mayBeDone` and
+ * it is ready already), then comes back to it; a load error or the timeout throws.
+ */
+async function waitForLoad(page: Page, started: number, log: (line: string) => void, mayBeDone = false) {
+  const loadState = () =>
+    page.evaluate(() => ({
+      state: document.querySelector('[aria-label="Execution status"]')?.getAttribute('data-load-state'),
+      text: document.querySelector('[aria-label="Execution status"]')?.textContent ?? '',
+      error: document.querySelector('[role="alert"][aria-label="Model load error"]')?.textContent ?? '',
+    }));
+  let left = mayBeDone;
+  let lastLog = 0;
+  for (;;) {
+    const now = await loadState();
+    if (now.error) throw new Error(`the studio refused or failed the load: ${now.error}`);
+    if (now.state === 'error') throw new Error(`the studio failed the load: ${now.text}`);
+    if (now.state !== 'ready') left = true;
+    else if (left) return;
+    if (Date.now() - started > LOAD_TIMEOUT_MS)
+      throw new Error(`no ready after ${LOAD_TIMEOUT_MS} ms: ${now.text}`);
+    if (Date.now() - lastLog > 20_000) {
+      lastLog = Date.now();
+      log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${now.text}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 export async function runBrowserBench(
   set: string,
   manifest: ModelSetManifest,
@@ -251,9 +287,13 @@ export async function runBrowserBench(
     residentAfterLoad: [],
     residentAfterRun: [],
     readyMs: null,
+    firstImageMs: null,
+    cachedReadyMs: null,
+    cachedDownloadBytes: null,
     oneStepMs: null,
     decodeMs: null,
     peakBytes: rendererPeakBytes(marker),
+    peakBytesWithReload: rendererPeakBytes(marker),
     measuredMemoryBytes: null,
     crossOriginIsolated: false,
     screenshot: null,
@@ -291,29 +331,7 @@ export async function runBrowserBench(
     const started = Date.now();
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     log('studio: loading the set from its manifest URL ...');
-    // the load starts (the status leaves "ready"), then ends ready on this set or with an error
-    const loadState = () =>
-      page.evaluate(() => ({
-        state: document.querySelector('[aria-label="Execution status"]')?.getAttribute('data-load-state'),
-        text: document.querySelector('[aria-label="Execution status"]')?.textContent ?? '',
-        error: document.querySelector('[role="alert"][aria-label="Model load error"]')?.textContent ?? '',
-      }));
-    let left = false;
-    let lastLog = 0;
-    for (;;) {
-      const now = await loadState();
-      if (now.error) throw new Error(`the studio refused or failed the load: ${now.error}`);
-      if (now.state === 'error') throw new Error(`the studio failed the load: ${now.text}`);
-      if (now.state !== 'ready') left = true;
-      else if (left) break;
-      if (Date.now() - started > LOAD_TIMEOUT_MS)
-        throw new Error(`no ready after ${LOAD_TIMEOUT_MS} ms: ${now.text}`);
-      if (Date.now() - lastLog > 20_000) {
-        lastLog = Date.now();
-        log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${now.text}`);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForLoad(page, started, log);
     progress.readyMs = Date.now() - started;
     progress.downloadedFiles = Object.fromEntries(sent);
     progress.downloadBytes = [...sent.entries()]
@@ -347,8 +365,10 @@ export async function runBrowserBench(
     await page.getByLabel('Sampler', { exact: true }).selectOption(RUN_SETTINGS.sampler);
     await page.getByLabel('Live previews', { exact: true }).setChecked(false);
     log('studio: generating one guided step ...');
+    const clicked = Date.now();
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByTestId('result').waitFor({ timeout: GENERATE_TIMEOUT_MS });
+    progress.firstImageMs = Date.now() - clicked;
     const meta = await page.locator('.result-meta').innerText();
     const sampling = /sampling (\d+) ms/.exec(meta);
     const decode = /decode (\d+) ms/.exec(meta);
@@ -370,6 +390,28 @@ export async function runBrowserBench(
     });
     await page.screenshot({ path: screenshotPath, fullPage: true });
     progress.screenshot = screenshotPath;
+    progress.peakBytes = rendererPeakBytes(marker); // before the reload below adds a second page's load
+
+    // A user coming back: the page reloads and opens the set again, from Cache Storage this time.
+    sent.clear();
+    const reloaded = Date.now();
+    await page.reload();
+    await waitForLoad(page, reloaded, log, true);
+    if ((await page.getByLabel('Model set').inputValue()) !== manifest.id) {
+      await page.getByLabel('Execution provider').selectOption('wasm');
+      await page.getByRole('tab', { name: 'Models' }).click();
+      await page.getByLabel('Manifest URL').fill(`${studio.origin}${SET_PATH}/manifest.json`);
+      await page.getByRole('button', { name: 'Load', exact: true }).click();
+      await waitForLoad(page, reloaded, log);
+    }
+    progress.cachedReadyMs = Date.now() - reloaded;
+    progress.cachedDownloadBytes = [...sent.entries()]
+      .filter(([file]) => file !== 'manifest.json')
+      .reduce((sum, [, bytes]) => sum + bytes, 0);
+    log(
+      `studio: after a reload, ready again in ${(progress.cachedReadyMs / 1000).toFixed(1)} s with ` +
+        `${progress.cachedDownloadBytes} bytes downloaded`,
+    );
     const report = finish({});
     log(
       `studio WASM: one guided step ${report.oneStepMs} ms, decode ${report.decodeMs} ms, renderer peak ` +
