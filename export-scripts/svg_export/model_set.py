@@ -38,7 +38,15 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 SOLVERS_JSON = Path(__file__).resolve().parents[2] / "src" / "engine" / "schedulers" / "solvers.json"
 # the sampler ids of the TypeScript solver registry (solvers.json is generated from it, and tested equal)
 SOLVER_IDS = tuple(row["id"] for row in json.loads(SOLVERS_JSON.read_text(encoding="utf-8"))["solvers"])
-_SCHEDULE = re.compile(r"constant|late|linear|early-\d+(\.\d+)?|cfg_star-\d+-\d+(\.\d+)?")
+SCHEDULES_JSON = SOLVERS_JSON.with_name("guidance-schedules.json")
+# what the TypeScript parser (schedulers/guidance.ts, GUIDANCE_SCHEDULES) accepts: a head, then parameters
+_PARAMETER = {"integer": r"\d+", "number": r"(?:\d+(?:\.\d*)?|\.\d+)"}
+_SCHEDULE = re.compile(
+    "|".join(
+        "-".join([re.escape(row["head"]), *(_PARAMETER[kind] for kind in row["parameters"])])
+        for row in json.loads(SCHEDULES_JSON.read_text(encoding="utf-8"))["schedules"]
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class SamplerDefaults:
     sampler: str = "euler"  # one of SOLVER_IDS
     shift: float = 0.15
     guidance_scale: float = 4.0
-    guidance_schedule: str = "constant"  # constant | late | linear | early-<x> | cfg_star-<k>-<r>
+    guidance_schedule: str = "constant"  # a form of guidance-schedules.json, e.g. cfg_star-<k>-<r>
 
     def __post_init__(self):
         if self.sampler not in SOLVER_IDS or self.steps < 1:

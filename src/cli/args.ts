@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { SvgStudioError } from '../engine/errors';
 import { LIMITS, describeRange } from '../engine/limits';
+import { GUIDANCE_SCHEDULE_FORMS } from '../engine/schedulers/guidance';
 import { SOLVER_NAMES } from '../engine/schedulers/solvers';
 import { NODE_PROVIDER_NAMES } from '../runtime/node-providers';
 import { DEFAULT_MODELS } from './package-paths';
@@ -79,7 +80,7 @@ const OPTIONS = {
   'cfg-mode': {
     kind: 'string',
     value: 'mode',
-    help: 'guidance schedule: constant|late|linear|early-<x>|cfg_star-<k>-<r>|none (default: manifest)',
+    help: `guidance schedule: ${[...GUIDANCE_SCHEDULE_FORMS, 'none'].join('|')} (default: manifest)`,
   },
   shift: {
     kind: 'number',

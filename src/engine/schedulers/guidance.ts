@@ -24,41 +24,77 @@ export interface GuidanceCoefficients {
 
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/; // what survives the reference's split('-') and float()
 const INTEGER = /^\d+$/;
+const PARAMETER_PATTERNS = { integer: INTEGER, number: NUMBER } as const;
+export type ScheduleParameterKind = keyof typeof PARAMETER_PATTERNS;
+
+/** A cfg_mode form: its head and the '-'-separated parameters after it. */
+interface ScheduleForm<S extends GuidanceSchedule> {
+  /** the reference string's first part */
+  readonly head: string;
+  /** parameters in string order: placeholder name (help text) and kind */
+  readonly parameters: readonly (readonly [name: string, kind: ScheduleParameterKind])[];
+  build(values: readonly number[]): S;
+  values(schedule: S): readonly number[];
+}
+
+/**
+ * THE table of guidance schedules, one row per kind of GuidanceSchedule (the mapped type makes a missing
+ * row a type error). Parsing, formatting, the accepted-forms text (errors, CLI help) and
+ * guidance-schedules.json (read by the Python model-set writer; a test keeps it equal) derive from it.
+ */
+export const GUIDANCE_SCHEDULES: {
+  readonly [K in GuidanceSchedule['kind']]: ScheduleForm<Extract<GuidanceSchedule, { kind: K }>>;
+} = {
+  constant: { head: 'constant', parameters: [], build: () => ({ kind: 'constant' }), values: () => [] },
+  late: { head: 'late', parameters: [], build: () => ({ kind: 'late' }), values: () => [] },
+  linear: { head: 'linear', parameters: [], build: () => ({ kind: 'linear' }), values: () => [] },
+  early: {
+    head: 'early',
+    parameters: [['t', 'number']],
+    build: ([threshold]) => ({ kind: 'early', threshold: threshold as number }),
+    values: (s) => [s.threshold],
+  },
+  'cfg-star': {
+    head: 'cfg_star',
+    parameters: [
+      ['steps', 'integer'],
+      ['ratio', 'number'],
+    ],
+    build: ([skipSteps, ratio]) => ({
+      kind: 'cfg-star',
+      skipSteps: skipSteps as number,
+      ratio: ratio as number,
+    }),
+    values: (s) => [s.skipSteps, s.ratio],
+  },
+};
+
+const FORMS = Object.values(GUIDANCE_SCHEDULES) as readonly ScheduleForm<GuidanceSchedule>[];
+
+/** The accepted forms as help text shows them: constant, late, linear, early-<t>, cfg_star-<steps>-<ratio>. */
+export const GUIDANCE_SCHEDULE_FORMS: readonly string[] = FORMS.map((form) =>
+  [form.head, ...form.parameters.map(([name]) => `<${name}>`)].join('-'),
+);
 
 /** Parses a reference cfg_mode string; throws InvalidSettingError naming the accepted forms. */
 export function parseGuidanceSchedule(text: string): GuidanceSchedule {
-  const parts = text.trim().split('-');
-  const [head, a, b] = parts;
-  if (parts.length === 1 && (head === 'constant' || head === 'late' || head === 'linear'))
-    return { kind: head };
-  if (parts.length === 2 && head === 'early' && a !== undefined && NUMBER.test(a)) {
-    return { kind: 'early', threshold: Number(a) };
-  }
-  if (
-    parts.length === 3 &&
-    head === 'cfg_star' &&
-    a !== undefined &&
-    b !== undefined &&
-    INTEGER.test(a) &&
-    NUMBER.test(b)
-  ) {
-    return { kind: 'cfg-star', skipSteps: Number(a), ratio: Number(b) };
-  }
+  const [head, ...values] = text.trim().split('-');
+  const form = FORMS.find(
+    (f) =>
+      f.head === head &&
+      f.parameters.length === values.length &&
+      f.parameters.every(([, kind], i) => PARAMETER_PATTERNS[kind].test(values[i] as string)),
+  );
+  if (form) return form.build(values.map(Number));
   throw new InvalidSettingError(
-    `guidance schedule "${text}" is not one of constant, late, linear, early-<t>, cfg_star-<steps>-<ratio>`,
+    `guidance schedule "${text}" is not one of ${GUIDANCE_SCHEDULE_FORMS.join(', ')}`,
   );
 }
 
 /** The reference string of a schedule (inverse of parseGuidanceSchedule up to number formatting). */
 export function formatGuidanceSchedule(schedule: GuidanceSchedule): string {
-  switch (schedule.kind) {
-    case 'early':
-      return `early-${schedule.threshold}`;
-    case 'cfg-star':
-      return `cfg_star-${schedule.skipSteps}-${schedule.ratio}`;
-    default:
-      return schedule.kind;
-  }
+  const form = GUIDANCE_SCHEDULES[schedule.kind] as ScheduleForm<GuidanceSchedule>;
+  return [form.head, ...form.values(schedule)].join('-');
 }
 
 /**
