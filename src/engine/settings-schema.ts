@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { describeRange, isFiniteIn, isIntegerIn, LIMITS, type Range } from './limits';
 import type { ModelSetManifest } from './manifest';
-import { parseGuidanceSchedule } from './schedulers/guidance';
+import { GUIDANCE_SCHEDULE_FORMS, parseGuidanceSchedule } from './schedulers/guidance';
 import { SOLVER_NAMES } from './schedulers/solvers';
 
 const show = (input: unknown) => (typeof input === 'string' ? `"${input}"` : String(input));
@@ -57,8 +57,7 @@ export const SETTING_SCHEMAS = {
     v.string((issue) => `must be a schedule name, got ${show(issue.input)}`),
     v.check(
       isGuidanceSchedule,
-      (issue) =>
-        `${show(issue.input)} is not one of constant, late, linear, early-<t>, cfg_star-<steps>-<ratio>, none`,
+      (issue) => `${show(issue.input)} is not one of ${[...GUIDANCE_SCHEDULE_FORMS, 'none'].join(', ')}`,
     ),
   ),
   batch: integerIn(LIMITS.batch),

@@ -102,7 +102,7 @@ export interface GenerateRequest {
   readonly sampler: SolverName;
   readonly shift: number;
   readonly guidanceScale: number;
-  /** Reference schedule string: constant, late, linear, early-<x>, cfg_star-<k>-<r>, or "none". */
+  /** Reference schedule string: a form of GUIDANCE_SCHEDULES (schedulers/guidance.ts), or "none". */
   readonly guidanceSchedule: string;
   readonly batch: number;
   /**

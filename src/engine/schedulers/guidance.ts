@@ -31,6 +31,9 @@ export type ScheduleParameterKind = keyof typeof PARAMETER_PATTERNS;
 interface ScheduleForm<S extends GuidanceSchedule> {
   /** the reference string's first part */
   readonly head: string;
+  /** the setting offered in the Generate panel, and its name there */
+  readonly offered: string;
+  readonly label: string;
   /** parameters in string order: placeholder name (help text) and kind */
   readonly parameters: readonly (readonly [name: string, kind: ScheduleParameterKind])[];
   build(values: readonly number[]): S;
@@ -45,17 +48,42 @@ interface ScheduleForm<S extends GuidanceSchedule> {
 export const GUIDANCE_SCHEDULES: {
   readonly [K in GuidanceSchedule['kind']]: ScheduleForm<Extract<GuidanceSchedule, { kind: K }>>;
 } = {
-  constant: { head: 'constant', parameters: [], build: () => ({ kind: 'constant' }), values: () => [] },
-  late: { head: 'late', parameters: [], build: () => ({ kind: 'late' }), values: () => [] },
-  linear: { head: 'linear', parameters: [], build: () => ({ kind: 'linear' }), values: () => [] },
+  constant: {
+    head: 'constant',
+    offered: 'constant',
+    label: 'Constant',
+    parameters: [],
+    build: () => ({ kind: 'constant' }),
+    values: () => [],
+  },
+  late: {
+    head: 'late',
+    offered: 'late',
+    label: 'Late (second half of the steps)',
+    parameters: [],
+    build: () => ({ kind: 'late' }),
+    values: () => [],
+  },
+  linear: {
+    head: 'linear',
+    offered: 'linear',
+    label: 'Linear ramp',
+    parameters: [],
+    build: () => ({ kind: 'linear' }),
+    values: () => [],
+  },
   early: {
     head: 'early',
+    offered: 'early-0.5',
+    label: 'Early (while t > 0.5)',
     parameters: [['t', 'number']],
     build: ([threshold]) => ({ kind: 'early', threshold: threshold as number }),
     values: (s) => [s.threshold],
   },
   'cfg-star': {
     head: 'cfg_star',
+    offered: 'cfg_star-1-0',
+    label: 'Zero-init (first step zeroed, CFG-Zero*)',
     parameters: [
       ['steps', 'integer'],
       ['ratio', 'number'],
@@ -75,6 +103,10 @@ const FORMS = Object.values(GUIDANCE_SCHEDULES) as readonly ScheduleForm<Guidanc
 export const GUIDANCE_SCHEDULE_FORMS: readonly string[] = FORMS.map((form) =>
   [form.head, ...form.parameters.map(([name]) => `<${name}>`)].join('-'),
 );
+
+/** The schedules offered by name in the Generate panel, in table order. */
+export const OFFERED_GUIDANCE_SCHEDULES: readonly { readonly value: string; readonly label: string }[] =
+  FORMS.map((form) => ({ value: form.offered, label: form.label }));
 
 /** Parses a reference cfg_mode string; throws InvalidSettingError naming the accepted forms. */
 export function parseGuidanceSchedule(text: string): GuidanceSchedule {

@@ -2,7 +2,11 @@
 // tests find it; defaults come from the loaded manifest and "Reset to defaults" restores them.
 import type { FormEvent } from 'react';
 import { LIMITS } from '../../engine/limits';
-import { formatGuidanceSchedule, parseGuidanceSchedule } from '../../engine/schedulers/guidance';
+import {
+  formatGuidanceSchedule,
+  OFFERED_GUIDANCE_SCHEDULES,
+  parseGuidanceSchedule,
+} from '../../engine/schedulers/guidance';
 import { isSolverName, SOLVER_NAMES, SOLVERS } from '../../engine/schedulers/solvers';
 import { useStudio } from '../../store';
 import { ClassPicker } from './ClassPicker';
@@ -10,11 +14,7 @@ import { SeedField } from './SeedField';
 
 /** The schedules offered by name; a manifest's own schedule string is listed too when it is another. */
 const SCHEDULES: readonly { readonly value: string; readonly label: string }[] = [
-  { value: 'constant', label: 'Constant' },
-  { value: 'late', label: 'Late (second half of the steps)' },
-  { value: 'linear', label: 'Linear ramp' },
-  { value: 'early-0.5', label: 'Early (while t > 0.5)' },
-  { value: 'cfg_star-1-0', label: 'Zero-init (first step zeroed, CFG-Zero*)' },
+  ...OFFERED_GUIDANCE_SCHEDULES,
   { value: 'none', label: 'None (conditional only)' },
 ];
 
