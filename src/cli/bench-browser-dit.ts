@@ -3,6 +3,7 @@
 // and the wall time of every forward from the first after a fresh load, so the bench sees the baseline
 // WebAssembly tier, the optimised tier and where one turns into the other.
 import { prepareWebRuntime } from '../runtime/ort-web';
+import { describeError } from '../engine/describe-error';
 
 export interface BrowserDitRequest {
   readonly modelUrl: string;
@@ -59,6 +60,6 @@ scope.onmessage = async (event: MessageEvent<BrowserDitRequest>) => {
     };
     scope.postMessage({ ok: true, report });
   } catch (error) {
-    scope.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    scope.postMessage({ ok: false, error: describeError(error) });
   }
 };

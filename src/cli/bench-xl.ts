@@ -34,6 +34,7 @@ import {
 import { openOnnxFile, type NamedInputs } from '../runtime/ort-node';
 import { checkVariants } from './variant-check';
 import { runBrowserBench, type BrowserReport } from './bench-xl-browser';
+import { describeError } from '../engine/describe-error';
 
 export const DEFAULT_SET = '.bench-xl/svg-xl-random';
 /** The precisions the benchmark set is exported with (ids of precisions.json). */
@@ -354,7 +355,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`bench-xl: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`bench-xl: ${describeError(error)}`);
     process.exit(1);
   });
 }

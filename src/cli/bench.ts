@@ -21,6 +21,7 @@ import { cpuTensor, type CpuTensor } from '../engine/tensor';
 import { loadNodeRuntime, NODE_INTRA_OP_THREADS, openOnnxFile } from '../runtime/ort-node';
 import { DEFAULT_MODELS } from './args';
 import type { BrowserDitReport, BrowserDitRequest } from './bench-browser-dit';
+import { describeError } from '../engine/describe-error';
 
 /** The batch every DiT comparison runs at: one guided image (conditional and unconditional rows). */
 const BATCH = 2;
@@ -334,7 +335,7 @@ async function browserForwards(page: Page, request: BrowserDitRequest, tries = 6
       return await browserForwardsOnce(page, request);
     } catch (error) {
       if (attempt >= tries) throw error;
-      console.warn(`bench: ${error instanceof Error ? error.message : String(error)}; retrying`);
+      console.warn(`bench: ${describeError(error)}; retrying`);
       await new Promise((resolve) => setTimeout(resolve, 5000)); // let the dev server finish optimising
       await page.reload();
     }
@@ -480,7 +481,7 @@ async function main(): Promise<void> {
     try {
       return await work();
     } catch (error) {
-      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${name}: ${describeError(error)}`);
       console.error(`bench: ${failures.at(-1)}`);
       return null;
     }
@@ -542,7 +543,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`bench: ${describeError(error)}`);
     process.exit(1);
   },
 );

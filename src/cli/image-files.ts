@@ -11,6 +11,7 @@ import { ImageDecodeError } from '../engine/errors';
 import { applyOrientation, readJpegOrientation } from '../engine/exif-orientation';
 import type { RgbaImage } from '../engine/image';
 import { IMAGE_LIMITS, readImageHeader } from '../engine/image-input';
+import { checkPngChunks } from '../engine/png';
 import { readRegularFile } from '../runtime/ort-node';
 
 /** Reads and decodes `file`; every refusal is an ImageDecodeError naming the path. */
@@ -66,12 +67,17 @@ export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<
 }
 
 /**
- * A PNG as 8-bit RGBA through pngjs (16-bit samples rounded, low depths scaled, tRNS applied; gamma is
+ * A PNG as 8-bit RGBA through pngjs, after the engine's chunk check (16-bit samples rounded, low depths scaled, tRNS applied; gamma is
  * not applied, as the page's canvas ignores it too). readImageHeader has already refused sizes over the
  * pixel limit, so pngjs never inflates a hostile image.
  */
 export function decodePngFile(name: string, bytes: Uint8Array): RgbaImage {
   let decoded: PNG;
+  try {
+    checkPngChunks(bytes); // pngjs's own messages do not name the damaged chunk
+  } catch (error) {
+    throw new ImageDecodeError(`${name}: ${describeError(error)}`);
+  }
   try {
     decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {

@@ -1,6 +1,7 @@
 // svg-studio CLI: generate, reconstruct, sample, interpolate and merge with onnxruntime-node, through the same
 // StudioEngine the browser studio uses. Output paths are checked before any model is loaded. Exit codes:
 // 0 success (and --help), 2 bad arguments or input (the message names the path or value), 1 anything else.
+import { describeError } from '../engine/describe-error';
 import { SvgStudioError } from '../engine/errors';
 import { resizeAndCenterCrop, centerCropRect, tileImages } from '../engine/image';
 import { resolveClass } from '../engine/manifest';
@@ -14,7 +15,6 @@ import {
   commandUsage,
   parseCliArgs,
   USAGE,
-  UsageError,
   type CliArgs,
   type GenerateArgs,
   type ReconstructArgs,
@@ -139,10 +139,8 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`svg-studio: ${message}`);
-    if (error instanceof UsageError)
-      console.error('(svg-studio --help, or svg-studio <command> --help, for usage)');
+    // describeError adds the next step where there is one (for a usage error: where the help is)
+    console.error(`svg-studio: ${describeError(error)}`);
     process.exit(error instanceof SvgStudioError && error.code !== 'runtime' ? 2 : 1);
   },
 );

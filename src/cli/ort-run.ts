@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseNpy, writeNpy } from '../engine/npy';
 import { openOnnxFile, type NamedInputs } from '../runtime/ort-node';
+import { describeError } from '../engine/describe-error';
 
 interface Job {
   readonly model: string;
@@ -38,6 +39,6 @@ async function main(jobPath: string | undefined): Promise<void> {
 }
 
 main(process.argv[2]).catch((error: unknown) => {
-  console.error(`ort-run: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`ort-run: ${describeError(error)}`);
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import { parseGuidanceSchedule } from '../engine/schedulers/guidance';
 import { sampleFlow } from '../engine/schedulers/sampler';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../engine/tensor';
 import { openOnnxFile, type OnnxFileSession } from '../runtime/ort-node';
+import { describeError } from '../engine/describe-error';
 
 const TOLERANCE = { network: 1e-4, sampler: 2e-4, rngLarge: 1e-5 };
 const PYTHON = process.env.SVG_PYTHON ?? '/usr/bin/python3';
@@ -262,7 +263,7 @@ async function main(dirArg: string | undefined): Promise<number> {
 main(process.argv[2]).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`parity: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`parity: ${describeError(error)}`);
     process.exit(1);
   },
 );

@@ -20,6 +20,7 @@ import { generateImages } from '../engine/pipeline';
 import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { cpuLatentMath, type CpuTensor } from '../engine/tensor';
 import { openOnnxFile, type OnnxFileSession } from '../runtime/ort-node';
+import { describeError } from '../engine/describe-error';
 
 const USAGE =
   'usage: variant-check.ts --set <dir> --dit <file> [--dit <file> ...] --out <result.json> [--seed N] [--class N]';
@@ -246,7 +247,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(`variant-check: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`variant-check: ${describeError(error)}`);
     process.exit(1);
   });
 }

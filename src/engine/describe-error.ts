@@ -30,7 +30,10 @@ const BY_CODE: { readonly [C in ErrorCode]: { readonly title: string; readonly h
   cancelled: { title: 'Cancelled', hint: '' },
   'image-decode': { title: 'The image could not be read', hint: '' },
   npy: { title: 'The .npy file could not be read', hint: '' },
-  usage: { title: 'Wrong command-line usage', hint: 'Run svg-studio --help for the options.' },
+  usage: {
+    title: 'Wrong command-line usage',
+    hint: 'See svg-studio --help, or svg-studio <command> --help.',
+  },
   'result-metadata': { title: 'The PNG carries no usable SVG Studio settings', hint: '' },
   storage: { title: 'Browser storage failed', hint: '' },
   'model-too-large': { title: 'The model set is too large for this device', hint: '' },

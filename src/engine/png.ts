@@ -230,6 +230,15 @@ function* pngChunks(bytes: Uint8Array): Generator<PngChunk> {
   }
 }
 
+/**
+ * Checks a PNG's structure without inflating anything: signature, IHDR first, every chunk complete and
+ * its CRC right, an IEND. Lets a decoder library (the CLI's pngjs) start only on a well-formed file and
+ * a damaged one be refused with the chunk named.
+ */
+export function checkPngChunks(bytes: Uint8Array): void {
+  for (const chunk of pngChunks(bytes)) void chunk;
+}
+
 const TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt']);
 
 /**

@@ -14,6 +14,7 @@ import type { CpuTensor } from '../engine/tensor';
 import { ortRuntimeUrl } from './ort-location';
 import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
+import { describeError } from '../engine/describe-error';
 
 /** Both builds expose the same API (onnxruntime-common); only their WebAssembly binary differs. */
 type Ort = typeof OrtWeb;
@@ -206,7 +207,7 @@ export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSet
     return await loadModelSet(ort, webGpuBinding(ort, adapter, reason), webgpuLoad);
   } catch (error) {
     if (options.preference === 'webgpu') throw error;
-    const why = error instanceof Error ? error.message : String(error);
+    const why = describeError(error);
     return loadModelSet<WebLatent>(ort, wasmBinding(ort, `fell back to WASM: WebGPU failed (${why})`), load);
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compositeOverWhite, decodeImageFile } from '../../src/cli/image-files';
+import { PNG } from 'pngjs';
+import { compositeOverWhite, decodeImageFile, decodePngFile } from '../../src/cli/image-files';
+import { decodePng, encodePng } from '../../src/engine/png';
 import { jpegWithOrientation } from '../engine/jpeg-fixtures';
 
 describe('CLI image files', () => {
@@ -18,5 +20,31 @@ describe('CLI image files', () => {
     await expect(decodeImageFile('a.gif', gif)).rejects.toThrow(
       /a\.gif: GIF is read by the studio page only/,
     );
+  });
+
+  it('decodes PNGs with pngjs to the same pixels as the engine decoder, and names a damaged chunk', async () => {
+    const data = new Uint8ClampedArray(5 * 3 * 4).map((_, i) => (i * 37) % 256);
+    const ours = await encodePng({ width: 5, height: 3, data });
+    expect(Array.from(decodePngFile('a.png', ours).data)).toEqual(Array.from(data));
+    for (const [colorType, bitDepth] of [
+      [0, 16],
+      [2, 8],
+      [6, 16],
+    ] as const) {
+      const png = new PNG({ width: 4, height: 2, colorType, inputColorType: 6, bitDepth });
+      png.data.set(Buffer.from(data.subarray(0, 32)));
+      const bytes = new Uint8Array(PNG.sync.write(png, { colorType, inputColorType: 6, bitDepth }));
+      const expected = (await decodePng(bytes)).image;
+      expect(Array.from(decodePngFile('b.png', bytes).data), `colour ${colorType}`).toEqual(
+        Array.from(expected.data),
+      );
+    }
+    const damaged = ours.slice();
+    const at = Buffer.from(damaged).indexOf('IDAT') + 6;
+    damaged[at] = (damaged[at] as number) ^ 0xff;
+    expect(() => decodePngFile('d.png', damaged)).toThrow(
+      'd.png: corrupt PNG: CRC mismatch in the IDAT chunk',
+    );
+    expect(() => decodePngFile('c.png', ours.subarray(0, 40))).toThrow('c.png: truncated PNG');
   });
 });

@@ -90,7 +90,7 @@ export function StoragePanel() {
       });
     } catch (error) {
       setMessage({
-        text: `Could not delete the unfinished downloads: ${error instanceof Error ? error.message : error}`,
+        text: `Could not delete the unfinished downloads: ${describeError(error)}`,
       });
     }
     setVersion((v) => v + 1);
