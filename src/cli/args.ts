@@ -4,6 +4,7 @@
 // value exactly as typed.
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
+import { describeError } from '../engine/describe-error';
 import { SvgStudioError } from '../engine/errors';
 import { LIMITS, describeRange } from '../engine/limits';
 import { GUIDANCE_SCHEDULE_FORMS } from '../engine/schedulers/guidance';
@@ -372,7 +373,7 @@ function parseCommand<C extends CommandName>(
   try {
     parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     throw new UsageError(`${command}: ${message.replace(/\. To specify.*$/s, '')}`);
   }
   const raw = parsed.values as Record<string, string | boolean | undefined>;

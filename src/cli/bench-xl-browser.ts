@@ -26,6 +26,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { describeError } from '../engine/describe-error';
 import type { ModelSetManifest } from '../engine/manifest';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -420,7 +421,7 @@ export async function runBrowserBench(
     );
     return report;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     log(`browser run failed: ${message}`);
     const page = context.pages()[0];
     if (page) {
