@@ -42,6 +42,8 @@ export interface EditSlice {
   editError: string | null;
   edit: (input: EditRequestInput) => Promise<void>;
   cancelEdit: () => void;
+  /** Drops the shown result (a new source was chosen); a running edit is left alone. */
+  clearEdit: () => void;
 }
 
 export const createEditSlice: StateCreator<StudioState, [], [], EditSlice> = (set, get) => ({
@@ -114,5 +116,9 @@ export const createEditSlice: StateCreator<StudioState, [], [], EditSlice> = (se
 
   cancelEdit() {
     if (get().activeRun === 'edit') cancelRun();
+  },
+
+  clearEdit() {
+    if (get().activeRun !== 'edit') set({ editResult: null, editError: null });
   },
 });

@@ -5,6 +5,7 @@
 import { useCallback, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
+import { describeError } from '../../engine/describe-error';
 import { latentTextChunk } from '../../engine/latent-payload';
 import { encodePng } from '../../engine/png';
 import { boxKeepMask, type KeepRegion, type RegionBox } from '../../engine/schedulers/start';
@@ -52,11 +53,21 @@ export function EditView() {
   const result = useStudio((s) => s.editResult);
   const running = useStudio((s) => s.editRun);
   const anyRunActive = useStudio((s) => s.activeRun !== null);
-  const error = useStudio((s) => s.editError);
+  const runError = useStudio((s) => s.editError);
+  /** A problem with the inputs (the run's own errors are the store's). */
+  const [inputError, setInputError] = useState<string | null>(null);
+  const error = inputError ?? runError;
+  const clearEdit = useStudio((s) => s.clearEdit);
   const edit = useStudio((s) => s.edit);
   const cancelEdit = useStudio((s) => s.cancelEdit);
 
-  const onImage = useCallback((loaded: LoadedImage | StoredLatentImage) => setSource(loaded), []);
+  const onImage = useCallback(
+    (loaded: LoadedImage | StoredLatentImage) => {
+      setSource(loaded);
+      clearEdit();
+    },
+    [clearEdit],
+  );
   const onBox = useCallback((next: RegionBox) => {
     setBox(next);
     setUseRegion(true);
@@ -65,9 +76,16 @@ export function EditView() {
   const run = async () => {
     if (!manifest || !source) return;
     const [gridH, gridW] = manifest.latent.grid;
-    const keepTokens = useRegion
-      ? boxKeepMask(box ?? { x: 0, y: 0, width: 0, height: 0 }, gridH, gridW, keep)
-      : undefined;
+    setInputError(null);
+    let keepTokens: Uint8Array | undefined;
+    try {
+      keepTokens = useRegion
+        ? boxKeepMask(box ?? { x: 0, y: 0, width: 0, height: 0 }, gridH, gridW, keep)
+        : undefined;
+    } catch (failure) {
+      setInputError(describeError(failure));
+      return;
+    }
     await edit({
       source: 'latentTokens' in source ? source : source.image,
       classId,
