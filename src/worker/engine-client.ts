@@ -1,8 +1,17 @@
 // Main-thread StudioEngine that forwards every call to the engine worker. Components use the same
-// StudioEngine interface whether inference runs in a worker (here) or in-process (Node CLI).
-import { deserializeError } from '../engine/errors';
+// StudioEngine interface whether inference runs in a worker (here) or in-process (Node CLI). Its methods
+// are not written out: one forwarding stub per row of the engine's method table (engine/engine-methods.ts).
+import * as v from 'valibot';
+import { ENGINE_METHOD_NAMES } from '../engine/engine-methods';
+import { deserializeError, RuntimeFailureError } from '../engine/errors';
 import type { CallOptions, StudioEngine } from '../engine/studio-engine';
-import type { EngineMethod, EngineMethods, WorkerRequest, WorkerResponse } from './protocol';
+import {
+  describeMalformed,
+  WorkerResponseSchema,
+  type EngineMethod,
+  type EngineMethods,
+  type WorkerRequest,
+} from './protocol';
 
 interface Pending {
   readonly method: EngineMethod;
@@ -11,7 +20,27 @@ interface Pending {
   readonly onProgress?: (event: unknown) => void;
 }
 
-export class WorkerEngineClient implements StudioEngine {
+type Forward = <M extends EngineMethod>(
+  method: M,
+  request: EngineMethods[M][0],
+  options?: CallOptions<EngineMethods[M][1]>,
+) => Promise<EngineMethods[M][2]>;
+
+/** Every StudioEngine method as a stub that hands its name, request and options to `forward`. */
+function forwardingStubs(forward: Forward): Required<StudioEngine> {
+  const stub =
+    (method: EngineMethod) => (request?: EngineMethods[EngineMethod][0], options?: CallOptions<unknown>) =>
+      // networkResidency is called without a request; the protocol always carries one
+      forward(method, request ?? {}, options);
+  return Object.fromEntries(
+    ENGINE_METHOD_NAMES.map((method) => [method, stub(method)]),
+  ) as unknown as Required<StudioEngine>;
+}
+
+/** A base whose instances TypeScript knows to have every StudioEngine method (the constructor adds them). */
+const StudioEngineStubs = class {} as new () => Required<StudioEngine>;
+
+export class WorkerEngineClient extends StudioEngineStubs {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -20,43 +49,17 @@ export class WorkerEngineClient implements StudioEngine {
     private readonly worker: Worker,
     private readonly onCallSettled?: (method: EngineMethod) => void,
   ) {
-    worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => this.receive(event.data));
+    super();
+    Object.assign(
+      this,
+      forwardingStubs((method, request, options) => this.call(method, request, options)),
+    );
+    worker.addEventListener('message', (event: MessageEvent<unknown>) => this.receive(event.data));
     worker.addEventListener('error', (event) => {
       const error = new Error(`the engine worker failed: ${event.message || 'unknown error'}`);
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     });
-  }
-
-  loadModelSet(
-    request: EngineMethods['loadModelSet'][0],
-    options?: CallOptions<EngineMethods['loadModelSet'][1]>,
-  ) {
-    return this.call('loadModelSet', request, options);
-  }
-
-  generate(request: EngineMethods['generate'][0], options?: CallOptions<EngineMethods['generate'][1]>) {
-    return this.call('generate', request, options);
-  }
-
-  reconstruct(request: EngineMethods['reconstruct'][0], options?: CallOptions<never>) {
-    return this.call('reconstruct', request, options);
-  }
-
-  encodeImages(request: EngineMethods['encodeImages'][0], options?: CallOptions<never>) {
-    return this.call('encodeImages', request, options);
-  }
-
-  decodeLatents(request: EngineMethods['decodeLatents'][0], options?: CallOptions<never>) {
-    return this.call('decodeLatents', request, options);
-  }
-
-  warmUp(request: EngineMethods['warmUp'][0], options?: CallOptions<EngineMethods['warmUp'][1]>) {
-    return this.call('warmUp', request, options);
-  }
-
-  networkResidency(request: EngineMethods['networkResidency'][0] = {}) {
-    return this.call('networkResidency', request);
   }
 
   private call<M extends EngineMethod>(
@@ -79,7 +82,19 @@ export class WorkerEngineClient implements StudioEngine {
     });
   }
 
-  private receive(message: WorkerResponse): void {
+  private receive(data: unknown): void {
+    const parsed = v.safeParse(WorkerResponseSchema, data);
+    if (!parsed.success) {
+      // Without a readable id nothing can be answered; with one, that call fails by name.
+      const id = (data as { id?: unknown } | null)?.id;
+      const pending = typeof id === 'number' ? this.pending.get(id) : undefined;
+      if (pending && typeof id === 'number') {
+        this.pending.delete(id);
+        pending.reject(new RuntimeFailureError(describeMalformed(parsed.issues)));
+      }
+      return;
+    }
+    const message = parsed.output;
     const pending = this.pending.get(message.id);
     if (!pending) return;
     if (message.type === 'progress') {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SvgStudioError } from '../../src/engine/errors';
 import type { GenerateRequest, StudioEngine } from '../../src/engine/studio-engine';
+import { ENGINE_METHOD_NAMES } from '../../src/engine/engine-methods';
 import { WorkerEngineClient } from '../../src/worker/engine-client';
 import { serveEngine } from '../../src/worker/engine-server';
 
@@ -95,5 +96,26 @@ describe('engine worker protocol', () => {
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
     expect(sawAbort).toBe(true);
+  });
+
+  it('has one forwarding stub per row of the engine method table', async () => {
+    const client = connect(fakeEngine({}));
+    for (const method of ENGINE_METHOD_NAMES) expect(typeof client[method], method).toBe('function');
+    // networkResidency is optional: an engine without it answers null
+    expect(await client.networkResidency()).toBeNull();
+  });
+
+  it('fails a call whose answer is not a protocol message, by name', async () => {
+    const channel = new MessageChannel();
+    channel.port1.addEventListener('message', (event: MessageEvent<{ id: number }>) =>
+      channel.port1.postMessage({ id: event.data.id, type: 'answer', value: 1 }),
+    );
+    channel.port1.start();
+    channel.port2.start();
+    const client = new WorkerEngineClient(channel.port2 as unknown as Worker);
+    await expect(client.generate(request)).rejects.toMatchObject({
+      code: 'runtime',
+      message: expect.stringMatching(/malformed engine worker message \(type\)/),
+    });
   });
 });
