@@ -12,6 +12,6 @@ describe('concatTypedArrays', () => {
   });
 
   it('gives an empty array for no parts', () => {
-    expect(concatTypedArrays([]).length).toBe(0);
+    expect(concatTypedArrays<Uint8Array>([]).length).toBe(0);
   });
 });
