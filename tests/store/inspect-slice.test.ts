@@ -2,8 +2,8 @@
 // each with its PCA, on the shared run control; another view's run refuses it with a message.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RgbaImage } from '../../src/engine/image';
-import type { EncodeImagesRequest, EncodeImagesResult } from '../../src/engine/studio-engine';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import type { EncodeImagesRequest, EncodeImagesResult, StudioEngine } from '../../src/engine/studio-engine';
+import { TINY_MANIFEST } from './fake-engine';
 
 const [gridH, gridW] = TINY_MANIFEST.latent.grid;
 const tokens = gridH * gridW;
@@ -13,9 +13,10 @@ const image = (value: number): RgbaImage => ({
   data: new Uint8ClampedArray(4).fill(value),
 });
 
-class InspectEngine extends FakeEngine {
-  encoded: number[] = [];
-  override async encodeImages(request: EncodeImagesRequest): Promise<never> {
+/** The encoder the inspector calls, recorded (the store reaches it through studioEngine()). */
+const engine = {
+  encoded: [] as number[],
+  async encodeImages(request: EncodeImagesRequest): Promise<EncodeImagesResult> {
     this.encoded.push(request.images[0]!.data[0]!);
     let state = request.images[0]!.data[0]! + 1;
     const random = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
@@ -29,11 +30,10 @@ class InspectEngine extends FakeEngine {
       residualDims: [1, tokens, 1],
       timings: { encodeMs: 1 },
     };
-    return result as never;
-  }
-}
+    return result;
+  },
+} satisfies Pick<StudioEngine, 'encodeImages'> & Record<string, unknown>;
 
-const engine = new InspectEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
 const initial = useStudio.getState();

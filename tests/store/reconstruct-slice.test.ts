@@ -3,8 +3,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SamplingCancelledError } from '../../src/engine/errors';
 import type { RgbaImage } from '../../src/engine/image';
-import type { DecodeLatentsRequest, EncodeImagesResult } from '../../src/engine/studio-engine';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import type {
+  DecodeLatentsRequest,
+  DecodeLatentsResult,
+  EncodeImagesRequest,
+  EncodeImagesResult,
+  StudioEngine,
+} from '../../src/engine/studio-engine';
+import { TINY_MANIFEST } from './fake-engine';
 
 const image = (value: number): RgbaImage => ({
   width: 1,
@@ -12,12 +18,13 @@ const image = (value: number): RgbaImage => ({
   data: new Uint8ClampedArray(4).fill(value),
 });
 
-class LabEngine extends FakeEngine {
-  decodes: DecodeLatentsRequest[] = [];
-  stages: (string | undefined)[] = [];
-  override async encodeImages(request: { images: readonly RgbaImage[] }): Promise<never> {
+/** The two engine calls the lab makes, recorded (the store reaches them through studioEngine()). */
+const engine = {
+  decodes: [] as DecodeLatentsRequest[],
+  stages: [] as (string | undefined)[],
+  async encodeImages(request: EncodeImagesRequest): Promise<EncodeImagesResult> {
     const batch = request.images.length;
-    const result: EncodeImagesResult = {
+    return {
       inputs: request.images,
       latentTokens: Float32Array.from({ length: batch * 2 }, (_, i) => i),
       latentDims: [batch, 1, 2],
@@ -27,20 +34,18 @@ class LabEngine extends FakeEngine {
       residualDims: [batch, 1, 1],
       timings: { encodeMs: 5 },
     };
-    return result as never;
-  }
-  override async decodeLatents(
+  },
+  async decodeLatents(
     request: DecodeLatentsRequest,
     options: { signal?: AbortSignal } = {},
-  ): Promise<never> {
+  ): Promise<DecodeLatentsResult> {
     this.stages.push(useStudio.getState().reconstructRun?.stage);
     if (options.signal?.aborted) throw new SamplingCancelledError('cancelled');
     this.decodes.push(request);
-    return { images: [image(request.dinoOnly ? 1 : 2)], timings: { decodeMs: 7 } } as never;
-  }
-}
+    return { images: [image(request.dinoOnly ? 1 : 2)], timings: { decodeMs: 7 } } as DecodeLatentsResult;
+  },
+} satisfies Pick<StudioEngine, 'encodeImages' | 'decodeLatents'> & Record<string, unknown>;
 
-const engine = new LabEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
 const initial = useStudio.getState();
