@@ -13,11 +13,12 @@ const image = (value: number): RgbaImage => ({
   data: new Uint8ClampedArray(4).fill(value),
 });
 
+/** The first pixel value of each image encoded, in order. */
+const encoded: number[] = [];
 /** The encoder the inspector calls, recorded (the store reaches it through studioEngine()). */
 const engine = {
-  encoded: [] as number[],
   async encodeImages(request: EncodeImagesRequest): Promise<EncodeImagesResult> {
-    this.encoded.push(request.images[0]!.data[0]!);
+    encoded.push(request.images[0]!.data[0]!);
     let state = request.images[0]!.data[0]! + 1;
     const random = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
     const result: EncodeImagesResult = {
@@ -41,7 +42,7 @@ const initial = useStudio.getState();
 beforeEach(() => {
   useStudio.setState(initial, true);
   useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  engine.encoded = [];
+  encoded.length = 0;
 });
 
 describe('inspect slice', () => {
@@ -53,7 +54,7 @@ describe('inspect slice', () => {
     ];
     await Promise.all(runs);
     await vi.waitFor(() => expect(useStudio.getState().inspected.second).not.toBeNull());
-    expect(engine.encoded).toEqual([1, 3]);
+    expect(encoded).toEqual([1, 3]);
     const { first, second } = useStudio.getState().inspected;
     expect(first!.pca.image.width).toBe(gridW);
     expect(second!.runId).toBeGreaterThan(first!.runId);
@@ -63,7 +64,7 @@ describe('inspect slice', () => {
   it('says so when another view is running', async () => {
     useStudio.setState({ activeRun: 'generate' });
     await useStudio.getState().inspect('first', image(1));
-    expect(engine.encoded).toEqual([]);
+    expect(encoded).toEqual([]);
     expect(useStudio.getState().inspectError).toMatch(/Another run is active/);
   });
 });

@@ -18,10 +18,11 @@ const image = (value: number): RgbaImage => ({
   data: new Uint8ClampedArray(4).fill(value),
 });
 
+const decodes: DecodeLatentsRequest[] = [];
+/** The run stage the store showed at each decode. */
+const stages: (string | undefined)[] = [];
 /** The two engine calls the lab makes, recorded (the store reaches them through studioEngine()). */
 const engine = {
-  decodes: [] as DecodeLatentsRequest[],
-  stages: [] as (string | undefined)[],
   async encodeImages(request: EncodeImagesRequest): Promise<EncodeImagesResult> {
     const batch = request.images.length;
     return {
@@ -39,9 +40,9 @@ const engine = {
     request: DecodeLatentsRequest,
     options: { signal?: AbortSignal } = {},
   ): Promise<DecodeLatentsResult> {
-    this.stages.push(useStudio.getState().reconstructRun?.stage);
+    stages.push(useStudio.getState().reconstructRun?.stage);
     if (options.signal?.aborted) throw new SamplingCancelledError('cancelled');
-    this.decodes.push(request);
+    decodes.push(request);
     return { images: [image(request.dinoOnly ? 1 : 2)], timings: { decodeMs: 7 } } as DecodeLatentsResult;
   },
 } satisfies Pick<StudioEngine, 'encodeImages' | 'decodeLatents'> & Record<string, unknown>;
@@ -53,8 +54,8 @@ const initial = useStudio.getState();
 beforeEach(() => {
   useStudio.setState(initial, true);
   useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  engine.decodes = [];
-  engine.stages = [];
+  decodes.length = 0;
+  stages.length = 0;
 });
 
 describe('reconstruct slice', () => {
@@ -62,14 +63,14 @@ describe('reconstruct slice', () => {
     await useStudio.getState().reconstruct([image(10), image(20)], false);
     const first = useStudio.getState().reconstruction!;
     expect(first).toMatchObject({ modelSetId: TINY_MANIFEST.id, batchSize: 2, dinoOnly: false, encodeMs: 5 });
-    expect(engine.decodes[0]!.latentDims).toEqual([1, 1, 2]);
-    expect([...engine.decodes[0]!.latentTokens]).toEqual([0, 1]);
-    expect(engine.stages).toEqual(['decode']);
+    expect(decodes[0]!.latentDims).toEqual([1, 1, 2]);
+    expect([...decodes[0]!.latentTokens]).toEqual([0, 1]);
+    expect(stages).toEqual(['decode']);
     await useStudio.getState().redecode('mean');
     const second = useStudio.getState().reconstruction!;
     expect(second.runId).toBeGreaterThan(first.runId);
     expect(second).toMatchObject({ dinoOnly: 'mean', batchSize: 2 });
-    expect(engine.decodes[1]!.dinoOnly).toBe('mean');
+    expect(decodes[1]!.dinoOnly).toBe('mean');
   });
 
   it('cancels, leaves no result and frees the run control', async () => {
@@ -86,7 +87,7 @@ describe('reconstruct slice', () => {
   it('refuses to start while another run is active', async () => {
     useStudio.setState({ activeRun: 'generate' });
     await useStudio.getState().reconstruct([image(10)], false);
-    expect(engine.decodes).toHaveLength(0);
+    expect(decodes).toHaveLength(0);
     expect(useStudio.getState().reconstructRun).toBeNull();
   });
 });
