@@ -1,8 +1,11 @@
-// Worker side of the protocol: dispatches calls to a StudioEngine, forwards progress, maps errors to
-// their serialisable form and turns 'cancel' messages into AbortSignals.
-import { serializeError } from '../engine/errors';
+// Worker side of the protocol: checks each message's envelope (protocol.ts), dispatches calls to a
+// StudioEngine by the engine's method table, forwards progress, maps errors to their serialisable form
+// and turns 'cancel' messages into AbortSignals.
+import * as v from 'valibot';
+import { ENGINE_METHODS } from '../engine/engine-methods';
+import { RuntimeFailureError, serializeError } from '../engine/errors';
 import type { StudioEngine } from '../engine/studio-engine';
-import type { EngineMethod, WorkerRequest, WorkerResponse } from './protocol';
+import { describeMalformed, WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from './protocol';
 
 interface MessagePort {
   postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
@@ -26,7 +29,15 @@ export function serveEngine(engine: StudioEngine, port: MessagePort): void {
   const send = (response: WorkerResponse) => port.postMessage(response, [...transferablesOf(response)]);
 
   port.addEventListener('message', (event) => {
-    const message = event.data;
+    const parsed = v.safeParse(WorkerRequestSchema, event.data);
+    if (!parsed.success) {
+      // Answer by id where the message has one, so the caller's promise fails instead of hanging.
+      const id = (event.data as { id?: unknown } | null)?.id;
+      const error = serializeError(new RuntimeFailureError(describeMalformed(parsed.issues)));
+      if (typeof id === 'number') send({ id, type: 'error', error });
+      return;
+    }
+    const message = parsed.output;
     if (message.type === 'cancel') {
       running.get(message.id)?.abort();
       return;
@@ -38,9 +49,13 @@ export function serveEngine(engine: StudioEngine, port: MessagePort): void {
       onProgress: (progress: unknown) =>
         send({ id: message.id, type: 'progress', event: progress as WorkerResponse & never }),
     };
-    const implementation = engine[message.method as EngineMethod];
-    // Optional methods (networkResidency) answer null on engines without them.
-    const method = (implementation?.bind(engine) ?? (async () => null)) as (
+    const implementation = engine[message.method];
+    const missing = async () => {
+      // An optional method of the table (networkResidency) answers null on engines without it.
+      if (ENGINE_METHODS[message.method].optional) return null;
+      throw new RuntimeFailureError(`the engine has no ${message.method} method`);
+    };
+    const method = (implementation?.bind(engine) ?? missing) as (
       request: unknown,
       opts: typeof options,
     ) => Promise<unknown>;

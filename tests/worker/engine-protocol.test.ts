@@ -118,4 +118,42 @@ describe('engine worker protocol', () => {
       message: expect.stringMatching(/malformed engine worker message \(type\)/),
     });
   });
+
+  it('answers a malformed request by its id and a method the engine lacks by name', async () => {
+    const channel = new MessageChannel();
+    serveEngine(fakeEngine({}), channel.port1 as never);
+    const answers: unknown[] = [];
+    const answered = new Promise<void>((resolve) =>
+      channel.port2.addEventListener('message', (event: MessageEvent) => {
+        answers.push(event.data);
+        if (answers.length === 2) resolve();
+      }),
+    );
+    channel.port1.start();
+    channel.port2.start();
+    channel.port2.postMessage({ id: 7, type: 'call', method: 'formatDisk', request: {} });
+    channel.port2.postMessage('not a message'); // no id: nothing to answer
+    const noWarmUp = { ...fakeEngine({}), warmUp: undefined } as unknown as StudioEngine;
+    const second = new MessageChannel();
+    serveEngine(noWarmUp, second.port1 as never);
+    second.port1.start();
+    second.port2.start();
+    const client = new WorkerEngineClient(second.port2 as unknown as Worker);
+    await expect(client.warmUp({} as never)).rejects.toThrow('the engine has no warmUp method');
+    channel.port2.postMessage({ id: 8, type: 'cancel', extra: 1 });
+    channel.port2.postMessage({ id: 9, type: 'call', method: 'generate' });
+    await answered;
+    expect(answers).toEqual([
+      {
+        id: 7,
+        type: 'error',
+        error: expect.objectContaining({ code: 'runtime', message: expect.stringMatching(/method/) }),
+      },
+      {
+        id: 9,
+        type: 'error',
+        error: expect.objectContaining({ code: 'runtime', message: expect.stringMatching(/request/) }),
+      },
+    ]);
+  });
 });
