@@ -2,23 +2,12 @@
 // provider-agreement spec, where WebGPU is what is tested; WASM runs every journey (SwiftShader takes
 // seconds per network forward, so the journeys would take most of the CI budget there). Both use Debian's Chromium: Playwright never downloads a browser here.
 import { defineConfig } from '@playwright/test';
+import {
+  CHROMIUM_PATH as chromium,
+  QUIET_CHROMIUM_ARGS,
+  SWIFTSHADER_WEBGPU_ARGS,
+} from './src/cli/headless-chromium';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const quietChromium = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const swiftShaderWebGpu = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 // E2E_PORT lets two suites run side by side (each builds and serves its own copy).
 const port = Number(process.env.E2E_PORT ?? 4173);
 
@@ -44,12 +33,15 @@ export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
       testMatch: /(generate|deploy-csp)\.spec\.ts$/,
       use: {
         provider: 'webgpu',
-        launchOptions: { executablePath: chromium, args: [...quietChromium, ...swiftShaderWebGpu] },
+        launchOptions: {
+          executablePath: chromium,
+          args: [...QUIET_CHROMIUM_ARGS, ...SWIFTSHADER_WEBGPU_ARGS],
+        },
       },
     },
     {
       name: 'wasm',
-      use: { provider: 'wasm', launchOptions: { executablePath: chromium, args: quietChromium } },
+      use: { provider: 'wasm', launchOptions: { executablePath: chromium, args: [...QUIET_CHROMIUM_ARGS] } },
     },
   ],
 });

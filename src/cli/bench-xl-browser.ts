@@ -28,17 +28,8 @@ import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { describeError } from '../engine/describe-error';
 import type { ModelSetManifest } from '../engine/manifest';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './headless-chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** SPEC §6: Chromium without network side traffic (no WebGPU flags: this run is WASM). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The studio build the bench serves (git-ignored with the rest of .bench-xl). */
 const STUDIO_DIR = '.bench-xl/studio';
 /** The same-origin path the page loads the set from; the route sends it to the static host. */
@@ -279,7 +270,7 @@ export async function runBrowserBench(
   const progress: { -readonly [K in keyof BrowserReport]?: BrowserReport[K] } = {};
   const finish = (extra: Partial<BrowserReport>): BrowserReport => ({
     provider: 'wasm',
-    chromium: CHROMIUM,
+    chromium: CHROMIUM_PATH,
     measuredThrough: 'studio page',
     plan: {},
     planText: null,
@@ -302,8 +293,8 @@ export async function runBrowserBench(
     ...extra,
   });
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS, marker],
+    executablePath: CHROMIUM_PATH,
+    args: [...QUIET_CHROMIUM_ARGS, marker],
     serviceWorkers: 'block', // a service worker's fetches would bypass the route
     viewport: { width: 1400, height: 1000 },
   });

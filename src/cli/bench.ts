@@ -22,6 +22,7 @@ import { loadNodeRuntime, NODE_INTRA_OP_THREADS, openOnnxFile } from '../runtime
 import { DEFAULT_MODELS } from './args';
 import type { BrowserDitReport, BrowserDitRequest } from './bench-browser-dit';
 import { describeError } from '../engine/describe-error';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './headless-chromium';
 
 /** The batch every DiT comparison runs at: one guided image (conditional and unconditional rows). */
 const BATCH = 2;
@@ -33,15 +34,6 @@ const COLD_FORWARDS = 32;
 /** The PyTorch comparison's second model: the SVG DiT-B (12 x 768, 16 x 16 tokens of 392 channels). */
 const DIT_B_PRESET = 'B';
 const PYTHON = process.env.SVG_PYTHON ?? '/usr/bin/python3';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WORK_DIR = path.join(os.tmpdir(), 'svg-bench');
 
 /** The figures issue 16 asks for; every target is a ratio (or a bound) from one run. */
@@ -492,7 +484,7 @@ async function main(): Promise<void> {
   let browserFigures: Awaited<ReturnType<typeof browserDit>> | null = null;
   let ttfi: Awaited<ReturnType<typeof timeToFirstImage>> | null = null;
   if (!values['no-browser']) {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...QUIET_CHROMIUM_ARGS] });
     try {
       browserFigures = await section('browser WASM DiT', () => browserDit(browser, manifest, modelDir));
       ttfi = await section('time to first image', () => timeToFirstImage(browser, manifest.id));

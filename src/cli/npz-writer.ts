@@ -5,25 +5,8 @@
 // ends. Entries or offsets beyond 4 GiB get ZIP64 fields (numpy.load reads them through zipfile).
 // Timestamps are fixed (1980-01-01), so the same arrays always give the same bytes.
 import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from '../engine/crc32';
 import { npyHeader, type NpyDtype } from '../engine/npy';
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (zip's polynomial) continued over `bytes` from `crc` (0 to start). */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++)
-    c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return ~c >>> 0;
-}
 
 const U32_MAX = 0xffff_ffff;
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;

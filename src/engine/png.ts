@@ -9,6 +9,7 @@ import { describeError } from './describe-error';
 import { ImageDecodeError } from './errors';
 import { isWellFormedRgba, type RgbaImage } from './image';
 import { LIMITS } from './limits';
+import { crc32 } from './crc32';
 import { concatTypedArrays as concat } from './typed-arrays';
 
 /** The 8 bytes every PNG starts with (the one copy: image-input.ts and result-metadata.ts use it). */
@@ -17,23 +18,6 @@ export const PNG_SIGNATURE: readonly number[] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0
 /** Whether `bytes` start with the PNG signature. */
 export const hasPngSignature = (bytes: Uint8Array): boolean =>
   bytes.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((byte, i) => bytes[i] === byte);
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++)
-    c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 async function zlib(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const output = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream);

@@ -1,6 +1,6 @@
 // A small .npz reader for tests: walks the zip's central directory (ZIP64 fields included), checks
 // every entry is stored with a matching CRC-32, and parses each .npy with the engine's parser.
-import { crc32 } from '../../src/cli/npz-writer';
+import { crc32 } from '../../src/engine/crc32';
 import { parseNpy, type NpyArray } from '../../src/engine/npy';
 
 const U32_MAX = 0xffff_ffff;
