@@ -17,10 +17,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { planModelSet, type AdapterFacts } from '../engine/capabilities';
-import { InvalidSettingError, ManifestError } from '../engine/errors';
+import { ManifestError } from '../engine/errors';
 import {
   NETWORK_ROLES,
   PRECISION_IDS,
@@ -35,6 +34,7 @@ import { openOnnxFile, type NamedInputs } from '../runtime/ort-node';
 import { checkVariants } from './variant-check';
 import { runBrowserBench, type BrowserReport } from './bench-xl-browser';
 import { describeError } from '../engine/describe-error';
+import { parseToolArgs } from './tool-args';
 
 export const DEFAULT_SET = '.bench-xl/svg-xl-random';
 /** The precisions the benchmark set is exported with (ids of precisions.json). */
@@ -59,30 +59,17 @@ export type BenchXlOptions = v.InferOutput<typeof OptionsSchema>;
 const USAGE = 'usage: npm run bench:xl -- --out <report.json> [--set <dir>] [--no-browser] [--recheck]';
 
 export function parseBenchXlArgs(argv: readonly string[]): BenchXlOptions {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        out: { type: 'string' },
-        set: { type: 'string' },
-        'no-browser': { type: 'boolean' },
-        recheck: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new InvalidSettingError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const parsed = v.safeParse(OptionsSchema, values);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = issue.path?.map((item) => String(item.key))[0] ?? 'arguments';
-    const problem = issue.input === undefined ? 'is required' : issue.message;
-    throw new InvalidSettingError(`--${key} ${problem}\n${USAGE}`);
-  }
-  return parsed.output;
+  return parseToolArgs(
+    argv,
+    {
+      out: { type: 'string' },
+      set: { type: 'string' },
+      'no-browser': { type: 'boolean' },
+      recheck: { type: 'boolean' },
+    },
+    OptionsSchema,
+    USAGE,
+  );
 }
 
 export interface VariantFigures {

@@ -10,7 +10,6 @@
 import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { InvalidSettingError, ManifestError, ModelFetchError, RuntimeFailureError } from '../engine/errors';
 import type { RgbaImage } from '../engine/image';
@@ -21,6 +20,7 @@ import type { ModelSetRuntime } from '../engine/runtime-contract';
 import { cpuLatentMath, type CpuTensor } from '../engine/tensor';
 import { openOnnxFile, type OnnxFileSession } from '../runtime/ort-node';
 import { describeError } from '../engine/describe-error';
+import { parseToolArgs } from './tool-args';
 
 const USAGE =
   'usage: variant-check.ts --set <dir> --dit <file> [--dit <file> ...] --out <result.json> [--seed N] [--class N]';
@@ -67,32 +67,18 @@ export interface VariantCheckResult {
 
 /** Parses argv (without node and the script) into checked options; throws InvalidSettingError. */
 export function parseVariantCheckArgs(argv: readonly string[]): VariantCheckOptions {
-  let values: Record<string, unknown>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        set: { type: 'string' },
-        dit: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        class: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    throw new InvalidSettingError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const parsed = v.safeParse(OptionsSchema, values);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const key = issue.path?.map((item) => String(item.key))[0] ?? 'arguments';
-    const problem =
-      issue.input === undefined ? 'is required' : `${issue.message} (got ${JSON.stringify(issue.input)})`;
-    throw new InvalidSettingError(`--${key} ${problem}\n${USAGE}`);
-  }
-  return parsed.output;
+  return parseToolArgs(
+    argv,
+    {
+      set: { type: 'string' },
+      dit: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      class: { type: 'string' },
+    },
+    OptionsSchema,
+    USAGE,
+  );
 }
 
 /** The generation half of ModelSetRuntime over two plain sessions (the check needs no encoders). */
