@@ -274,6 +274,16 @@ describe('parseManifest', () => {
       'schema must be "svg-studio/model-set", got "other"',
     ]);
   });
+
+  it('names a byte-order mark and a number beyond float64 instead of a JSON parser message or "null"', () => {
+    expect(() => parseJson('\ufeff{}', 'm.json')).toThrow(
+      /^m\.json: starts with a UTF-8 byte-order mark \(BOM\)/,
+    );
+    const text = JSON.stringify(manifest()).replace(/"alignmentEps":[^,]+/, '"alignmentEps":1e999');
+    expect(problems(parseJson(text, 'm.json'))).toEqual([
+      'latent.alignmentEps must be a finite number, got Infinity (a number outside the float64 range)',
+    ]);
+  });
 });
 
 /** The fixture in version 2: each network's file moved into `variants.float32`. */

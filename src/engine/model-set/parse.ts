@@ -17,6 +17,10 @@ import {
 
 /** JSON.parse with a ManifestError naming the source. */
 export function parseJson(text: string, source: string): unknown {
+  if (text.startsWith('\ufeff'))
+    throw new ManifestError(
+      `${source}: starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without a BOM`,
+    );
   try {
     return JSON.parse(text);
   } catch (error) {

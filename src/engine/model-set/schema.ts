@@ -17,7 +17,10 @@ export const MANIFEST_VERSION = 2;
 export const READABLE_VERSIONS = [1, 2] as const;
 export type ManifestVersion = (typeof READABLE_VERSIONS)[number];
 
-const got = (issue: { input: unknown }) => `got ${JSON.stringify(issue.input)}`;
+/** The offending value as written: JSON.stringify would print a number too large for a double (1e999,
+ * parsed as Infinity) as "null". */
+const got = (issue: { input: unknown }) =>
+  `got ${typeof issue.input === 'number' && !Number.isFinite(issue.input) ? `${issue.input} (a number outside the float64 range)` : JSON.stringify(issue.input)}`;
 
 const finiteNumber = v.pipe(
   v.number((i) => `must be a finite number, ${got(i)}`),
