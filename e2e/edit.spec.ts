@@ -1,8 +1,8 @@
 // Edit journey on the bundled default set (E2E_MODEL_SET): a region edit with a box drawn by mouse (refined in the
 // numeric fields), then before and after side by side.
 import { readFileSync } from 'node:fs';
-import { readStoredLatent } from '../src/engine/latent-payload';
-import { decodePng } from '../src/engine/png';
+import { readStoredLatent } from '../src/engine/formats/latent-payload';
+import { decodePng } from '../src/engine/formats/png';
 import { expect, test } from './fixtures';
 import { EditPage } from './edit-page';
 

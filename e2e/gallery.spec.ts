@@ -2,8 +2,8 @@
 // dropped back restores its settings, and a file that is not ours is refused with a message.
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { LATENT_TEXT_KEY } from '../src/engine/latent-payload';
-import { decodePng } from '../src/engine/png';
+import { LATENT_TEXT_KEY } from '../src/engine/formats/latent-payload';
+import { decodePng } from '../src/engine/formats/png';
 import { expect, test } from './fixtures';
 
 async function dropFile(page: Page, name: string, type: string, bytes: Uint8Array) {

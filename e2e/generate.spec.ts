@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseNpy } from '../src/engine/npy';
-import { decodePng } from '../src/engine/png';
+import { parseNpy } from '../src/engine/formats/npy';
+import { decodePng } from '../src/engine/formats/png';
 import { E2E_MODEL_SET, expect, test } from './fixtures';
 
 const SETTINGS = { classId: 1, seed: 7, steps: 2, guidance: 4 };

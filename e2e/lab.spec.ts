@@ -3,7 +3,7 @@
 // inspector and click a patch. Screenshots go to the test output.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { TASK_NETWORKS } from '../src/engine/manifest';
+import { TASK_NETWORKS } from '../src/engine/model-set';
 import { expect, test } from './fixtures';
 import { LabPage } from './lab-page';
 

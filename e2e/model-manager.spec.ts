@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../src/engine/download-progress';
-import { NETWORK_ROLES, parseManifest, TASK_NETWORKS } from '../src/engine/manifest';
+import { NETWORK_ROLES, parseManifest, TASK_NETWORKS } from '../src/engine/model-set';
 import { E2E_MODEL_SET } from './fixtures';
 import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';

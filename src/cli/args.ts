@@ -4,7 +4,7 @@
 // value exactly as typed.
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { SvgStudioError } from '../engine/errors';
 import { LIMITS, describeRange } from '../engine/limits';
 import { GUIDANCE_SCHEDULE_FORMS } from '../engine/schedulers/guidance';

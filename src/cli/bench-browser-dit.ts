@@ -3,7 +3,7 @@
 // and the wall time of every forward from the first after a fresh load, so the bench sees the baseline
 // WebAssembly tier, the optimised tier and where one turns into the other.
 import { prepareWebRuntime } from '../runtime/ort-web';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 export interface BrowserDitRequest {
   readonly modelUrl: string;

@@ -26,8 +26,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { describeError } from '../engine/describe-error';
-import type { ModelSetManifest } from '../engine/manifest';
+import { describeError } from '../engine/api/describe-error';
+import type { ModelSetManifest } from '../engine/model-set';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './headless-chromium';
 
 /** The studio build the bench serves (git-ignored with the rest of .bench-xl). */

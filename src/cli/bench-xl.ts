@@ -29,11 +29,11 @@ import {
   type ModelSetManifest,
   type NetworkRole,
   type TensorSpec,
-} from '../engine/manifest';
+} from '../engine/model-set';
 import { openOnnxFile, type NamedInputs } from '../runtime/ort-node';
 import { checkVariants } from './variant-check';
 import { runBrowserBench, type BrowserReport } from './bench-xl-browser';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { parseToolArgs } from './tool-args';
 
 export const DEFAULT_SET = '.bench-xl/svg-xl-random';

@@ -13,15 +13,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type { ModelSetManifest } from '../engine/manifest';
-import type { ModelSetRuntime } from '../engine/runtime-contract';
-import { EngineService } from '../engine/service';
-import type { GenerateRequest } from '../engine/studio-engine';
-import { cpuTensor, type CpuTensor } from '../engine/tensor';
+import type { ModelSetManifest } from '../engine/model-set';
+import type { ModelSetRuntime } from '../engine/api/runtime-contract';
+import { EngineService } from '../engine/api/service';
+import type { GenerateRequest } from '../engine/api/studio-engine';
+import { cpuTensor, type CpuTensor } from '../engine/latent/tensor';
 import { loadNodeRuntime, NODE_INTRA_OP_THREADS, openOnnxFile } from '../runtime/ort-node';
 import { DEFAULT_MODELS } from './args';
 import type { BrowserDitReport, BrowserDitRequest } from './bench-browser-dit';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './headless-chromium';
 
 /** The batch every DiT comparison runs at: one guided image (conditional and unconditional rows). */

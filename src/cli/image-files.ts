@@ -1,17 +1,17 @@
 // Reads an input image file for the CLI with the page's rules: the same header check and limits
-// (engine/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
+// (engine/formats/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
 // through pngjs (every colour type and bit depth, palettes, tRNS, Adam7, CRCs checked), JPEG through
 // jpeg-js with its EXIF orientation applied
-// (engine/exif-orientation.ts), and transparency over white, so the same photo gives the model the same
+// (engine/formats/exif-orientation.ts), and transparency over white, so the same photo gives the model the same
 // pixels as in the studio.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { ImageDecodeError } from '../engine/errors';
-import { applyOrientation, readJpegOrientation } from '../engine/exif-orientation';
-import type { RgbaImage } from '../engine/image';
-import { IMAGE_LIMITS, readImageHeader } from '../engine/image-input';
-import { checkPngChunks } from '../engine/png';
+import { applyOrientation, readJpegOrientation } from '../engine/formats/exif-orientation';
+import type { RgbaImage } from '../engine/formats/pixels';
+import { IMAGE_LIMITS, readImageHeader } from '../engine/formats/image-input';
+import { checkPngChunks } from '../engine/formats/png';
 import { readRegularFile } from '../runtime/ort-node';
 
 /** Reads and decodes `file`; every refusal is an ImageDecodeError naming the path. */

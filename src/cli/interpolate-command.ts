@@ -2,7 +2,7 @@
 // pipeline (engine/pipelines/interpolate.ts) and the same GIF and PNG-strip writers, so a run with the
 // same endpoints, class, sampler settings and frames writes the bytes the page's exports do.
 // Arguments are checked (exit 2, naming the option) before any model is loaded.
-import { resolveClass } from '../engine/manifest';
+import { resolveClass } from '../engine/model-set';
 import {
   interpolationGif,
   interpolationPngStrip,
@@ -13,7 +13,7 @@ import {
   type MethodChoice,
 } from '../engine/pipelines/interpolate';
 import { LIMITS, describeRange } from '../engine/limits';
-import type { StudioEngine } from '../engine/studio-engine';
+import type { StudioEngine } from '../engine/api/studio-engine';
 import { UsageError, type InterpolateArgs } from './args';
 import { readImageFile } from './image-files';
 import { checkOutputFile, writeFileAtomic } from './output-paths';

@@ -1,15 +1,15 @@
 // svg-studio CLI: generate, reconstruct, sample, interpolate and merge with onnxruntime-node, through the same
 // StudioEngine the browser studio uses. Output paths are checked before any model is loaded. Exit codes:
 // 0 success (and --help), 2 bad arguments or input (the message names the path or value), 1 anything else.
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { SvgStudioError } from '../engine/errors';
-import { resizeAndCenterCrop, centerCropRect, tileImages } from '../engine/image';
-import { resolveClass } from '../engine/manifest';
-import { writeNpy } from '../engine/npy';
-import { encodePng } from '../engine/png';
-import { resultTextChunks } from '../engine/result-metadata';
-import { EngineService } from '../engine/service';
-import type { GenerateRequest, StudioEngine } from '../engine/studio-engine';
+import { resizeAndCenterCrop, centerCropRect, tileImages } from '../engine/formats/pixels';
+import { resolveClass } from '../engine/model-set';
+import { writeNpy } from '../engine/formats/npy';
+import { encodePng } from '../engine/formats/png';
+import { resultTextChunks } from '../engine/formats/result-metadata';
+import { EngineService } from '../engine/api/service';
+import type { GenerateRequest, StudioEngine } from '../engine/api/studio-engine';
 import { nodeRuntimeLoader } from '../runtime/ort-node';
 import {
   commandUsage,

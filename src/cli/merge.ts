@@ -4,7 +4,7 @@
 // streamed image by image into the .npz so memory stays at one image whatever N is.
 import { readdir, readFile, realpath, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseNpy } from '../engine/npy';
+import { parseNpy } from '../engine/formats/npy';
 import { UsageError, type MergeArgs } from './args';
 import { NpzWriter } from './npz-writer';
 import { checkOutputFile } from './output-paths';

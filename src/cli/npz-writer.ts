@@ -5,8 +5,8 @@
 // ends. Entries or offsets beyond 4 GiB get ZIP64 fields (numpy.load reads them through zipfile).
 // Timestamps are fixed (1980-01-01), so the same arrays always give the same bytes.
 import { open, type FileHandle } from 'node:fs/promises';
-import { crc32 } from '../engine/crc32';
-import { npyHeader, type NpyDtype } from '../engine/npy';
+import { crc32 } from '../engine/formats/crc32';
+import { npyHeader, type NpyDtype } from '../engine/formats/npy';
 
 const U32_MAX = 0xffff_ffff;
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;

@@ -3,9 +3,9 @@
 //   {"model": "/abs/model.onnx", "inputs": {"name": "/abs/in.npy"}, "outputs": {"name": "/abs/out.npy"}}
 // Inputs are float32 or int64 .npy files; each named output is written as a float32 .npy file.
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseNpy, writeNpy } from '../engine/npy';
+import { parseNpy, writeNpy } from '../engine/formats/npy';
 import { openOnnxFile, type NamedInputs } from '../runtime/ort-node';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 interface Job {
   readonly model: string;

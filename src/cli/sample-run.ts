@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as v from 'valibot';
-import type { ModelSetManifest } from '../engine/manifest';
-import { resultMetadataFromText, type ResultMetadata } from '../engine/result-metadata';
-import type { RgbaImage } from '../engine/image';
-import { readPngText } from '../engine/png';
-import { parseNpy } from '../engine/npy';
+import type { ModelSetManifest } from '../engine/model-set';
+import { resultMetadataFromText, type ResultMetadata } from '../engine/formats/result-metadata';
+import type { RgbaImage } from '../engine/formats/pixels';
+import { readPngText } from '../engine/formats/png';
+import { parseNpy } from '../engine/formats/npy';
 import { SOLVER_NAMES } from '../engine/schedulers/solvers';
 import { UsageError } from './args';
 import { decodePngFile } from './image-files';

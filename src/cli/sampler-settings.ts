@@ -1,7 +1,7 @@
 // The sampler settings of a CLI run: each one from its option, else from the model set's manifest, then
 // checked by the engine's validator before any work (so a bad --cfg-mode is refused at once, by name).
-import { validateSamplerSettings, type ModelSetManifest } from '../engine/manifest';
-import type { GenerateRequest } from '../engine/studio-engine';
+import { validateSamplerSettings, type ModelSetManifest } from '../engine/model-set';
+import type { GenerateRequest } from '../engine/api/studio-engine';
 import type { SamplerArgs } from './args';
 
 export type ResolvedSamplerSettings = Pick<

@@ -12,14 +12,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { InvalidSettingError, ManifestError, ModelFetchError, RuntimeFailureError } from '../engine/errors';
-import type { RgbaImage } from '../engine/image';
-import { readManifestText, REFERENCE_PRECISION, type ModelSetManifest } from '../engine/manifest';
-import { psnr } from '../engine/metrics';
-import { generateImages } from '../engine/pipeline';
-import type { ModelSetRuntime } from '../engine/runtime-contract';
-import { cpuLatentMath, type CpuTensor } from '../engine/tensor';
+import type { RgbaImage } from '../engine/formats/pixels';
+import { readManifestText, REFERENCE_PRECISION, type ModelSetManifest } from '../engine/model-set';
+import { psnr } from '../engine/analysis/metrics';
+import { generateImages } from '../engine/pipelines/tasks';
+import type { ModelSetRuntime } from '../engine/api/runtime-contract';
+import { cpuLatentMath, type CpuTensor } from '../engine/latent/tensor';
 import { openOnnxFile, type OnnxFileSession } from '../runtime/ort-node';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { parseToolArgs } from './tool-args';
 
 const USAGE =

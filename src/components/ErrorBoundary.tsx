@@ -2,7 +2,7 @@
 // shows what failed, through describeError, and a Retry button, while the tabs, the other views, the
 // gallery and the model manager stay usable. App puts one around every view and one around itself.
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import { describeErrorParts } from '../engine/describe-error';
+import { describeErrorParts } from '../engine/api/describe-error';
 
 export interface ErrorBoundaryProps {
   /** What this boundary guards, for the message: "Gallery view", "model bar", "studio". */

@@ -1,7 +1,7 @@
 // Draws an engine RgbaImage into a canvas, scaled up with crisp pixels.
 import { toImageData } from './image-data';
 import { useEffect, useRef } from 'react';
-import type { RgbaImage } from '../engine/image';
+import type { RgbaImage } from '../engine/formats/pixels';
 
 export function RgbaCanvas({ image, label, size = 256 }: { image: RgbaImage; label: string; size?: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);

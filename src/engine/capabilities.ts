@@ -29,7 +29,7 @@ import {
   type NetworkVariant,
   type VariantCheck,
 } from './model-set/schema';
-import type { LoadPlanSummary, ProviderPreference } from './studio-engine';
+import type { LoadPlanSummary, ProviderPreference } from './api/studio-engine';
 
 /** What the browser offers, read by src/runtime/ort-web.ts (WebGPU) and the worker (deviceMemory). */
 export interface AdapterFacts {

@@ -4,7 +4,7 @@
 // same message. The settings type is inferred from the schema.
 import * as v from 'valibot';
 import { describeRange, isFiniteIn, isIntegerIn, LIMITS, type Range } from './limits';
-import type { ModelSetManifest } from './manifest';
+import type { ModelSetManifest } from './model-set';
 import { GUIDANCE_SCHEDULE_FORMS, parseGuidanceSchedule } from './schedulers/guidance';
 import { SOLVER_NAMES } from './schedulers/solvers';
 

@@ -1,13 +1,13 @@
 // The public engine API shared by the browser entry (src/lib/index.ts, engine in its own worker) and the
 // Node entry (src/lib/node.ts, onnxruntime-node): `generate({ classId, seed })` and `reconstruct(image)`
 // with every other setting taken from the model set's manifest, returning images plus the metadata the
-// studio writes into its PNGs (src/engine/result-metadata.ts).
+// studio writes into its PNGs (src/engine/formats/result-metadata.ts).
 import * as v from 'valibot';
 import { APP_VERSION } from '../app-version';
-import { resolveClass, type ModelSetManifest } from '../engine/manifest';
-import { encodePng } from '../engine/png';
-import { resultTextChunks, type ResultMetadata } from '../engine/result-metadata';
-import type { ExecutionInfo } from '../engine/runtime-contract';
+import { resolveClass, type ModelSetManifest } from '../engine/model-set';
+import { encodePng } from '../engine/formats/png';
+import { resultTextChunks, type ResultMetadata } from '../engine/formats/result-metadata';
+import type { ExecutionInfo } from '../engine/api/runtime-contract';
 import type {
   CallOptions,
   GenerateRequest,
@@ -18,19 +18,19 @@ import type {
   ReconstructResult,
   StepProgressEvent,
   StudioEngine,
-} from '../engine/studio-engine';
-import type { RgbaImage } from '../engine/image';
+} from '../engine/api/studio-engine';
+import type { RgbaImage } from '../engine/formats/pixels';
 
-export type { ModelSetManifest } from '../engine/manifest';
-export type { ResultMetadata } from '../engine/result-metadata';
-export type { ExecutionInfo } from '../engine/runtime-contract';
-export type { RgbaImage } from '../engine/image';
+export type { ModelSetManifest } from '../engine/model-set';
+export type { ResultMetadata } from '../engine/formats/result-metadata';
+export type { ExecutionInfo } from '../engine/api/runtime-contract';
+export type { RgbaImage } from '../engine/formats/pixels';
 export type {
   LoadProgressEvent,
   ProviderPreference,
   StepProgressEvent,
   SolverName,
-} from '../engine/studio-engine';
+} from '../engine/api/studio-engine';
 
 /** The settings a generate call may give; all but classId and seed default from the manifest. */
 export type GenerateSettings = Pick<

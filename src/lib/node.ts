@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { decodeImageFile } from '../cli/image-files';
-import type { RgbaImage } from '../engine/image';
-import { EngineService } from '../engine/service';
+import type { RgbaImage } from '../engine/formats/pixels';
+import { EngineService } from '../engine/api/service';
 import { loadNodeRuntime } from '../runtime/ort-node';
 import { describeIssues, engineApi, type EngineOptions, type SvgEngine } from './engine-api';
 

@@ -3,7 +3,7 @@
 // comes back through the worker with the cross-origin isolation headers and ONNX Runtime can use
 // threads (as coi-serviceworker does); where that is impossible it says WASM runs on one thread; and it
 // offers a new version of the app instead of forcing it (the update activates on the user's click).
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 const ACTIVATE_UPDATE = 'svg-studio:activate-update';
 /** Set while the one isolation reload is pending, so a browser that never isolates does not loop. */

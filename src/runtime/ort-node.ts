@@ -10,14 +10,14 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { IntegrityError, ManifestError, ModelFetchError, SamplingCancelledError } from '../engine/errors';
-import { readManifestText, type ModelSetManifest } from '../engine/manifest';
+import { readManifestText, type ModelSetManifest } from '../engine/model-set';
 import { NETWORK_ROLES } from '../engine/model-set/networks';
 import type { FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
-import type { RuntimeLoader } from '../engine/service';
-import type { ModelSetRuntime } from '../engine/runtime-contract';
-import { cpuTensor, type CpuTensor } from '../engine/tensor';
+import type { RuntimeLoader } from '../engine/api/service';
+import type { ModelSetRuntime } from '../engine/api/runtime-contract';
+import { cpuTensor, type CpuTensor } from '../engine/latent/tensor';
 import { cpuTensorBinding, loadModelSet } from './session-set';
-import type { LoadProgressEvent } from '../engine/studio-engine';
+import type { LoadProgressEvent } from '../engine/api/studio-engine';
 import {
   NODE_PROVIDERS,
   NODE_PROVIDER_NAMES,

@@ -7,14 +7,14 @@
 // fetch and compile early (the worker calls it as soon as the provider is known, before the model files).
 import type * as OrtWeb from 'onnxruntime-web';
 import type { AdapterFacts, SessionPlan } from '../engine/capabilities';
-import type { ModelSetManifest } from '../engine/manifest';
-import type { ExecutionInfo, ModelSetRuntime } from '../engine/runtime-contract';
-import type { LoadProgressEvent, ProviderPreference } from '../engine/studio-engine';
-import type { CpuTensor } from '../engine/tensor';
+import type { ModelSetManifest } from '../engine/model-set';
+import type { ExecutionInfo, ModelSetRuntime } from '../engine/api/runtime-contract';
+import type { LoadProgressEvent, ProviderPreference } from '../engine/api/studio-engine';
+import type { CpuTensor } from '../engine/latent/tensor';
 import { ortRuntimeUrl } from './ort-location';
 import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 /** Both builds expose the same API (onnxruntime-common); only their WebAssembly binary differs. */
 type Ort = typeof OrtWeb;

@@ -12,9 +12,9 @@ import { FIRST_TASK, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole } from '../e
 import { REFERENCE_PRECISION, type PrecisionId } from '../engine/model-set/precisions';
 import type { FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
 import type { ModelSetManifest, NetworkVariant } from '../engine/model-set/schema';
-import type { ExecutionInfo, ModelSetRuntime, ResidencyReport } from '../engine/runtime-contract';
-import type { LoadProgressEvent } from '../engine/studio-engine';
-import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../engine/tensor';
+import type { ExecutionInfo, ModelSetRuntime, ResidencyReport } from '../engine/api/runtime-contract';
+import type { LoadProgressEvent } from '../engine/api/studio-engine';
+import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../engine/latent/tensor';
 
 export type OrtNamespace = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
 type OrtSession = OrtCommon.InferenceSession;

@@ -2,8 +2,8 @@
 // provider. The sampler's updates (z + dt·v, guidance vu + g·(vc − vu), previews z + (1 − t)·v) and
 // the batch concat/split of a guided call ([z; z] in, [vc; vu] out) run here, so the DiT's gpu-buffer
 // outputs feed the next step without a round trip through the CPU.
-import type { CpuTensor, LatentMath } from '../engine/tensor';
-import { batchRowSize, concatenatedDims, elementCount } from '../engine/tensor';
+import type { CpuTensor, LatentMath } from '../engine/latent/tensor';
+import { batchRowSize, concatenatedDims, elementCount } from '../engine/latent/tensor';
 
 /** A float32 latent living in a GPU buffer; `release` frees it (ORT-owned or ours). */
 export interface GpuLatent {

@@ -7,10 +7,10 @@
 // blank the studio on every load): it is moved to the `quarantine` store with the reasons, where the
 // gallery offers to export or delete it. Nothing stored is ever dropped silently.
 import * as v from 'valibot';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { StorageError } from '../engine/errors';
 import { LIMITS } from '../engine/limits';
-import type { ExecutionProviderName } from '../engine/runtime-contract';
+import type { ExecutionProviderName } from '../engine/api/runtime-contract';
 import { formatIssues, GENERATION_SETTINGS_SCHEMA } from '../engine/settings-schema';
 
 /** The shape written today; bump it with a step in MIGRATIONS when the record changes. */

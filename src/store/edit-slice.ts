@@ -2,9 +2,9 @@
 // run at a time, Cancel, progress per sampling step with an ETA, and a result tagged with its run id and
 // the settings it was made with (the download names and the summary come from those, never the form).
 import type { StateCreator } from 'zustand';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { SamplingCancelledError } from '../engine/errors';
-import type { RgbaImage } from '../engine/image';
+import type { RgbaImage } from '../engine/formats/pixels';
 import type { KeepRegion } from '../engine/schedulers/start';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';

@@ -1,5 +1,5 @@
 // The studio's single engine: a WorkerEngineClient over the engine worker, created on first use.
-import type { StudioEngine } from '../engine/studio-engine';
+import type { StudioEngine } from '../engine/api/studio-engine';
 import { WorkerEngineClient } from '../worker/engine-client';
 import type { EngineMethod } from '../worker/protocol';
 

@@ -5,8 +5,8 @@
 // galleries in step through a BroadcastChannel.
 import * as v from 'valibot';
 import type { StateCreator } from 'zustand';
-import { describeError } from '../engine/describe-error';
-import { readResultMetadata, type ResultMetadata } from '../engine/result-metadata';
+import { describeError } from '../engine/api/describe-error';
+import { readResultMetadata, type ResultMetadata } from '../engine/formats/result-metadata';
 import { checkGenerationSettings, settingsProblemsFor } from '../engine/settings-schema';
 import {
   openGalleryStore,

@@ -3,10 +3,10 @@
 // that runs in the worker while the studio is idle after a load (stopped the moment a run starts).
 import type { StateCreator } from 'zustand';
 import { SamplingCancelledError } from '../engine/errors';
-import type { ModelSetManifest } from '../engine/manifest';
-import type { RgbaImage } from '../engine/image';
+import type { ModelSetManifest } from '../engine/model-set';
+import type { RgbaImage } from '../engine/formats/pixels';
 import { SOLVERS } from '../engine/schedulers/sampler';
-import type { GenerateResult, StepProgressEvent } from '../engine/studio-engine';
+import type { GenerateResult, StepProgressEvent } from '../engine/api/studio-engine';
 import {
   choosePreviewInterval,
   costFromWarmUp,
@@ -19,7 +19,7 @@ import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 import { joinNotices } from './notices';
 import { beginRun, cancelRun, endRun, type RunKind } from './run-control';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 /** Everything that determines a result (what a link, a PNG or the gallery restores). */
 export type GenerationSettings = LinkedSettings;

@@ -2,8 +2,8 @@
 // batch 1) that fills in cell by cell so the grid builds up on screen while it runs.
 import type { StateCreator } from 'zustand';
 import { SamplingCancelledError } from '../engine/errors';
-import type { RgbaImage } from '../engine/image';
-import type { StepProgressEvent } from '../engine/studio-engine';
+import type { RgbaImage } from '../engine/formats/pixels';
+import type { StepProgressEvent } from '../engine/api/studio-engine';
 import {
   parseAxisValues,
   planGrid,
@@ -15,7 +15,7 @@ import { studioEngine } from './engine-instance';
 import type { GenerationSettings } from './generation-slice';
 import type { StudioState } from './index';
 import { beginRun, endRun } from './run-control';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 
 export interface GridAxisInput {
   name: GridAxisName;

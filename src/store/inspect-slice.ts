@@ -3,12 +3,12 @@
 // images at once (the inspector loads a sample into each) queues them: the latest choice per slot runs,
 // one encoding at a time; each result carries its run id and model set.
 import type { StateCreator } from 'zustand';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { SamplingCancelledError } from '../engine/errors';
-import { pcaImage } from '../engine/feature-maps';
-import type { RgbaImage } from '../engine/image';
-import { principalComponents, type PcaResult } from '../engine/pca';
-import type { EncodeImagesResult } from '../engine/studio-engine';
+import { pcaImage } from '../engine/analysis/feature-maps';
+import type { RgbaImage } from '../engine/formats/pixels';
+import { principalComponents, type PcaResult } from '../engine/analysis/pca';
+import type { EncodeImagesResult } from '../engine/api/studio-engine';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 import { cancelRun } from './run-control';

@@ -3,7 +3,7 @@
 // per sampling step or decoded chunk with an ETA, and a result tagged with its run id, kind and export
 // name, so exports always take the finished run's frames under that run's name.
 import type { StateCreator } from 'zustand';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { SamplingCancelledError } from '../engine/errors';
 import {
   METHOD_CHOICES,

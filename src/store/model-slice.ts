@@ -4,8 +4,8 @@
 // happened in the browser cache. The catalogue is remembered in localStorage so a reload works offline.
 import type { StateCreator } from 'zustand';
 import { addSample, type ByteSample } from '../engine/download-progress';
-import type { ModelSetManifest } from '../engine/manifest';
-import type { ExecutionInfo } from '../engine/runtime-contract';
+import type { ModelSetManifest } from '../engine/model-set';
+import type { ExecutionInfo } from '../engine/api/runtime-contract';
 import type {
   LoadPlanSummary,
   LoadProgressEvent,
@@ -14,7 +14,7 @@ import type {
   ResidencyReport,
   ModelSetSource,
   ProviderPreference,
-} from '../engine/studio-engine';
+} from '../engine/api/studio-engine';
 import {
   parseBundledIndex,
   readRememberedUrlSets,
@@ -28,7 +28,7 @@ import { studioEngine } from './engine-instance';
 import { beginLoad } from './load-control';
 import { joinNotices } from './notices';
 import type { StudioState } from './index';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { ManifestError } from '../engine/errors';
 
 export interface CatalogueEntry {

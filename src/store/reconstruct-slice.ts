@@ -2,10 +2,10 @@
 // residual channels replaced) on the shared run control: one run at a time with every view, Cancel, the
 // stage shown, and a result tagged with its run id and model set (a result of another set is not shown).
 import type { StateCreator } from 'zustand';
-import { describeError } from '../engine/describe-error';
+import { describeError } from '../engine/api/describe-error';
 import { SamplingCancelledError } from '../engine/errors';
-import type { RgbaImage } from '../engine/image';
-import type { DinoOnlyMode, EncodeImagesResult } from '../engine/studio-engine';
+import type { RgbaImage } from '../engine/formats/pixels';
+import type { DinoOnlyMode, EncodeImagesResult } from '../engine/api/studio-engine';
 import { studioEngine } from './engine-instance';
 import type { StudioState } from './index';
 import { cancelRun } from './run-control';

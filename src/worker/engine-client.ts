@@ -1,10 +1,10 @@
 // Main-thread StudioEngine that forwards every call to the engine worker. Components use the same
 // StudioEngine interface whether inference runs in a worker (here) or in-process (Node CLI). Its methods
-// are not written out: one forwarding stub per row of the engine's method table (engine/engine-methods.ts).
+// are not written out: one forwarding stub per row of the engine's method table (engine/api/engine-methods.ts).
 import * as v from 'valibot';
-import { ENGINE_METHOD_NAMES } from '../engine/engine-methods';
+import { ENGINE_METHOD_NAMES } from '../engine/api/engine-methods';
 import { deserializeError, RuntimeFailureError } from '../engine/errors';
-import type { CallOptions, StudioEngine } from '../engine/studio-engine';
+import type { CallOptions, StudioEngine } from '../engine/api/studio-engine';
 import {
   describeMalformed,
   WorkerResponseSchema,

@@ -2,9 +2,9 @@
 // StudioEngine by the engine's method table, forwards progress, maps errors to their serialisable form
 // and turns 'cancel' messages into AbortSignals.
 import * as v from 'valibot';
-import { ENGINE_METHODS } from '../engine/engine-methods';
+import { ENGINE_METHODS } from '../engine/api/engine-methods';
 import { RuntimeFailureError, serializeError } from '../engine/errors';
-import type { StudioEngine } from '../engine/studio-engine';
+import type { StudioEngine } from '../engine/api/studio-engine';
 import { describeMalformed, WorkerRequestSchema, type WorkerRequest, type WorkerResponse } from './protocol';
 
 interface MessagePort {

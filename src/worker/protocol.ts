@@ -2,7 +2,7 @@
 // worker answers with any number of progress events and then exactly one result or error for that id.
 // Errors cross as {code, name, message} and are rebuilt into the engine's named error classes. The
 // method names and their request, progress and result types come from the engine's method table
-// (engine/engine-methods.ts); both ends check each message's envelope against the schemas below.
+// (engine/api/engine-methods.ts); both ends check each message's envelope against the schemas below.
 import * as v from 'valibot';
 import {
   ENGINE_METHOD_NAMES,
@@ -10,10 +10,10 @@ import {
   type EngineProgress,
   type EngineRequest,
   type EngineResult,
-} from '../engine/engine-methods';
+} from '../engine/api/engine-methods';
 import type { SerializedError } from '../engine/errors';
 
-export type { EngineMethod } from '../engine/engine-methods';
+export type { EngineMethod } from '../engine/api/engine-methods';
 
 /** Method name → [request, progress event, result], derived from the StudioEngine interface. */
 export type EngineMethods = {

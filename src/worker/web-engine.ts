@@ -10,15 +10,15 @@ import {
   type LoadPlan,
 } from '../engine/capabilities';
 import { ManifestError, ModelFetchError, SamplingCancelledError, StorageError } from '../engine/errors';
-import { allVariantFiles, readManifestText, type ModelFileReader } from '../engine/manifest';
-import { EngineService, type RuntimeLoader } from '../engine/service';
-import type { ModelSetRuntime } from '../engine/runtime-contract';
+import { allVariantFiles, readManifestText, type ModelFileReader } from '../engine/model-set';
+import { EngineService, type RuntimeLoader } from '../engine/api/service';
+import type { ModelSetRuntime } from '../engine/api/runtime-contract';
 import type {
   LoadProgressEvent,
   LocalModelFile,
   ModelCacheReport,
   ModelSetSource,
-} from '../engine/studio-engine';
+} from '../engine/api/studio-engine';
 import { loadWebModelSet, prepareWebRuntime, readAdapterCapabilities } from '../runtime/ort-web';
 import { openModelCache, type ModelCache } from '../storage/model-cache';
 import {

@@ -10,7 +10,7 @@ import {
   SamplingCancelledError,
   type SvgStudioError,
 } from '../../src/engine/errors';
-import { sha256Hex, type FileEntry } from '../../src/engine/manifest';
+import { sha256Hex, type FileEntry } from '../../src/engine/model-set';
 import { ModelCache, type CachedSetRecord } from '../../src/storage/model-cache';
 import { DownloadReader, MAX_AUTO_RESUMES } from '../../src/storage/model-download';
 import { FakeCache } from '../storage/fake-cache';

@@ -2,7 +2,7 @@
 // settings objects from PNG metadata and records (every problem listed together), and PNGs dropped on
 // the studio (refused with the file named, the workspace settings unchanged).
 import { expect, vi } from 'vitest';
-import { encodePng } from '../../src/engine/png';
+import { encodePng } from '../../src/engine/formats/png';
 import { checkGenerationSettings } from '../../src/engine/settings-schema';
 import { parseSettingsQuery } from '../../src/engine/workspace/settings-url';
 import { FakeEngine, TINY_MANIFEST } from '../store/fake-engine';

@@ -2,7 +2,7 @@
 // and a bundled index that is not one. The studio always ends with a model set loaded or a message
 // naming what failed, never a blank page or an exception.
 import { beforeEach, expect, vi } from 'vitest';
-import type { StudioEngine } from '../../src/engine/studio-engine';
+import type { StudioEngine } from '../../src/engine/api/studio-engine';
 import { FakeEngine, TINY_MANIFEST } from '../store/fake-engine';
 import { installMemoryStorage } from '../storage/memory-storage';
 import { badInputCases } from './suite';

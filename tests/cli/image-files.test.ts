@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { compositeOverWhite, decodeImageFile, decodePngFile } from '../../src/cli/image-files';
-import { decodePng, encodePng } from '../../src/engine/png';
+import { decodePng, encodePng } from '../../src/engine/formats/png';
 import { jpegWithOrientation } from '../engine/jpeg-fixtures';
 
 describe('CLI image files', () => {

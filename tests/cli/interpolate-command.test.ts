@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readImageFile } from '../../src/cli/image-files';
-import { EngineService } from '../../src/engine/service';
+import { EngineService } from '../../src/engine/api/service';
 import {
   interpolationGif,
   interpolationPngStrip,

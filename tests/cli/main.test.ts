@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodePng, encodePng } from '../../src/engine/png';
-import { readResultMetadata } from '../../src/engine/result-metadata';
+import { decodePng, encodePng } from '../../src/engine/formats/png';
+import { readResultMetadata } from '../../src/engine/formats/result-metadata';
 import { jpegWithOrientation } from '../engine/jpeg-fixtures';
 import { runCli, TINY } from './run-cli';
 

@@ -1,7 +1,7 @@
 // A small .npz reader for tests: walks the zip's central directory (ZIP64 fields included), checks
 // every entry is stored with a matching CRC-32, and parses each .npy with the engine's parser.
-import { crc32 } from '../../src/engine/crc32';
-import { parseNpy, type NpyArray } from '../../src/engine/npy';
+import { crc32 } from '../../src/engine/formats/crc32';
+import { parseNpy, type NpyArray } from '../../src/engine/formats/npy';
 
 const U32_MAX = 0xffff_ffff;
 

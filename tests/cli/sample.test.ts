@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodePng } from '../../src/engine/png';
-import { readResultMetadata } from '../../src/engine/result-metadata';
+import { decodePng } from '../../src/engine/formats/png';
+import { readResultMetadata } from '../../src/engine/formats/result-metadata';
 import { readNpz } from './npz-reader';
 import { runCli, runCliAsync, runCliUntil, TINY } from './run-cli';
 

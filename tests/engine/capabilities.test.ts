@@ -21,7 +21,7 @@ import {
   type ModelSetManifest,
   type NetworkRole,
   type NetworkVariant,
-} from '../../src/engine/manifest';
+} from '../../src/engine/model-set';
 import { SESSION_MEMORY_FACTOR } from '../../src/engine/model-set/memory';
 import { TINY_MANIFEST } from '../store/fake-engine';
 

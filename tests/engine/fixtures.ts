@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseNpy, type NpyArray } from '../../src/engine/npy';
-import { cpuTensor, type CpuTensor } from '../../src/engine/tensor';
+import { parseNpy, type NpyArray } from '../../src/engine/formats/npy';
+import { cpuTensor, type CpuTensor } from '../../src/engine/latent/tensor';
 
 export const FIXTURE_DIR = path.resolve(
   process.env.SVG_FIXTURES ??
@@ -30,7 +30,7 @@ export function fixtureTensor(file: string): CpuTensor {
 }
 
 /** max |a_i - b_i|; Infinity for different lengths or any NaN. */
-export { maxAbsError as maxAbsDiff } from '../../src/engine/reference-cases';
+export { maxAbsError as maxAbsDiff } from '../../src/cli/parity-cases';
 
 /** Indices where the float32 bit patterns differ. */
 export function bitMismatches(a: Float32Array, b: Float32Array): number {

@@ -2,7 +2,7 @@
 // manifest's sampler defaults (one image, no previews); class names resolve; bad shapes are named.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readManifestText } from '../../src/engine/manifest';
+import { readManifestText } from '../../src/engine/model-set';
 import { completeRequest, metadataFor } from '../../src/lib/engine-api';
 
 const { manifest, manifestSha256 } = await readManifestText(

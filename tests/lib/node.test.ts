@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSvgEngine } from 'svg-studio';
-import { readResultMetadata } from '../../src/engine/result-metadata';
+import { readResultMetadata } from '../../src/engine/formats/result-metadata';
 
 const RANDOM_TINY = path.resolve('public/models/random-tiny');
 

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CpuTensor } from '../../src/engine/tensor';
+import type { CpuTensor } from '../../src/engine/latent/tensor';
 import { loadNodeRuntime, nodeModelFileReader, nodeRuntimeLoader } from '../../src/runtime/ort-node';
 
 const BUNDLED = path.resolve('public/models/random-tiny');

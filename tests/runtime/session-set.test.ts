@@ -12,10 +12,10 @@ import {
   type ModelFileSource,
   type ModelSetManifest,
   type NetworkRole,
-} from '../../src/engine/manifest';
+} from '../../src/engine/model-set';
 import { estimateSessionBytes } from '../../src/engine/model-set/memory';
-import type { ModelSetRuntime } from '../../src/engine/runtime-contract';
-import { cpuTensor, type CpuTensor } from '../../src/engine/tensor';
+import type { ModelSetRuntime } from '../../src/engine/api/runtime-contract';
+import { cpuTensor, type CpuTensor } from '../../src/engine/latent/tensor';
 import { cpuTensorBinding, loadModelSet, NETWORK_IO, type OrtNamespace } from '../../src/runtime/session-set';
 import { TINY_MANIFEST } from '../store/fake-engine';
 

@@ -3,7 +3,7 @@
 // keeps the files another set still uses.
 import { describe, expect, it } from 'vitest';
 import { StorageError } from '../../src/engine/errors';
-import { sha256Hex } from '../../src/engine/manifest';
+import { sha256Hex } from '../../src/engine/model-set';
 import { ModelCache, type CachedFileRef, type CachedSetRecord } from '../../src/storage/model-cache';
 import { FakeCache } from './fake-cache';
 

@@ -10,7 +10,7 @@ import {
   ModelFetchError,
   SamplingCancelledError,
 } from '../../src/engine/errors';
-import { sha256Hex, type FileEntry, type ModelFileSource } from '../../src/engine/manifest';
+import { sha256Hex, type FileEntry, type ModelFileSource } from '../../src/engine/model-set';
 import { ModelCache } from '../../src/storage/model-cache';
 import {
   DownloadReader,

@@ -1,7 +1,7 @@
 // The edit slice on the shared run control: step progress with an ETA, Cancel, one run at a time, and a
 // result that carries its own request (the download name and summary never take the form's later values).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RgbaImage } from '../../src/engine/image';
+import type { RgbaImage } from '../../src/engine/formats/pixels';
 import { FakeEngine, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();

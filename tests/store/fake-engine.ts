@@ -2,14 +2,14 @@
 // reports one progress event per step and honours cancellation like the worker does.
 import { readFileSync } from 'node:fs';
 import { SamplingCancelledError } from '../../src/engine/errors';
-import { parseManifest, type ModelSetManifest } from '../../src/engine/manifest';
+import { parseManifest, type ModelSetManifest } from '../../src/engine/model-set';
 import type {
   GenerateRequest,
   GenerateResult,
   StudioEngine,
   WarmUpRequest,
   WarmUpResult,
-} from '../../src/engine/studio-engine';
+} from '../../src/engine/api/studio-engine';
 
 export const TINY_MANIFEST: ModelSetManifest = parseManifest(
   JSON.parse(readFileSync('public/models/random-tiny/manifest.json', 'utf8')),

@@ -6,8 +6,8 @@
 import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
-import { encodePng } from '../../src/engine/png';
-import { resultTextChunks } from '../../src/engine/result-metadata';
+import { encodePng } from '../../src/engine/formats/png';
+import { resultTextChunks } from '../../src/engine/formats/result-metadata';
 import { FakeEngine, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();

@@ -1,8 +1,8 @@
 // The gallery slice over the in-memory store (no indexedDB in this environment): a finished run adds one
 // entry per batch item, favourite/delete/clear/filter, "Use these settings", and restoring from a PNG.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodePng } from '../../src/engine/png';
-import { resultTextChunks } from '../../src/engine/result-metadata';
+import { encodePng } from '../../src/engine/formats/png';
+import { resultTextChunks } from '../../src/engine/formats/result-metadata';
 import { FakeEngine, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();

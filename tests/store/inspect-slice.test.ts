@@ -1,8 +1,12 @@
 // The inspect slice: two images chosen at once are encoded one after the other (the latest per slot),
 // each with its PCA, on the shared run control; another view's run refuses it with a message.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RgbaImage } from '../../src/engine/image';
-import type { EncodeImagesRequest, EncodeImagesResult, StudioEngine } from '../../src/engine/studio-engine';
+import type { RgbaImage } from '../../src/engine/formats/pixels';
+import type {
+  EncodeImagesRequest,
+  EncodeImagesResult,
+  StudioEngine,
+} from '../../src/engine/api/studio-engine';
 import { TINY_MANIFEST } from './fake-engine';
 
 const [gridH, gridW] = TINY_MANIFEST.latent.grid;

@@ -9,7 +9,7 @@ import type {
   LoadProgressEvent,
   ResidencyReport,
   StudioEngine,
-} from '../../src/engine/studio-engine';
+} from '../../src/engine/api/studio-engine';
 import { TINY_MANIFEST } from './fake-engine';
 
 const OTHER = { ...TINY_MANIFEST, id: 'other-set' };

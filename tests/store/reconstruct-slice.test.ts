@@ -2,14 +2,14 @@
 // latent, Cancel, one run at a time, and a result tagged with its run id and model set.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SamplingCancelledError } from '../../src/engine/errors';
-import type { RgbaImage } from '../../src/engine/image';
+import type { RgbaImage } from '../../src/engine/formats/pixels';
 import type {
   DecodeLatentsRequest,
   DecodeLatentsResult,
   EncodeImagesRequest,
   EncodeImagesResult,
   StudioEngine,
-} from '../../src/engine/studio-engine';
+} from '../../src/engine/api/studio-engine';
 import { TINY_MANIFEST } from './fake-engine';
 
 const image = (value: number): RgbaImage => ({

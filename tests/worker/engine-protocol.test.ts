@@ -1,8 +1,8 @@
 // The worker protocol end to end over a MessageChannel: results, progress, typed errors, cancellation.
 import { describe, expect, it } from 'vitest';
 import { SvgStudioError } from '../../src/engine/errors';
-import type { GenerateRequest, StudioEngine } from '../../src/engine/studio-engine';
-import { ENGINE_METHOD_NAMES } from '../../src/engine/engine-methods';
+import type { GenerateRequest, StudioEngine } from '../../src/engine/api/studio-engine';
+import { ENGINE_METHOD_NAMES } from '../../src/engine/api/engine-methods';
 import { WorkerEngineClient } from '../../src/worker/engine-client';
 import { serveEngine } from '../../src/worker/engine-server';
 

@@ -15,8 +15,8 @@ import {
   TASK_NETWORKS,
   type ModelFileReader,
   type ModelSetManifest,
-} from '../../src/engine/manifest';
-import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/studio-engine';
+} from '../../src/engine/model-set';
+import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/api/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
 /** Providers whose ONNX Runtime build the loader started, with how many files were fetched by then. */

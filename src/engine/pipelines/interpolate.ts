@@ -5,13 +5,13 @@
 // Progress is reported per sampling step (noise space) or per decoded chunk (latent space), with an ETA
 // from the time so far; the AbortSignal stops the run between engine calls and inside a sampling run.
 import { SamplingCancelledError } from '../errors';
-import { encodeGif } from '../gif';
-import { tileImages, type RgbaImage } from '../image';
-import { interpolateGrid, interpolatePath, type InterpolationMethod } from '../interpolation';
-import type { ModelSetManifest } from '../manifest';
-import { encodePng } from '../png';
+import { encodeGif } from '../formats/gif';
+import { tileImages, type RgbaImage } from '../formats/pixels';
+import { interpolateGrid, interpolatePath, type InterpolationMethod } from '../latent/interpolation';
+import type { ModelSetManifest } from '../model-set';
+import { encodePng } from '../formats/png';
 import { TorchGenerator } from '../rng/torch-randn';
-import type { GenerateRequest, StudioEngine } from '../studio-engine';
+import type { GenerateRequest, StudioEngine } from '../api/studio-engine';
 
 /** Frames decoded or sampled per engine call (keeps every batch within the sampler's limit). */
 export const FRAMES_PER_CALL = 8;

@@ -2,7 +2,7 @@
 // the cephes polynomials in float32), as the AVX2 normal kernel uses them. GCC compiles PyTorch's AVX2
 // kernels with FMA enabled and contracts `a * b + c` pairs, so the emulation fuses exactly the pairs the
 // compiler fuses (found by comparing against torch 1.13's AVX2 kernel on millions of draws: bit-exact).
-import { fmaf } from '../float32';
+import { fmaf } from '../latent/float32';
 
 const f = Math.fround;
 const int = new Int32Array(1);

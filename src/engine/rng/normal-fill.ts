@@ -2,7 +2,7 @@
 // or more contiguous float32 values on the CPU (aten/src/ATen/native/cpu/DistributionTemplates.h,
 // normal_fill_16 and normal_fill_16_AVX2). Which one ran depends on the CPU capability PyTorch
 // dispatched to; they differ in the last bits of log, sin and cos.
-import type { CpuKernel } from '../float32';
+import type { CpuKernel } from '../latent/float32';
 import { log256, sincos256, type SinCos } from './avx-mathfun';
 import { glibcLogf, glibcSinCosf } from './glibc-mathf';
 

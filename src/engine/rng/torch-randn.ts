@@ -8,7 +8,7 @@
 import { InvalidSettingError } from '../errors';
 import { Mt19937 } from './mt19937';
 import { normalFill16 } from './normal-fill';
-import type { CpuKernel } from '../float32';
+import type { CpuKernel } from '../latent/float32';
 
 export interface TorchGeneratorOptions {
   /** The float32 kernel for draws of 16 or more values (both bit-exact); default 'avx2'. */

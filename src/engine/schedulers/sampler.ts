@@ -6,8 +6,8 @@
 // rows are the same per-item computation the reference's two separate calls make. Pure: the model is a
 // function and all arithmetic goes through LatentMath, so the loop knows nothing about runtimes or devices.
 import { InvalidSettingError, NonFiniteLatentError, SamplingCancelledError } from '../errors';
-import type { CpuKernel } from '../float32';
-import type { LatentMath } from '../tensor';
+import type { CpuKernel } from '../latent/float32';
+import type { LatentMath } from '../latent/tensor';
 import { guidanceCoefficients, type GuidanceSchedule } from './guidance';
 import type { FlowSolver, SolverHistoryEntry, VelocityField } from './solver';
 import { solverByName, type SolverName } from './solvers';

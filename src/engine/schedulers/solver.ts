@@ -4,7 +4,7 @@
 // tensors. A solver is a descriptor; `start()` makes the per-run state (one per sampling run), and every
 // step sees the velocities of the previous steps it asked for (`historyLength`), which the sampler keeps
 // and releases, so a multistep rule (Adams-Bashforth, DPM-Solver++(2M)) fits without owning handles.
-import type { LatentMath } from '../tensor';
+import type { LatentMath } from '../latent/tensor';
 
 /** The (guided) velocity field v(z, t) on latents [B, N, C]; returns a new handle owned by the caller. */
 export type VelocityField<T> = (z: T, t: number) => Promise<T>;

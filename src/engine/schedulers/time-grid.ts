@@ -6,7 +6,7 @@
 // width and whether `end - step * k` is fused), which moves single grid points by one ulp; both kernels
 // are reproduced bit for bit (checked against torch 1.13 for S = 1..399).
 import { InvalidSettingError } from '../errors';
-import { fmaf, type CpuKernel } from '../float32';
+import { fmaf, type CpuKernel } from '../latent/float32';
 
 const f = Math.fround;
 

@@ -1,7 +1,7 @@
 // How often to decode a live preview during sampling. A preview costs one decoder forward per batch
 // item; we keep that below a fixed share of the sampling time, measured on this device: by the last
 // run, or before the first run by the warm-up after the set loaded (one decode and the DiT forwards at
-// the guided batch, see engine/warm-up.ts). With no figure at all there are no previews: a guess would
+// the guided batch, see engine/pipelines/warm-up.ts). With no figure at all there are no previews: a guess would
 // put decodes (each several DiT forwards on small sets) into the first, slowest run.
 
 /** Previews may add at most this fraction of the sampling time. */

@@ -2,7 +2,7 @@
 // image (x, y, width, height in [0, 1]) so it maps directly onto the latent token grid.
 import { useRef, useState, type PointerEvent } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
-import type { RgbaImage } from '../../engine/image';
+import type { RgbaImage } from '../../engine/formats/pixels';
 import type { RegionBox } from '../../engine/schedulers/start';
 
 export interface BoxCanvasProps {

@@ -5,9 +5,9 @@
 import { useCallback, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
-import { describeError } from '../../engine/describe-error';
-import { latentTextChunk } from '../../engine/latent-payload';
-import { encodePng } from '../../engine/png';
+import { describeError } from '../../engine/api/describe-error';
+import { latentTextChunk } from '../../engine/formats/latent-payload';
+import { encodePng } from '../../engine/formats/png';
 import { boxKeepMask, type KeepRegion, type RegionBox } from '../../engine/schedulers/start';
 import { useStudio } from '../../store';
 import type { FinishedEdit } from '../../store/edit-slice';

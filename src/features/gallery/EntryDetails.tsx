@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { APP_VERSION } from '../../app-version';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
-import { latentTextChunk } from '../../engine/latent-payload';
-import { encodePng } from '../../engine/png';
-import { resultTextChunks } from '../../engine/result-metadata';
+import { latentTextChunk } from '../../engine/formats/latent-payload';
+import { encodePng } from '../../engine/formats/png';
+import { resultTextChunks } from '../../engine/formats/result-metadata';
 import { useStudio } from '../../store';
 import type { GalleryEntry } from '../../store/gallery-slice';
 

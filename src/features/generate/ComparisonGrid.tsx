@@ -3,10 +3,10 @@
 // grid downloads as one PNG with the axes in its metadata.
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
-import { tileImages, type RgbaImage } from '../../engine/image';
+import { tileImages, type RgbaImage } from '../../engine/formats/pixels';
 import { APP_VERSION } from '../../app-version';
-import { encodePng } from '../../engine/png';
-import { resultTextChunks } from '../../engine/result-metadata';
+import { encodePng } from '../../engine/formats/png';
+import { resultTextChunks } from '../../engine/formats/result-metadata';
 import { axisValueLabel, GRID_AXES, type GridAxisName } from '../../engine/workspace/comparison-grid';
 import { useStudio } from '../../store';
 import type { GridAxisInput } from '../../store/grid-slice';

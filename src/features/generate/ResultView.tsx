@@ -1,10 +1,10 @@
 // Progress, live preview and the finished batch, with downloads of the image (PNG with the settings in
 // tEXt chunks) and of the final latent (.npy, the DiT's standardised tokens) for researchers.
 import { APP_VERSION } from '../../app-version';
-import { encodePng } from '../../engine/png';
-import { resultTextChunks } from '../../engine/result-metadata';
-import { writeNpy } from '../../engine/npy';
-import { tileImages } from '../../engine/image';
+import { encodePng } from '../../engine/formats/png';
+import { resultTextChunks } from '../../engine/formats/result-metadata';
+import { writeNpy } from '../../engine/formats/npy';
+import { tileImages } from '../../engine/formats/pixels';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
 import { useStudio } from '../../store';

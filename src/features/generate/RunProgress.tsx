@@ -2,8 +2,8 @@
 // decodes every k steps (k from the preview policy; off when "Live previews" is unchecked). A preview
 // stays on screen until the next one replaces it (the store keeps it; steps without one do not clear it).
 import { RgbaCanvas } from '../../components/RgbaCanvas';
-import type { RgbaImage } from '../../engine/image';
-import type { StepProgressEvent } from '../../engine/studio-engine';
+import type { RgbaImage } from '../../engine/formats/pixels';
+import type { StepProgressEvent } from '../../engine/api/studio-engine';
 import { estimateRemainingMs, formatDuration } from '../../engine/workspace/progress-eta';
 
 interface RunProgressProps {

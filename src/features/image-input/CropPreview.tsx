@@ -2,7 +2,7 @@
 // min(width, height) square, so the user sees what is cut off before encoding.
 import { toImageData } from '../../components/image-data';
 import { useEffect, useRef } from 'react';
-import { centerCropRect, type RgbaImage } from '../../engine/image';
+import { centerCropRect, type RgbaImage } from '../../engine/formats/pixels';
 
 export function CropPreview({
   image,

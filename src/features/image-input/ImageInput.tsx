@@ -2,7 +2,7 @@
 // clipboard. Whatever the source, the bytes go through loadImageBlob, so every view refuses bad files
 // with the same named messages; the previous image stays until a new one has loaded.
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { describeError } from '../../engine/describe-error';
+import { describeError } from '../../engine/api/describe-error';
 import { SvgStudioError } from '../../engine/errors';
 import { loadImageBlob, type LoadedImage } from './load-image';
 import { fetchSample, SAMPLE_IMAGES } from './samples';

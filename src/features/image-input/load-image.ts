@@ -4,8 +4,8 @@
 // orientation applied (GIFs give their first frame), and a canvas turns it into an RgbaImage,
 // transparency composited over white and scaled so its short side is at most WORKING_SIDE.
 import { ImageDecodeError } from '../../engine/errors';
-import type { RgbaImage } from '../../engine/image';
-import { IMAGE_LIMITS, readImageHeader, type ImageHeader } from '../../engine/image-input';
+import type { RgbaImage } from '../../engine/formats/pixels';
+import { IMAGE_LIMITS, readImageHeader, type ImageHeader } from '../../engine/formats/image-input';
 
 /** The short side images are kept at after loading: far above any model resolution, far below a photo. */
 const WORKING_SIDE = 1024;

@@ -12,8 +12,8 @@ import {
   residualChannelImages,
   tokenVector,
   type Grid,
-} from '../../engine/feature-maps';
-import type { EncodeImagesResult } from '../../engine/studio-engine';
+} from '../../engine/analysis/feature-maps';
+import type { EncodeImagesResult } from '../../engine/api/studio-engine';
 import { useStudio } from '../../store';
 import type { InspectedImage } from '../../store/inspect-slice';
 import { ImageInput } from '../image-input/ImageInput';

@@ -2,8 +2,8 @@
 // outlines the selected one. Keyboard users move the selection with the arrow keys.
 import { toImageData } from '../../components/image-data';
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
-import { tokenAtPoint, type Grid } from '../../engine/feature-maps';
-import type { RgbaImage } from '../../engine/image';
+import { tokenAtPoint, type Grid } from '../../engine/analysis/feature-maps';
+import type { RgbaImage } from '../../engine/formats/pixels';
 
 interface PatchCanvasProps {
   readonly image: RgbaImage;

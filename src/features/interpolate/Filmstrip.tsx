@@ -2,7 +2,7 @@
 // thumbnails (a grid in four-corner mode). Several strips (linear beside spherical) share one frame index.
 import { useEffect } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
-import type { RgbaImage } from '../../engine/image';
+import type { RgbaImage } from '../../engine/formats/pixels';
 
 export interface Strip {
   readonly title: string;

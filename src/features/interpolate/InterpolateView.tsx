@@ -5,9 +5,9 @@
 // always take the finished run's frames under that run's name.
 import { useCallback, useMemo, useState } from 'react';
 import { downloadBytes } from '../../components/download-file';
-import { describeError } from '../../engine/describe-error';
+import { describeError } from '../../engine/api/describe-error';
 import { InvalidSettingError } from '../../engine/errors';
-import { MAX_FRAMES, MIN_FRAMES, type InterpolationMethod } from '../../engine/interpolation';
+import { MAX_FRAMES, MIN_FRAMES, type InterpolationMethod } from '../../engine/latent/interpolation';
 import { LIMITS } from '../../engine/limits';
 import {
   exportFrames,

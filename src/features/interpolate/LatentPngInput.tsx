@@ -1,10 +1,10 @@
-// Opens a PNG saved with its latent (tEXt "svg-studio-latent", engine/latent-payload.ts), so a downloaded
+// Opens a PNG saved with its latent (tEXt "svg-studio-latent", engine/formats/latent-payload.ts), so a downloaded
 // result is used exactly as it was made instead of through the encoders. Shared by Interpolate and Edit.
 import { useState } from 'react';
-import type { RgbaImage } from '../../engine/image';
-import { readStoredLatent } from '../../engine/latent-payload';
-import { decodePng } from '../../engine/png';
-import { describeError } from '../../engine/describe-error';
+import type { RgbaImage } from '../../engine/formats/pixels';
+import { readStoredLatent } from '../../engine/formats/latent-payload';
+import { decodePng } from '../../engine/formats/png';
+import { describeError } from '../../engine/api/describe-error';
 
 export interface StoredLatentImage {
   readonly name: string;

@@ -2,7 +2,7 @@
 // strip come from the engine pipeline (the bytes `svg-studio interpolate` writes), the WebM video from
 // MediaRecorder on a canvas stream, where the browser has it.
 import { toImageData } from '../../components/image-data';
-import type { RgbaImage } from '../../engine/image';
+import type { RgbaImage } from '../../engine/formats/pixels';
 
 export class WebmUnsupportedError extends Error {}
 

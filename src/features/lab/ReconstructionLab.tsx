@@ -7,9 +7,9 @@
 // The run is the store's (reconstruct-slice.ts): one run at a time with every view, and Cancel.
 import { useCallback, useMemo, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
-import { describeError } from '../../engine/describe-error';
-import { differenceImage, psnr, ssim } from '../../engine/metrics';
-import type { DinoOnlyMode } from '../../engine/studio-engine';
+import { describeError } from '../../engine/api/describe-error';
+import { differenceImage, psnr, ssim } from '../../engine/analysis/metrics';
+import type { DinoOnlyMode } from '../../engine/api/studio-engine';
 import { useStudio } from '../../store';
 import { CropPreview } from '../image-input/CropPreview';
 import { ImageInput } from '../image-input/ImageInput';

@@ -2,8 +2,8 @@
 // each network with the exporter's check figures, memory estimate), byte progress per file and for the
 // whole set with speed and ETA, and what happened in the browser cache.
 import { formatBytes, formatSpeed, transferStats, type ByteSample } from '../../engine/download-progress';
-import { CHECK_FIGURES, NETWORK_LABEL } from '../../engine/manifest';
-import type { PlannedNetwork } from '../../engine/studio-engine';
+import { CHECK_FIGURES, NETWORK_LABEL } from '../../engine/model-set';
+import type { PlannedNetwork } from '../../engine/api/studio-engine';
 import { formatDuration } from '../../engine/workspace/progress-eta';
 import { useStudio } from '../../store';
 

@@ -3,8 +3,8 @@
 // (they open per task and may be closed to stay within the memory budget).
 import { useEffect } from 'react';
 import { formatBytes } from '../../engine/download-progress';
-import { NETWORK_LABEL } from '../../engine/manifest';
-import type { ProviderPreference, ResidencyReport } from '../../engine/studio-engine';
+import { NETWORK_LABEL } from '../../engine/model-set';
+import type { ProviderPreference, ResidencyReport } from '../../engine/api/studio-engine';
 import { useStudio } from '../../store';
 import { onEngineCallSettled } from '../../store/engine-instance';
 

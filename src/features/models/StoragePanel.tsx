@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { formatBytes } from '../../engine/download-progress';
 import { useStudio } from '../../store';
 import { openModelCacheForViews as openModelCache, type CachedSetRecord } from '../../store/model-storage';
-import { describeError } from '../../engine/describe-error';
+import { describeError } from '../../engine/api/describe-error';
 
 /** A note under the table; a delete's note names its set and holds only while that set stays out of the cache. */
 interface StorageMessage {

@@ -1,7 +1,7 @@
 // Turns what the user picked or dropped into LocalModelFile paths relative to the chosen folder:
 // `<input webkitdirectory>` gives webkitRelativePath, a dropped folder is walked with the File and
 // Directory Entries API, loose files keep their names.
-import type { LocalModelFile } from '../../engine/studio-engine';
+import type { LocalModelFile } from '../../engine/api/studio-engine';
 
 export function fromFileList(list: FileList): LocalModelFile[] {
   return Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, data: file }));

@@ -3,7 +3,7 @@
 // that only grows and ends at 1, and a cancelled signal stopping between engine calls.
 import { describe, expect, it } from 'vitest';
 import { SamplingCancelledError } from '../../../src/engine/errors';
-import type { RgbaImage } from '../../../src/engine/image';
+import type { RgbaImage } from '../../../src/engine/formats/pixels';
 import {
   FRAMES_PER_CALL,
   exportFrames,

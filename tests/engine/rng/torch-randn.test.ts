@@ -3,7 +3,7 @@ import { InvalidSettingError } from '../../../src/engine/errors';
 import { Mt19937 } from '../../../src/engine/rng/mt19937';
 import { normalFill16 } from '../../../src/engine/rng/normal-fill';
 import { TorchGenerator } from '../../../src/engine/rng/torch-randn';
-import { drawRngCase, type RngCase } from '../../../src/engine/reference-cases';
+import { drawRngCase, type RngCase } from '../../../src/cli/parity-cases';
 import { bitMismatches, fixtureJson, fixtureNpy, maxAbsDiff } from '../fixtures';
 
 const { cases } = fixtureJson<{ cases: RngCase[] }>('rng_cases.json');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { adamsBashforth2Solver } from '../../../src/engine/schedulers/adams-bashforth';
 import { sampleFlow } from '../../../src/engine/schedulers/sampler';
 import { SOLVERS } from '../../../src/engine/schedulers/solvers';
-import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/tensor';
+import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
 
 const f = Math.fround;
 

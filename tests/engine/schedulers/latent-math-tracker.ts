@@ -1,6 +1,6 @@
 // A LatentMath over CPU tensors that tracks handle ownership for the scheduler tests: every handle it
 // (or a fake model) creates is live until released; releasing twice or using a released handle throws.
-import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../../../src/engine/tensor';
+import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../../../src/engine/latent/tensor';
 
 export class TrackingMath implements LatentMath<CpuTensor> {
   readonly live = new Set<CpuTensor>();

@@ -4,7 +4,7 @@
 // formula (re-derived here from the fixture README, not from guidance.ts) recombines. The call sequence
 // (t and labels of every model call) and the time grid must match exactly, the states within 1e-5.
 import { describe, expect, it } from 'vitest';
-import { npyToNumbers } from '../../../src/engine/npy';
+import { npyToNumbers } from '../../../src/engine/formats/npy';
 import { NonFiniteLatentError } from '../../../src/engine/errors';
 import {
   guidanceCoefficients,
@@ -15,8 +15,8 @@ import { sampleFlow, type SamplerStepEvent } from '../../../src/engine/scheduler
 import type { SolverHistoryEntry } from '../../../src/engine/schedulers/solver';
 import { SOLVERS, type SolverName } from '../../../src/engine/schedulers/solvers';
 import { timeGrid } from '../../../src/engine/schedulers/time-grid';
-import type { SamplerCase } from '../../../src/engine/reference-cases';
-import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/tensor';
+import type { SamplerCase } from '../../../src/cli/parity-cases';
+import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
 import { fixtureJson, fixtureNpy, fixtureTensor, maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
 

@@ -6,7 +6,7 @@ import { SamplingCancelledError } from '../../../src/engine/errors';
 import { sampleFlow } from '../../../src/engine/schedulers/sampler';
 import type { VelocityField } from '../../../src/engine/schedulers/solver';
 import { SOLVERS } from '../../../src/engine/schedulers/solvers';
-import type { CpuTensor } from '../../../src/engine/tensor';
+import type { CpuTensor } from '../../../src/engine/latent/tensor';
 import { maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
 

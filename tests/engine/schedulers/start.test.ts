@@ -10,7 +10,7 @@ import {
   noisedLatent,
 } from '../../../src/engine/schedulers/start';
 import { timeGrid } from '../../../src/engine/schedulers/time-grid';
-import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/tensor';
+import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
 
 describe('editStartStep', () => {
   const grid = timeGrid(4, 0); // 0, .25, .5, .75, 1

@@ -1,0 +1,87 @@
+// JPEG EXIF orientation (tag 0x0112), read from the file's bytes and applied to decoded pixels, so a
+// photo taken sideways is upright before it is resized and cropped. The page gets the same result from
+// createImageBitmap(…, { imageOrientation: 'from-image' }); the CLI decodes with jpeg-js, which ignores
+// the tag, and applies it here. Pure: bytes and RgbaImage in, RgbaImage out.
+import type { RgbaImage } from './pixels';
+
+/** EXIF orientation values 1..8 (1 = as stored). */
+export type ExifOrientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+
+const ORIENTATION_TAG = 0x0112;
+
+/** The orientation a JPEG's APP1 Exif segment declares; 1 when there is none or it is unreadable. */
+export function readJpegOrientation(bytes: Uint8Array): ExifOrientation {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 2;
+  while (offset + 4 <= bytes.length && bytes[offset] === 0xff) {
+    const marker = bytes[offset + 1] as number;
+    if (marker === 0xda || marker === 0xd9) break; // scan data: no more metadata segments
+    const length = view.getUint16(offset + 2);
+    const start = offset + 4;
+    if (marker === 0xe1 && start + 14 <= bytes.length && view.getUint32(start) === 0x45786966) {
+      const orientation = tiffOrientation(view, start + 6, Math.min(bytes.length, offset + 2 + length));
+      if (orientation !== null) return orientation;
+    }
+    offset += 2 + length;
+  }
+  return 1;
+}
+
+/** IFD0's orientation entry of the TIFF structure at [tiff, end). */
+function tiffOrientation(view: DataView, tiff: number, end: number): ExifOrientation | null {
+  const order = view.getUint16(tiff);
+  if (order !== 0x4949 && order !== 0x4d4d) return null;
+  const little = order === 0x4949;
+  const u16 = (at: number) => (at + 2 <= end ? view.getUint16(at, little) : null);
+  const u32 = (at: number) => (at + 4 <= end ? view.getUint32(at, little) : null);
+  if (u16(tiff + 2) !== 42) return null;
+  const ifd = u32(tiff + 4);
+  if (ifd === null) return null;
+  const entries = u16(tiff + ifd);
+  if (entries === null) return null;
+  for (let k = 0; k < entries; k++) {
+    const entry = tiff + ifd + 2 + 12 * k;
+    if (u16(entry) !== ORIENTATION_TAG) continue;
+    const value = u16(entry + 8);
+    return value !== null && value >= 1 && value <= 8 ? (value as ExifOrientation) : null;
+  }
+  return null;
+}
+
+/**
+ * Source pixel of output pixel (x, y) for each orientation, with W, H the stored size; orientations
+ * 5-8 swap width and height.
+ */
+const SOURCE: Record<ExifOrientation, (x: number, y: number, w: number, h: number) => [number, number]> = {
+  1: (x, y) => [x, y],
+  2: (x, y, w) => [w - 1 - x, y],
+  3: (x, y, w, h) => [w - 1 - x, h - 1 - y],
+  4: (x, y, _w, h) => [x, h - 1 - y],
+  5: (x, y) => [y, x],
+  6: (x, y, _w, h) => [y, h - 1 - x],
+  7: (x, y, w, h) => [w - 1 - y, h - 1 - x],
+  8: (x, y, w) => [w - 1 - y, x],
+};
+
+/** The image as it should be displayed for `orientation` (a new image unless orientation is 1). */
+export function applyOrientation(image: RgbaImage, orientation: ExifOrientation): RgbaImage {
+  if (orientation === 1) return image;
+  const { width, height, data } = image;
+  const swap = orientation >= 5;
+  const outWidth = swap ? height : width;
+  const outHeight = swap ? width : height;
+  const out = new Uint8ClampedArray(outWidth * outHeight * 4);
+  const source = SOURCE[orientation];
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      const [sx, sy] = source(x, y, width, height);
+      const from = (sy * width + sx) * 4;
+      const to = (y * outWidth + x) * 4;
+      out[to] = data[from] as number;
+      out[to + 1] = data[from + 1] as number;
+      out[to + 2] = data[from + 2] as number;
+      out[to + 3] = data[from + 3] as number;
+    }
+  }
+  return { width: outWidth, height: outHeight, data: out };
+}

@@ -1,0 +1,126 @@
+// EngineService: loads run one at a time (the later request waits), the previous runtime is disposed,
+// and calls before any load fail with a named error.
+import { describe, expect, it } from 'vitest';
+import { TASK_NETWORKS, type ModelSetManifest } from '../../../src/engine/model-set';
+import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
+import { EngineService, type RuntimeLoader } from '../../../src/engine/api/service';
+import type { LoadModelSetRequest } from '../../../src/engine/api/studio-engine';
+import { cpuLatentMath } from '../../../src/engine/latent/tensor';
+
+const sourceName = ({ source }: LoadModelSetRequest) =>
+  source.kind === 'directory' ? source.path : source.kind;
+
+function fakeRuntime(name: string, log: string[]): ModelSetRuntime<unknown> {
+  const fail = () => Promise.reject(new Error('not used'));
+  return {
+    execution: { provider: 'cpu', adapter: name, reason: 'test' },
+    math: cpuLatentMath as never,
+    upload: fail,
+    download: fail,
+    encodeDino: fail,
+    encodeResidual: fail,
+    decode: fail,
+    velocity: fail,
+    dispose: async () => void log.push(`dispose ${name}`),
+  };
+}
+
+describe('EngineService', () => {
+  it('runs loads one after another and disposes the runtime it replaces', async () => {
+    const log: string[] = [];
+    const loader: RuntimeLoader = async (request) => {
+      log.push(`start ${sourceName(request)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      log.push(`end ${sourceName(request)}`);
+      return {
+        manifest: { id: sourceName(request) } as unknown as ModelSetManifest,
+        manifestSha256: `sha-${sourceName(request)}`,
+        runtime: fakeRuntime(sourceName(request), log),
+      };
+    };
+    const engine = new EngineService(loader);
+    const [a, b] = await Promise.all([
+      engine.loadModelSet({ source: { kind: 'directory', path: 'a' }, provider: 'auto' }),
+      engine.loadModelSet({ source: { kind: 'directory', path: 'b' }, provider: 'auto' }),
+    ]);
+    expect([a.execution.adapter, b.execution.adapter]).toEqual(['a', 'b']);
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'dispose a']);
+  });
+
+  it('keeps serving after a failed load', async () => {
+    let calls = 0;
+    const engine = new EngineService(async (request) => {
+      if (calls++ === 0) throw new Error('broken manifest');
+      return {
+        manifest: { id: sourceName(request) } as unknown as ModelSetManifest,
+        manifestSha256: `sha-${sourceName(request)}`,
+        runtime: fakeRuntime('ok', []),
+      };
+    });
+    await expect(
+      engine.loadModelSet({ source: { kind: 'directory', path: 'x' }, provider: 'auto' }),
+    ).rejects.toThrow('broken manifest');
+    await expect(
+      engine.loadModelSet({ source: { kind: 'directory', path: 'y' }, provider: 'auto' }),
+    ).resolves.toMatchObject({
+      manifest: { id: 'y' },
+    });
+  });
+
+  it("passes the loader's cache report on to the caller", async () => {
+    const engine = new EngineService(async (request) => ({
+      manifest: { id: sourceName(request) } as unknown as ModelSetManifest,
+      manifestSha256: 'sha',
+      runtime: fakeRuntime('ok', []),
+      cache: { status: 'uncached', note: 'quota exceeded' },
+    }));
+    const loaded = await engine.loadModelSet({ source: { kind: 'url', url: 'u' }, provider: 'auto' });
+    expect(loaded.cache).toEqual({ status: 'uncached', note: 'quota exceeded' });
+  });
+
+  it('opens the networks each task declares in TASK_NETWORKS before it runs, and reports residency', async () => {
+    const prepared: string[][] = [];
+    const runtime: ModelSetRuntime<unknown> = {
+      ...fakeRuntime('lazy', []),
+      prepare: async (roles) => void prepared.push([...roles]),
+      residency: () => ({ networks: [], residentBytes: 7 }),
+    };
+    const engine = new EngineService(async () => ({
+      manifest: { id: 'lazy' } as unknown as ModelSetManifest,
+      manifestSha256: 'sha',
+      runtime,
+    }));
+    expect(await engine.networkResidency()).toBeNull();
+    await engine.loadModelSet({ source: { kind: 'directory', path: 'x' }, provider: 'auto' });
+    // The pipelines then fail on the fake runtime: what matters is what was opened first.
+    const image = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
+    await engine.reconstruct({ image }).catch(() => undefined);
+    await engine.encodeImages({ images: [image] }).catch(() => undefined);
+    await engine
+      .decodeLatents({ latentTokens: new Float32Array(1), latentDims: [1, 1, 1] })
+      .catch(() => undefined);
+    expect(prepared).toEqual([
+      TASK_NETWORKS.reconstruct,
+      TASK_NETWORKS.encodeImages,
+      TASK_NETWORKS.decodeLatents,
+    ]);
+    expect(await engine.networkResidency()).toEqual({ networks: [], residentBytes: 7 });
+  });
+
+  it('refuses to generate before a model set is loaded', async () => {
+    const engine = new EngineService(() => Promise.reject(new Error('unused')));
+    await expect(
+      engine.generate({
+        classId: 0,
+        seed: 0,
+        steps: 1,
+        sampler: 'euler',
+        shift: 0,
+        guidanceScale: 1,
+        guidanceSchedule: 'none',
+        batch: 1,
+        previewEvery: 0,
+      }),
+    ).rejects.toMatchObject({ code: 'runtime', message: 'no model set is loaded' });
+  });
+});

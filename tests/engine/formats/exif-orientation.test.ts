@@ -1,0 +1,44 @@
+import jpeg from 'jpeg-js';
+import { describe, expect, it } from 'vitest';
+import {
+  applyOrientation,
+  readJpegOrientation,
+  type ExifOrientation,
+} from '../../../src/engine/formats/exif-orientation';
+import { jpegWithOrientation } from '../jpeg-fixtures';
+
+const IMAGE = {
+  width: 3,
+  height: 2,
+  // pixel values 0..5 in the red channel, row-major
+  data: Uint8ClampedArray.from({ length: 24 }, (_, i) => (i % 4 === 0 ? i / 4 : 255)),
+};
+const reds = (image: { data: Uint8ClampedArray }) => Array.from(image.data).filter((_, i) => i % 4 === 0);
+
+describe('EXIF orientation', () => {
+  it('reads the orientation tag in either byte order, 1 when absent', () => {
+    expect(readJpegOrientation(jpegWithOrientation(4, 2, 6))).toBe(6);
+    expect(readJpegOrientation(jpegWithOrientation(4, 2, 3, true))).toBe(3);
+    expect(readJpegOrientation(jpegWithOrientation(4, 2, 0))).toBe(1);
+    const plain = new Uint8Array(jpeg.encode({ width: 2, height: 2, data: new Uint8Array(16) }).data);
+    expect(readJpegOrientation(plain)).toBe(1);
+  });
+
+  // Stored:   0 1 2      as the EXIF specification displays each orientation
+  //           3 4 5
+  it.each([
+    [1, 3, [0, 1, 2, 3, 4, 5]],
+    [2, 3, [2, 1, 0, 5, 4, 3]],
+    [3, 3, [5, 4, 3, 2, 1, 0]],
+    [4, 3, [3, 4, 5, 0, 1, 2]],
+    [5, 2, [0, 3, 1, 4, 2, 5]],
+    [6, 2, [3, 0, 4, 1, 5, 2]],
+    [7, 2, [5, 2, 4, 1, 3, 0]],
+    [8, 2, [2, 5, 1, 4, 0, 3]],
+  ] as const)('orientation %i', (orientation, width, expected) => {
+    const out = applyOrientation(IMAGE, orientation as ExifOrientation);
+    expect(out.width).toBe(width);
+    expect(out.height).toBe(6 / width);
+    expect(reds(out)).toEqual(expected);
+  });
+});
