@@ -2,24 +2,19 @@
 // result that carries its own request (the download name and summary never take the form's later values).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RgbaImage } from '../../src/engine/formats/pixels';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import { FakeEngine, resetToTinySet } from './fake-engine';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
+const resetStudio = resetToTinySet(useStudio, engine);
 
-const initial = useStudio.getState();
 const picture: RgbaImage = { width: 2, height: 2, data: new Uint8ClampedArray(16).fill(200) };
 const stored = { image: picture, latentTokens: new Float32Array(4) };
 
 beforeEach(() => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
+  resetStudio();
   useStudio.getState().updateSettings({ steps: 4 });
-  engine.requests.length = 0;
-  engine.cancelAtStep = null;
-  engine.onCancelStep = null;
 });
 
 describe('edit slice', () => {

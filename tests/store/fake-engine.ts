@@ -1,5 +1,6 @@
 // A StudioEngine double for store tests: records every request, answers generate with solid images,
-// reports one progress event per step and honours cancellation like the worker does.
+// reports one progress event per step and honours cancellation like the worker does. Also the one
+// set-up every slice test starts from: the store reset and the tiny set loaded (resetToTinySet).
 import { readFileSync } from 'node:fs';
 import { SamplingCancelledError } from '../../src/engine/errors';
 import { parseManifest, type ModelSetManifest } from '../../src/engine/model-set';
@@ -10,6 +11,7 @@ import type {
   WarmUpRequest,
   WarmUpResult,
 } from '../../src/engine/api/studio-engine';
+import type { useStudio } from '../../src/store';
 
 export const TINY_MANIFEST: ModelSetManifest = parseManifest(
   JSON.parse(readFileSync('public/models/random-tiny/manifest.json', 'utf8')),
@@ -21,6 +23,14 @@ export class FakeEngine implements StudioEngine {
   /** Abort the run's signal when this step is reached (simulates a click on Cancel mid-run). */
   cancelAtStep: number | null = null;
   onCancelStep: (() => void) | null = null;
+
+  /** Forgets what earlier tests recorded or asked for (the warm-up cost stays as a test set it). */
+  reset(): void {
+    this.requests.length = 0;
+    this.warmUps.length = 0;
+    this.cancelAtStep = null;
+    this.onCancelStep = null;
+  }
 
   async loadModelSet(): Promise<never> {
     throw new Error('not used');
@@ -85,4 +95,27 @@ export class FakeEngine implements StudioEngine {
       timings: { samplingMs: 10 * request.steps, decodeMs: 30, totalMs: 10 * request.steps + 30 },
     };
   }
+}
+
+/** The studio store, or another tab's store built from the same slices. */
+type Studio = Pick<typeof useStudio, 'getState' | 'setState'>;
+
+/** Puts TINY_MANIFEST in the store as a finished load does: ready, with its sampler defaults adopted. */
+export function loadTinySet(store: Studio): void {
+  store.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
+  store.getState().adoptManifestDefaults(TINY_MANIFEST);
+}
+
+/**
+ * A reset for beforeEach: the store back to the state it was created with, the tiny set loaded
+ * (loadTinySet) and the fake engine's records cleared. Call it right after importing the store: the
+ * state it restores is the one the store has at that moment, before any test changed it.
+ */
+export function resetToTinySet(store: Studio, engine?: FakeEngine): () => void {
+  const initial = store.getState();
+  return () => {
+    store.setState(initial, true);
+    loadTinySet(store);
+    engine?.reset();
+  };
 }

@@ -3,19 +3,17 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodePng } from '../../src/engine/formats/png';
 import { resultTextChunks } from '../../src/engine/formats/result-metadata';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import { FakeEngine, resetToTinySet, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
 const { visibleEntries } = await import('../../src/store/gallery-slice');
 
-const initial = useStudio.getState();
+const resetStudio = resetToTinySet(useStudio, engine);
 
 beforeEach(async () => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
+  resetStudio();
   await useStudio.getState().openGallery();
   await useStudio.getState().clearGallery();
 });

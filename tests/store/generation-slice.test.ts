@@ -1,21 +1,13 @@
 // The generation slice: seed modes around a run, the preview interval it asks for, link settings over
 // manifest defaults, reset, and a cancelled run that leaves settings and the previous result intact.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import { FakeEngine, resetToTinySet, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
 
-const initial = useStudio.getState();
-
-beforeEach(() => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
-  engine.requests.length = 0;
-  engine.cancelAtStep = null;
-});
+beforeEach(resetToTinySet(useStudio, engine));
 
 describe('generation slice', () => {
   it('adopts the manifest sampler defaults, with a link overriding them', () => {

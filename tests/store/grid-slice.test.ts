@@ -1,20 +1,16 @@
 // The grid slice: one batch-1 generation per cell with the workspace's seed, bad axis values refused
 // before anything runs, and finished cells kept when the grid is cancelled.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import { FakeEngine, resetToTinySet } from './fake-engine';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
-
-const initial = useStudio.getState();
+const resetStudio = resetToTinySet(useStudio, engine);
 
 beforeEach(() => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
+  resetStudio();
   useStudio.getState().updateSettings({ seed: 42, batch: 3, classId: 1 });
-  engine.requests.length = 0;
-  engine.cancelAtStep = null;
 });
 
 describe('grid slice', () => {

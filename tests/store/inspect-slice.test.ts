@@ -7,7 +7,7 @@ import type {
   EncodeImagesResult,
   StudioEngine,
 } from '../../src/engine/api/studio-engine';
-import { TINY_MANIFEST } from './fake-engine';
+import { resetToTinySet, TINY_MANIFEST } from './fake-engine';
 
 const [gridH, gridW] = TINY_MANIFEST.latent.grid;
 const tokens = gridH * gridW;
@@ -41,11 +41,10 @@ const engine = {
 
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
-const initial = useStudio.getState();
+const resetStudio = resetToTinySet(useStudio);
 
 beforeEach(() => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
+  resetStudio();
   encoded.length = 0;
 });
 

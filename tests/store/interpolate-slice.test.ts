@@ -3,22 +3,13 @@
 // a new run starts and carries its own run id and export name.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { seedEndpoints, type InterpolationProgress } from '../../src/engine/pipelines/interpolate';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import { FakeEngine, resetToTinySet, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
 
-const initial = useStudio.getState();
-
-beforeEach(() => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
-  engine.requests.length = 0;
-  engine.cancelAtStep = null;
-  engine.onCancelStep = null;
-});
+beforeEach(resetToTinySet(useStudio, engine));
 
 function seeds(values: number[]) {
   const { settings } = useStudio.getState();

@@ -10,7 +10,7 @@ import type {
   EncodeImagesResult,
   StudioEngine,
 } from '../../src/engine/api/studio-engine';
-import { TINY_MANIFEST } from './fake-engine';
+import { resetToTinySet, TINY_MANIFEST } from './fake-engine';
 
 const image = (value: number): RgbaImage => ({
   width: 1,
@@ -49,11 +49,10 @@ const engine = {
 
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
-const initial = useStudio.getState();
+const resetStudio = resetToTinySet(useStudio);
 
 beforeEach(() => {
-  useStudio.setState(initial, true);
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
+  resetStudio();
   decodes.length = 0;
   stages.length = 0;
 });
