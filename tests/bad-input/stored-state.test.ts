@@ -17,36 +17,10 @@ import {
   readSetAside,
   takeSetAsideReport,
 } from '../../src/storage/preferences';
+import { goodEntry, putRawRecords } from '../storage/gallery-fixtures';
 import { installMemoryStorage } from '../storage/memory-storage';
 import { badInputCases } from './suite';
 import { SOLVER_NAMES } from '../../src/engine/schedulers/solvers';
-
-function goodEntry(id: string): GalleryEntry {
-  return {
-    id,
-    createdAt: 1_700_000_000_000,
-    modelSetId: 'svg-mini',
-    manifestSha256: 'ab',
-    settings: {
-      classId: 1,
-      seed: 7,
-      steps: 4,
-      sampler: 'euler',
-      shift: 0.3,
-      guidanceScale: 3,
-      guidanceSchedule: 'constant',
-      batch: 2,
-    },
-    batchIndex: 1,
-    className: 'heart',
-    favourite: false,
-    image: { width: 1, height: 1, data: new Uint8ClampedArray([1, 2, 3, 255]) },
-    latentTokens: new Float32Array([0.5, -1]),
-    latentDims: [1, 1, 2],
-    provider: 'wasm',
-    totalMs: 12,
-  };
-}
 
 const good = () => ({ ...goodEntry('bad'), recordVersion: 1 }) as Record<string, unknown>;
 const withSettings = (patch: Record<string, unknown>) => ({
@@ -206,7 +180,7 @@ badInputCases(
     const factory = new IDBFactory();
     const store = await IndexedDbGalleryStore.open(factory);
     await store.put(goodEntry('kept'));
-    await rawPut(factory, record);
+    await putRawRecords(factory, [record]);
     const listing = await store.list();
     expect(listing.entries.map((e) => e.id)).toEqual(['kept']);
     expect(listing.newlyQuarantined.map((q) => q.problems)).toEqual([problems]);
@@ -217,15 +191,6 @@ badInputCases(
     expect((await store.listQuarantine()).map((q) => q.record)).toEqual([record]);
   },
 );
-
-async function rawPut(factory: IDBFactory, record: unknown) {
-  const request = factory.open('svg-studio');
-  const db = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)));
-  const transaction = db.transaction('gallery', 'readwrite');
-  transaction.objectStore('gallery').put(record);
-  await new Promise((resolve) => (transaction.oncomplete = resolve));
-  db.close();
-}
 
 interface FaultCase {
   readonly name: string;

@@ -11,33 +11,7 @@ import {
   readRecord,
   type GalleryEntry,
 } from '../../src/storage/gallery-db';
-
-function entry(id: string, createdAt: number): GalleryEntry {
-  return {
-    id,
-    createdAt,
-    modelSetId: 'svg-mini',
-    manifestSha256: 'ab',
-    settings: {
-      classId: 1,
-      seed: 7,
-      steps: 4,
-      sampler: 'euler',
-      shift: 0.3,
-      guidanceScale: 3,
-      guidanceSchedule: 'constant',
-      batch: 2,
-    },
-    batchIndex: 1,
-    className: 'heart',
-    favourite: false,
-    image: { width: 1, height: 1, data: new Uint8ClampedArray([1, 2, 3, 255]) },
-    latentTokens: new Float32Array([0.5, -1]),
-    latentDims: [1, 1, 2],
-    provider: 'wasm',
-    totalMs: 12,
-  };
-}
+import { goodEntry, seedFirstRelease } from './gallery-fixtures';
 
 describe('IndexedDB gallery', () => {
   it('keeps entries across a reopen, newest first, with their pixels and latents', async () => {
@@ -45,9 +19,9 @@ describe('IndexedDB gallery', () => {
     const first = await openGalleryStore(factory);
     expect(first.fallbackReason).toBeNull();
     expect(first.store.persistent).toBe(true);
-    await first.store.put(entry('a', 1));
-    await first.store.put(entry('b', 2));
-    await first.store.put({ ...entry('a', 1), favourite: true });
+    await first.store.put(goodEntry('a', 1));
+    await first.store.put(goodEntry('b', 2));
+    await first.store.put({ ...goodEntry('a', 1), favourite: true });
 
     const reopened = await IndexedDbGalleryStore.open(factory);
     const listed = (await reopened.list()).entries;
@@ -79,8 +53,8 @@ describe('IndexedDB gallery', () => {
   it('reports a failed save as a StorageError', async () => {
     const store = await IndexedDbGalleryStore.open(new IDBFactory());
     const hostile = {
-      ...entry('q', 1),
-      image: { ...entry('q', 1).image, data: () => 0 },
+      ...goodEntry('q', 1),
+      image: { ...goodEntry('q', 1).image, data: () => 0 },
     } as unknown as GalleryEntry;
     // A value IndexedDB cannot clone fails the put: the store reports a StorageError, not a raw DOMException.
     await expect(store.put(hostile)).rejects.toBeInstanceOf(StorageError);
@@ -92,7 +66,7 @@ describe('IndexedDB gallery', () => {
       throw new DOMException('quota exceeded', 'QuotaExceededError');
     });
     try {
-      const saving = store.put(entry('big', 1));
+      const saving = store.put(goodEntry('big', 1));
       await expect(saving).rejects.toBeInstanceOf(StorageError);
       await expect(saving).rejects.toThrow(/storage quota is full.*kept for this session/);
     } finally {
@@ -105,38 +79,24 @@ describe('IndexedDB gallery', () => {
 describe('memory gallery', () => {
   it('lists newest first and forgets on clear', async () => {
     const store = new MemoryGalleryStore();
-    await store.put(entry('a', 1));
-    await store.put(entry('b', 3));
+    await store.put(goodEntry('a', 1));
+    await store.put(goodEntry('b', 3));
     expect((await store.list()).entries.map((e) => e.id)).toEqual(['b', 'a']);
     await store.clear();
     expect((await store.list()).entries).toHaveLength(0);
   });
 });
 
-/** Writes raw records the way the first release did: database version 1, no quarantine store. */
-async function seedVersion1(factory: IDBFactory, records: readonly unknown[]): Promise<void> {
-  const request = factory.open('svg-studio', 1);
-  request.onupgradeneeded = () =>
-    request.result.createObjectStore('gallery', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  const transaction = db.transaction('gallery', 'readwrite');
-  for (const record of records) transaction.objectStore('gallery').put(record);
-  await new Promise<void>((resolve, reject) => {
-    transaction.oncomplete = () => resolve();
-    transaction.onerror = () => reject(transaction.error);
-  });
-  db.close();
-}
-
 describe('stored records: versions, migration and quarantine', () => {
   it('migrates records written before versioning and sets a malformed one aside (defect 1)', async () => {
     const factory = new IDBFactory();
-    // entry() has today's fields and no recordVersion: what every build before versioning wrote.
-    const legacy = entry('old', 1);
-    await seedVersion1(factory, [legacy, { ...entry('broken', 2), settings: null }, entry('good', 3)]);
+    // goodEntry() has today's fields and no recordVersion: what every build before versioning wrote.
+    const legacy = goodEntry('old', 1);
+    await seedFirstRelease(factory, [
+      legacy,
+      { ...goodEntry('broken', 2), settings: null },
+      goodEntry('good', 3),
+    ]);
 
     const store = await IndexedDbGalleryStore.open(factory);
     const first = await store.list();
@@ -158,22 +118,22 @@ describe('stored records: versions, migration and quarantine', () => {
 
   it('writes migrated records back in the current version', async () => {
     const factory = new IDBFactory();
-    await seedVersion1(factory, [{ ...entry('old', 1), favourite: undefined }]);
+    await seedFirstRelease(factory, [{ ...goodEntry('old', 1), favourite: undefined }]);
     const store = await IndexedDbGalleryStore.open(factory);
     const [migrated] = (await store.list()).entries;
     expect(migrated?.favourite).toBe(false);
-    expect(readRecord(migrateRecord({ ...entry('x', 1) }))).toMatchObject({ ok: true });
-    expect(migrateRecord({ ...entry('x', 1), recordVersion: 0 })).toMatchObject({
+    expect(readRecord(migrateRecord({ ...goodEntry('x', 1) }))).toMatchObject({ ok: true });
+    expect(migrateRecord({ ...goodEntry('x', 1), recordVersion: 0 })).toMatchObject({
       recordVersion: GALLERY_RECORD_VERSION,
     });
   });
 
   it('names every problem of a record, and refuses records from a future version', () => {
     const bad = readRecord({
-      ...entry('x', 1),
+      ...goodEntry('x', 1),
       recordVersion: 1,
       image: { width: 2, height: 2, data: new Uint8ClampedArray(4) },
-      settings: { ...entry('x', 1).settings, steps: 0, guidanceSchedule: 'early-x' },
+      settings: { ...goodEntry('x', 1).settings, steps: 0, guidanceSchedule: 'early-x' },
     });
     expect(bad.ok).toBe(false);
     expect(bad.ok ? [] : bad.problems).toEqual([
@@ -181,7 +141,7 @@ describe('stored records: versions, migration and quarantine', () => {
       'settings.guidanceSchedule: "early-x" is not one of constant, late, linear, early-<t>, cfg_star-<steps>-<ratio>, none',
       'image: holds 4 bytes, not 2x2x4',
     ]);
-    expect(readRecord({ ...entry('x', 1), recordVersion: 99 })).toMatchObject({
+    expect(readRecord({ ...goodEntry('x', 1), recordVersion: 99 })).toMatchObject({
       ok: false,
       problems: ['recordVersion: must be the current record version'],
     });

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { create } from 'zustand';
 import { encodePng } from '../../src/engine/formats/png';
 import { resultTextChunks } from '../../src/engine/formats/result-metadata';
-import { FakeEngine, TINY_MANIFEST } from './fake-engine';
+import { putRawRecords } from '../storage/gallery-fixtures';
+import { FakeEngine, loadTinySet, resetToTinySet, TINY_MANIFEST } from './fake-engine';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
@@ -30,31 +31,15 @@ function otherTab() {
   );
 }
 
-const initial = useStudio.getState();
+const resetStudio = resetToTinySet(useStudio, engine);
 let factory: IDBFactory;
-
-async function ready(store: { getState(): StudioState; setState(p: Partial<StudioState>): void }) {
-  store.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready' });
-  store.getState().adoptManifestDefaults(TINY_MANIFEST);
-  await store.getState().openGallery(factory);
-}
 
 beforeEach(async () => {
   factory = new IDBFactory();
-  useStudio.setState(initial, true);
-  await ready(useStudio);
+  resetStudio();
+  await useStudio.getState().openGallery(factory);
 });
 afterEach(() => useStudio.getState().closeGallery());
-
-/** Stores raw values in the gallery object store, as another build (or a damaged disk) could have. */
-async function putRaw(records: readonly unknown[]) {
-  const request = factory.open('svg-studio');
-  const db = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)));
-  const transaction = db.transaction('gallery', 'readwrite');
-  for (const record of records) transaction.objectStore('gallery').put(record);
-  await new Promise((resolve) => (transaction.oncomplete = resolve));
-  db.close();
-}
 
 const generate = async (patch: Partial<StudioState['settings']> = {}) => {
   useStudio.getState().updateSettings({ steps: 1, batch: 1, ...patch });
@@ -65,7 +50,7 @@ describe('gallery slice over IndexedDB', () => {
   it('sets a record with settings: null aside, keeps the good ones, and reports it once (defect 1)', async () => {
     await generate({ seed: 1 });
     const good = useStudio.getState().galleryEntries[0]!;
-    await putRaw([{ ...good, id: 'broken', settings: null }]);
+    await putRawRecords(factory, [{ ...good, id: 'broken', settings: null }]);
 
     useStudio.setState({ workspaceNotice: null });
     await useStudio.getState().openGallery(factory);
@@ -169,7 +154,8 @@ describe('gallery slice over IndexedDB', () => {
 
   it('keeps two tabs in step: additions, deletions and clear of entries the other tab added (defect 14)', async () => {
     const tabB = otherTab();
-    await ready(tabB);
+    loadTinySet(tabB);
+    await tabB.getState().openGallery(factory);
     try {
       await generate({ seed: 11 });
       const added = useStudio.getState().galleryEntries[0]!;
