@@ -1,7 +1,8 @@
 // JPEG EXIF orientation (tag 0x0112), read from the file's bytes and applied to decoded pixels, so a
-// photo taken sideways is upright before it is resized and cropped. The page gets the same result from
-// createImageBitmap(…, { imageOrientation: 'from-image' }); the CLI decodes with jpeg-js, which ignores
-// the tag, and applies it here. Pure: bytes and RgbaImage in, RgbaImage out.
+// photo taken sideways is upright before it is resized and cropped. Both surfaces orient through this
+// file: the CLI decodes with jpeg-js, which ignores the tag; the page hands the browser a copy with the
+// tag set to 1 (withoutJpegOrientation), so the browser's own orientation handling never runs, then
+// applies applyOrientation to the decoded pixels. Pure: bytes and RgbaImage in, RgbaImage out.
 import type { RgbaImage } from './pixels';
 
 /** EXIF orientation values 1..8 (1 = as stored). */
@@ -9,9 +10,46 @@ export type ExifOrientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 const ORIENTATION_TAG = 0x0112;
 
+/** Where one IFD0 orientation entry's value lies in the file, and its TIFF byte order. */
+interface OrientationEntry {
+  readonly valueOffset: number;
+  readonly littleEndian: boolean;
+}
+
+const isOrientation = (value: number): value is ExifOrientation => value >= 1 && value <= 8;
+
 /** The orientation a JPEG's APP1 Exif segment declares; 1 when there is none or it is unreadable. */
 export function readJpegOrientation(bytes: Uint8Array): ExifOrientation {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const entry of orientationEntries(bytes)) {
+    const value = view.getUint16(entry.valueOffset, entry.littleEndian);
+    if (isOrientation(value)) return value;
+  }
+  return 1;
+}
+
+/**
+ * The JPEG with every orientation entry set to 1 (a copy; the same array when all are 1 already), for a
+ * decoder that would otherwise apply the tag itself. Browsers disagree on what createImageBitmap's
+ * `imageOrientation: 'none'` means (before the 2023 rename it meant "apply the tag"), so the page
+ * removes what there is to apply instead of relying on the option.
+ */
+export function withoutJpegOrientation(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries = orientationEntries(bytes).filter(
+    (entry) => view.getUint16(entry.valueOffset, entry.littleEndian) !== 1,
+  );
+  if (entries.length === 0) return bytes;
+  const copy = bytes.slice();
+  const copyView = new DataView(copy.buffer);
+  for (const entry of entries) copyView.setUint16(entry.valueOffset, 1, entry.littleEndian);
+  return copy;
+}
+
+/** IFD0 orientation entries of every APP1 Exif segment before the scan data, in file order. */
+function orientationEntries(bytes: Uint8Array): OrientationEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: OrientationEntry[] = [];
   let offset = 2;
   while (offset + 4 <= bytes.length && bytes[offset] === 0xff) {
     const marker = bytes[offset + 1] as number;
@@ -19,31 +57,30 @@ export function readJpegOrientation(bytes: Uint8Array): ExifOrientation {
     const length = view.getUint16(offset + 2);
     const start = offset + 4;
     if (marker === 0xe1 && start + 14 <= bytes.length && view.getUint32(start) === 0x45786966) {
-      const orientation = tiffOrientation(view, start + 6, Math.min(bytes.length, offset + 2 + length));
-      if (orientation !== null) return orientation;
+      const entry = tiffOrientationEntry(view, start + 6, Math.min(bytes.length, offset + 2 + length));
+      if (entry) entries.push(entry);
     }
     offset += 2 + length;
   }
-  return 1;
+  return entries;
 }
 
-/** IFD0's orientation entry of the TIFF structure at [tiff, end). */
-function tiffOrientation(view: DataView, tiff: number, end: number): ExifOrientation | null {
+/** IFD0's orientation entry of the TIFF structure at [tiff, end), if it has one. */
+function tiffOrientationEntry(view: DataView, tiff: number, end: number): OrientationEntry | null {
   const order = view.getUint16(tiff);
   if (order !== 0x4949 && order !== 0x4d4d) return null;
-  const little = order === 0x4949;
-  const u16 = (at: number) => (at + 2 <= end ? view.getUint16(at, little) : null);
-  const u32 = (at: number) => (at + 4 <= end ? view.getUint32(at, little) : null);
+  const littleEndian = order === 0x4949;
+  const u16 = (at: number) => (at + 2 <= end ? view.getUint16(at, littleEndian) : null);
+  const u32 = (at: number) => (at + 4 <= end ? view.getUint32(at, littleEndian) : null);
   if (u16(tiff + 2) !== 42) return null;
   const ifd = u32(tiff + 4);
   if (ifd === null) return null;
-  const entries = u16(tiff + ifd);
-  if (entries === null) return null;
-  for (let k = 0; k < entries; k++) {
+  const count = u16(tiff + ifd);
+  if (count === null) return null;
+  for (let k = 0; k < count; k++) {
     const entry = tiff + ifd + 2 + 12 * k;
     if (u16(entry) !== ORIENTATION_TAG) continue;
-    const value = u16(entry + 8);
-    return value !== null && value >= 1 && value <= 8 ? (value as ExifOrientation) : null;
+    return u16(entry + 8) === null ? null : { valueOffset: entry + 8, littleEndian };
   }
   return null;
 }

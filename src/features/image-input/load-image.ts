@@ -1,9 +1,17 @@
 // Browser decoding of a user's image, shared by every view that takes one. The bytes are checked first
-// (src/engine/image-input: format, header dimensions, limits), so a huge or non-image file is refused
-// before the browser decodes anything; then createImageBitmap decodes off the main thread with the EXIF
-// orientation applied (GIFs give their first frame), and a canvas turns it into an RgbaImage,
-// transparency composited over white and scaled so its short side is at most WORKING_SIDE.
+// (src/engine/formats/image-input: format, header dimensions, limits), so a huge or non-image file is
+// refused before the browser decodes anything; then createImageBitmap decodes off the main thread (GIFs
+// give their first frame), and a canvas turns it into an RgbaImage, transparency composited over white
+// and scaled so its short side is at most WORKING_SIDE. A JPEG's EXIF orientation is applied by the
+// engine's code (engine/formats/exif-orientation.ts), as the CLI applies it, not by the browser: the
+// browser gets the file with the tag set to 1, so a photo is turned the same way on both surfaces.
 import { ImageDecodeError } from '../../engine/errors';
+import {
+  applyOrientation,
+  readJpegOrientation,
+  withoutJpegOrientation,
+  type ExifOrientation,
+} from '../../engine/formats/exif-orientation';
 import type { RgbaImage } from '../../engine/formats/pixels';
 import { IMAGE_LIMITS, readImageHeader, type ImageHeader } from '../../engine/formats/image-input';
 
@@ -25,10 +33,15 @@ export async function loadImageBlob(blob: Blob, name: string): Promise<LoadedIma
       `${name}: ${(blob.size / 2 ** 20).toFixed(0)} MB is larger than the ${IMAGE_LIMITS.maxFileBytes / 2 ** 20} MB limit`,
     );
   }
-  const header = readImageHeader(new Uint8Array(await blob.arrayBuffer()), name, blob.type);
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const header = readImageHeader(bytes, name, blob.type);
+  const orientation: ExifOrientation = header.format === 'jpeg' ? readJpegOrientation(bytes) : 1;
+  const stored = header.format === 'jpeg' ? withoutJpegOrientation(bytes) : bytes;
+  // A changed file is a fresh copy (Uint8Array.slice), whose buffer holds exactly its bytes.
+  const decodable = stored === bytes ? blob : new Blob([stored.buffer as ArrayBuffer], { type: blob.type });
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'default' });
+    bitmap = await createImageBitmap(decodable, { premultiplyAlpha: 'default' });
   } catch (error) {
     throw new ImageDecodeError(
       `${name}: the browser could not decode this ${header.format.toUpperCase()} (corrupt or truncated data)`,
@@ -36,6 +49,8 @@ export async function loadImageBlob(blob: Blob, name: string): Promise<LoadedIma
     );
   }
   try {
+    // Scaled as stored, then oriented: the short side is the same either way, and turning the scaled
+    // pixels is cheaper than turning a full-size photo.
     const scale = Math.min(1, WORKING_SIDE / Math.min(bitmap.width, bitmap.height));
     const width = Math.max(1, Math.round(bitmap.width * scale));
     const height = Math.max(1, Math.round(bitmap.height * scale));
@@ -47,12 +62,13 @@ export async function loadImageBlob(blob: Blob, name: string): Promise<LoadedIma
     context.imageSmoothingQuality = 'high';
     context.drawImage(bitmap, 0, 0, width, height);
     const pixels = context.getImageData(0, 0, width, height);
+    const turned = orientation >= 5; // orientations 5-8 swap width and height
     return {
       name,
-      image: { width, height, data: pixels.data },
+      image: applyOrientation({ width, height, data: pixels.data }, orientation),
       header,
-      orientedWidth: bitmap.width,
-      orientedHeight: bitmap.height,
+      orientedWidth: turned ? bitmap.height : bitmap.width,
+      orientedHeight: turned ? bitmap.width : bitmap.height,
     };
   } finally {
     bitmap.close();

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyOrientation,
   readJpegOrientation,
+  withoutJpegOrientation,
   type ExifOrientation,
 } from '../../../src/engine/formats/exif-orientation';
 import { jpegWithOrientation } from '../jpeg-fixtures';
@@ -22,6 +23,24 @@ describe('EXIF orientation', () => {
     expect(readJpegOrientation(jpegWithOrientation(4, 2, 0))).toBe(1);
     const plain = new Uint8Array(jpeg.encode({ width: 2, height: 2, data: new Uint8Array(16) }).data);
     expect(readJpegOrientation(plain)).toBe(1);
+  });
+
+  it('sets the tag to 1 in a copy for a decoder that would apply it, leaving the rest as it was', () => {
+    for (const littleEndian of [false, true]) {
+      const rotated = jpegWithOrientation(4, 2, 6, littleEndian);
+      const stored = withoutJpegOrientation(rotated);
+      expect(readJpegOrientation(stored)).toBe(1);
+      expect(readJpegOrientation(rotated)).toBe(6); // the caller's bytes are not changed
+      const changed = [...stored.keys()].filter((i) => stored[i] !== rotated[i]);
+      expect(changed).toHaveLength(1); // the value's low byte; the pixels decode as before
+      expect(jpeg.decode(stored, { useTArray: true }).data).toEqual(
+        jpeg.decode(rotated, { useTArray: true }).data,
+      );
+    }
+    const upright = jpegWithOrientation(4, 2, 1);
+    expect(withoutJpegOrientation(upright)).toBe(upright);
+    const plain = new Uint8Array(jpeg.encode({ width: 2, height: 2, data: new Uint8Array(16) }).data);
+    expect(withoutJpegOrientation(plain)).toBe(plain);
   });
 
   // Stored:   0 1 2      as the EXIF specification displays each orientation
