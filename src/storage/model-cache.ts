@@ -4,8 +4,11 @@
 //
 // Files are written and read as streams, never as one buffer: a download in progress is kept under a
 // temporary key per SHA-256 (one segment per HTTP response, so a broken download resumes where it
-// stopped) and reaches the file's final key only after the whole file has been verified; reads verify the
-// hash as they stream and delete a damaged entry. A full quota is reported to the caller (a
+// stopped) and reaches the file's final key only after the whole file has been verified. Each file is
+// hashed once: its entry carries a verification record (VERIFIED_HEADER) written with it, and a read that
+// finds the record for the expected hash and size serves the entry without hashing it again (hashing a
+// 2.7 GB file takes ~37 s at hash-wasm's ~73 MiB/s). An entry without a matching record is hashed as it
+// streams, deleted when damaged, and recorded when sound. A full quota is reported to the caller (a
 // StorageError), who continues uncached.
 import { createSHA256 } from 'hash-wasm';
 import * as v from 'valibot';
@@ -21,11 +24,21 @@ const PARTIAL_KEY = (sha256: string, offset: number) => `${PARTIAL_PREFIX(sha256
 const SET_KEY = (source: string) => `/__model-cache/set/${encodeURIComponent(source)}`;
 const SET_PREFIX = '/__model-cache/set/';
 
-const FileRefSchema = v.object({
-  file: v.string(),
-  bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  sha256: v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/)),
-});
+const ByteCountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Sha256Schema = v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/));
+
+const FileRefSchema = v.object({ file: v.string(), bytes: ByteCountSchema, sha256: Sha256Schema });
+
+/**
+ * The response header of a file's entry that says which file its bytes were verified as, when they were
+ * written. It is trusted because it travels in the entry itself: Cache Storage commits an entry (headers
+ * and body together) only once its body has ended, and only verified bytes are ever put under a file's
+ * key, so a record cannot outlive or describe other bytes than its own. The read still checks the body's
+ * size against it, which catches a truncated entry without reading it.
+ */
+const VERIFIED_HEADER = 'x-svg-studio-verified';
+/** The record's value, JSON; one that fails this schema counts as no record (the entry is hashed). */
+const VerifiedRecordSchema = v.object({ sha256: Sha256Schema, bytes: ByteCountSchema });
 
 /** One set's record as stored; a record that fails this schema is skipped, never trusted. */
 const CachedSetRecordSchema = v.object({
@@ -95,9 +108,10 @@ export class ModelCache {
   constructor(private readonly store: CacheStore) {}
 
   /**
-   * The cached file as a Blob (in a browser, backed by the cache's disk entry: no copy in memory) once its
-   * bytes have streamed through SHA-256 and matched `ref`; a damaged entry is deleted and reported as
-   * missing (null). `onProgress` sees the bytes as they are verified.
+   * The cached file as a Blob (in a browser, backed by the cache's disk entry: no copy in memory), or null
+   * when missing or damaged (then deleted). An entry whose record matches `ref` is served without hashing;
+   * any other entry streams through SHA-256 first (`onProgress` sees the bytes as they are verified) and,
+   * when sound, is written again with its record so the next read skips the hash.
    */
   async openFile(
     ref: CachedFileRef,
@@ -107,6 +121,16 @@ export class ModelCache {
     const key = FILE_KEY(ref.sha256);
     const response = await this.store.match(key);
     if (!response?.body) return null;
+    if (recordMatches(response.headers, ref)) {
+      const blob = await response.blob();
+      if (blob.size === ref.bytes) {
+        onProgress?.(ref.bytes, ref.bytes);
+        return blob;
+      }
+      // Not the size its own record says: the entry was damaged after it was written.
+      await this.store.delete(key);
+      return null;
+    }
     const hasher = await createSHA256();
     hasher.init();
     let loaded = 0;
@@ -124,6 +148,15 @@ export class ModelCache {
       return null;
     }
     // A second match: the first body was consumed by the hash, and a clone would buffer it in memory.
+    const verified = await (await this.store.match(key))?.blob();
+    if (!verified) return null;
+    try {
+      await this.put(key, verifiedResponse(verified, ref), ref.file);
+    } catch (error) {
+      // The record only saves the next read a hash: without room for it the entry stays as it was.
+      if (!(error instanceof StorageError)) throw error;
+      return verified;
+    }
     return (await (await this.store.match(key))?.blob()) ?? null;
   }
 
@@ -135,7 +168,7 @@ export class ModelCache {
 
   /** Stores bytes already verified by the caller (tests and small files). */
   async writeFile(ref: CachedFileRef, bytes: Uint8Array): Promise<void> {
-    await this.put(FILE_KEY(ref.sha256), new Response(bytes as BodyInit), ref.file);
+    await this.put(FILE_KEY(ref.sha256), verifiedResponse(bytes as BodyInit, ref), ref.file);
   }
 
   async deleteFile(ref: CachedFileRef): Promise<void> {
@@ -203,7 +236,7 @@ export class ModelCache {
         ? await this.readPartial(ref, only)
         : concatenateStreams(segments.map((segment) => () => this.readPartial(ref, segment)));
     try {
-      await this.put(FILE_KEY(ref.sha256), new Response(body), ref.file);
+      await this.put(FILE_KEY(ref.sha256), verifiedResponse(body, ref), ref.file);
     } finally {
       await this.deletePartial(ref);
     }
@@ -302,6 +335,33 @@ export class ModelCache {
       throw new StorageError(`${what} could not be cached: ${reason}`, { cause: error });
     }
   }
+}
+
+/** A file entry's response: its bytes with the record that they were verified as `ref`. */
+function verifiedResponse(body: BodyInit, ref: CachedFileRef): Response {
+  const record: v.InferOutput<typeof VerifiedRecordSchema> = {
+    sha256: ref.sha256.toLowerCase(),
+    bytes: ref.bytes,
+  };
+  return new Response(body, { headers: { [VERIFIED_HEADER]: JSON.stringify(record) } });
+}
+
+/** Whether an entry's record says its bytes were verified as exactly `ref` (same hash and size). */
+function recordMatches(headers: Headers, ref: CachedFileRef): boolean {
+  const value = headers.get(VERIFIED_HEADER);
+  if (value === null) return false;
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    return false; // not JSON: no record
+  }
+  const parsed = v.safeParse(VerifiedRecordSchema, json);
+  return (
+    parsed.success &&
+    parsed.output.sha256.toLowerCase() === ref.sha256.toLowerCase() &&
+    parsed.output.bytes === ref.bytes
+  );
 }
 
 async function parseRecord(response: Response | undefined): Promise<CachedSetRecord | null> {

@@ -75,8 +75,9 @@ export interface DownloadCacheReport {
 }
 
 /**
- * The reader of a set loaded from a manifest URL. Cache hits are re-verified as they stream; misses
- * download into the cache (or memory) as described at the top of this file.
+ * The reader of a set loaded from a manifest URL. Cache hits are served on the record of the hash made
+ * when they were stored (model-cache.ts), without hashing again; misses download into the cache (or
+ * memory) as described at the top of this file.
  */
 export class DownloadReader {
   private readonly fromCache = new Set<string>();
@@ -123,14 +124,14 @@ export class DownloadReader {
       load?.throwIfAborted();
       const cache = this.cache;
       if (cache) {
-        // Bytes verified from the cache count as 'from cache' in the progress as they stream.
+        // Bytes served from the cache count as 'from cache' in the progress.
         const fromCache: ByteProgress = (loaded, total) => {
           this.fromCache.add(entry.file);
           onProgress?.(loaded, total);
         };
         const blob = await cache.openFile(entry, fromCache, load);
         if (blob) return blobSource(blob);
-        this.fromCache.delete(entry.file); // damaged, and deleted: downloaded again below
+        this.fromCache.delete(entry.file); // missing, or damaged and deleted: downloaded below
         try {
           const blob = await this.downloadIntoCache(cache, entry, url, onProgress, load);
           this.stored.push(entry);
@@ -210,6 +211,7 @@ export class DownloadReader {
       throw error;
     }
     await cache.promotePartial(entry, await cache.partialSegments(entry));
+    // The entry carries the record of the hash just made: opening it does not hash it a second time.
     const blob = await cache.openFile(entry);
     if (!blob) throw new StorageError(`${entry.file}: the cache lost the file just written`);
     return blob;

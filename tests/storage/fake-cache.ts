@@ -1,6 +1,7 @@
 // A Map-backed stand-in for one Cache Storage cache (Node has none). Like Chromium's, `put` reads the
 // body as a stream and stores nothing when the stream errors; an optional byte quota throws the
-// browser's QuotaExceededError part-way through the body, cancelling it.
+// browser's QuotaExceededError part-way through the body, cancelling it. Response headers are kept with
+// the entry, as Cache Storage keeps them (the model cache records a file's verification in one).
 import type { CacheStore } from '../../src/storage/model-cache';
 
 const keyOf = (key: RequestInfo | URL) =>
@@ -8,6 +9,8 @@ const keyOf = (key: RequestInfo | URL) =>
 
 export class FakeCache implements CacheStore {
   readonly entries = new Map<string, Uint8Array>();
+  /** each entry's response headers (tests may edit them to tamper with what an entry records) */
+  readonly headers = new Map<string, Headers>();
   quotaBytes = Infinity;
   /** how many puts started, for tests that count writes */
   puts = 0;
@@ -18,7 +21,8 @@ export class FakeCache implements CacheStore {
 
   async match(key: RequestInfo | URL): Promise<Response | undefined> {
     const bytes = this.entries.get(keyOf(key));
-    return bytes ? new Response(bytes.slice() as BodyInit) : undefined;
+    if (!bytes) return undefined;
+    return new Response(bytes.slice() as BodyInit, { headers: this.headers.get(keyOf(key)) ?? {} });
   }
 
   async put(key: RequestInfo | URL, response: Response): Promise<void> {
@@ -47,9 +51,11 @@ export class FakeCache implements CacheStore {
       offset += chunk.byteLength;
     }
     this.entries.set(keyOf(key), bytes);
+    this.headers.set(keyOf(key), new Headers(response.headers));
   }
 
   async delete(key: RequestInfo | URL): Promise<boolean> {
+    this.headers.delete(keyOf(key));
     return this.entries.delete(keyOf(key));
   }
 

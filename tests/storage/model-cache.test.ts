@@ -1,11 +1,25 @@
-// The model cache over a Map-backed Cache Storage double: files by SHA-256 shared between sets, reads
-// verified (a damaged entry is dropped), a full quota turned into a StorageError, and deleting a set
-// keeps the files another set still uses.
-import { describe, expect, it } from 'vitest';
+// The model cache over a Map-backed Cache Storage double: files by SHA-256 shared between sets, each
+// hashed once (an entry's verification record serves later reads; one without a matching record is
+// hashed, dropped when damaged and recorded when sound), a full quota turned into a StorageError, and
+// deleting a set keeps the files another set still uses.
+import * as hashWasm from 'hash-wasm';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../src/engine/errors';
 import { sha256Hex } from '../../src/engine/model-set';
 import { ModelCache, type CachedFileRef, type CachedSetRecord } from '../../src/storage/model-cache';
 import { FakeCache } from './fake-cache';
+
+// Counts the hashers made, to show which reads hash (the hashing itself is hash-wasm's).
+vi.mock('hash-wasm', async (importOriginal) => {
+  const actual = await importOriginal<typeof hashWasm>();
+  return { ...actual, createSHA256: vi.fn(actual.createSHA256) };
+});
+const hashes = () => vi.mocked(hashWasm.createSHA256).mock.calls.length;
+beforeEach(() => vi.mocked(hashWasm.createSHA256).mockClear());
+
+const VERIFIED_HEADER = 'x-svg-studio-verified';
+const fileKey = (ref: CachedFileRef) => `/__model-cache/sha256/${ref.sha256}`;
+const text = (bytes: Uint8Array | null) => (bytes ? new TextDecoder().decode(bytes) : null);
 
 async function file(name: string, text: string): Promise<{ ref: CachedFileRef; bytes: Uint8Array }> {
   const bytes = new TextEncoder().encode(text);
@@ -33,13 +47,71 @@ describe('ModelCache', () => {
     expect(new TextDecoder().decode((await cache.readFile(a.ref)) as Uint8Array)).toBe('weights');
   });
 
-  it('drops a damaged entry and reports it as missing', async () => {
+  it('serves a recorded entry without hashing it, however often it is read', async () => {
+    const cache = new ModelCache(new FakeCache());
+    const a = await file('dit.onnx', 'weights');
+    await cache.writeFile(a.ref, a.bytes);
+    const progress: Array<[number, number]> = [];
+    const blob = await cache.openFile(a.ref, (loaded, total) => progress.push([loaded, total]));
+    expect(text(new Uint8Array(await (blob as Blob).arrayBuffer()))).toBe('weights');
+    expect(text(await cache.readFile(a.ref))).toBe('weights');
+    expect(hashes()).toBe(0);
+    expect(progress).toEqual([[7, 7]]); // complete at once: the progress bar does not wait on a hash
+  });
+
+  it('hashes an entry without a record (an older cache), drops it when damaged, records it when sound', async () => {
     const store = new FakeCache();
     const cache = new ModelCache(store);
     const a = await file('dit.onnx', 'weights');
-    await cache.writeFile(a.ref, new TextEncoder().encode('WEIGHTS'));
+    store.entries.set(fileKey(a.ref), new TextEncoder().encode('WEIGHTS'));
     expect(await cache.readFile(a.ref)).toBeNull();
     expect(store.entries.size).toBe(0);
+
+    store.entries.set(fileKey(a.ref), a.bytes);
+    expect(text(await cache.readFile(a.ref))).toBe('weights');
+    expect(hashes()).toBe(2);
+    expect(store.headers.get(fileKey(a.ref))?.get(VERIFIED_HEADER)).toBe(
+      JSON.stringify({ sha256: a.ref.sha256, bytes: 7 }),
+    );
+    expect(text(await cache.readFile(a.ref))).toBe('weights');
+    expect(hashes()).toBe(2); // recorded: the third read does not hash
+  });
+
+  it.each([
+    ['not JSON', '{sha256'],
+    ['of the wrong shape', JSON.stringify({ sha256: 'xyz', bytes: -1 })],
+    ['for another file', JSON.stringify({ sha256: 'ab'.repeat(32), bytes: 7 })],
+    ['for another size', JSON.stringify({ sha256: '$SHA', bytes: 8 })],
+  ])('hashes an entry whose record is %s before serving it', async (_, record) => {
+    const store = new FakeCache();
+    const cache = new ModelCache(store);
+    const a = await file('dit.onnx', 'weights');
+    await cache.writeFile(a.ref, a.bytes);
+    store.headers.set(
+      fileKey(a.ref),
+      new Headers({ [VERIFIED_HEADER]: record.replace('$SHA', a.ref.sha256) }),
+    );
+    expect(text(await cache.readFile(a.ref))).toBe('weights');
+    expect(hashes()).toBe(1);
+    // and with damaged bytes under such a record, the entry is dropped (the reader downloads it again)
+    store.entries.set(fileKey(a.ref), new TextEncoder().encode('WEIGHTS'));
+    store.headers.set(
+      fileKey(a.ref),
+      new Headers({ [VERIFIED_HEADER]: record.replace('$SHA', a.ref.sha256) }),
+    );
+    expect(await cache.readFile(a.ref)).toBeNull();
+    expect(store.entries.size).toBe(0);
+  });
+
+  it('drops a recorded entry whose body is not the recorded size, without hashing', async () => {
+    const store = new FakeCache();
+    const cache = new ModelCache(store);
+    const a = await file('dit.onnx', 'weights');
+    await cache.writeFile(a.ref, a.bytes);
+    store.entries.set(fileKey(a.ref), a.bytes.subarray(0, 4));
+    expect(await cache.readFile(a.ref)).toBeNull();
+    expect(store.entries.size).toBe(0);
+    expect(hashes()).toBe(0);
   });
 
   it('turns a full quota into a StorageError naming the file', async () => {

@@ -3,7 +3,8 @@
 // named and keeps the bytes so a later load resumes with Range; a cut at any byte resumes by itself with
 // 206; a server without Range support is read again from byte 0; a hash mismatch, HTML served as a model,
 // a quota error mid-write, Cancel, and paths that escape the set's folder each end as named.
-import { beforeEach, describe, expect, it } from 'vitest';
+import * as hashWasm from 'hash-wasm';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   IntegrityError,
   ManifestError,
@@ -22,6 +23,13 @@ import {
 } from '../../src/storage/model-download';
 import { FakeCache } from './fake-cache';
 import { FakeModelHost, FILE_BYTES } from './fake-model-host';
+
+// Counts the hashers made, to show that each file is hashed once (the hashing itself is hash-wasm's).
+vi.mock('hash-wasm', async (importOriginal) => {
+  const actual = await importOriginal<typeof hashWasm>();
+  return { ...actual, createSHA256: vi.fn(actual.createSHA256) };
+});
+const hashes = () => vi.mocked(hashWasm.createSHA256).mock.calls.length;
 
 const MANIFEST_URL = 'https://models.test/sets/tiny/manifest.json';
 const FILE_URL = 'https://models.test/sets/tiny/dit.onnx';
@@ -55,6 +63,7 @@ const partialKeys = () => [...store.entries.keys()].filter((key) => key.includes
 beforeEach(async () => {
   store = new FakeCache();
   server = new FakeModelHost();
+  vi.mocked(hashWasm.createSHA256).mockClear();
   entry = { file: 'dit.onnx', bytes: FILE_BYTES.byteLength, sha256: await sha256Hex(FILE_BYTES) };
 });
 
@@ -77,15 +86,39 @@ describe('download reader', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('drops a damaged cache entry and downloads the file again', async () => {
+  it('hashes a file once: while it downloads; a cached load reads it without hashing', async () => {
+    await bytesOf(await reader().read(entry));
+    expect(hashes()).toBe(1);
+    const cached = reader();
+    const progress: number[] = [];
+    expect(await bytesOf(await cached.read(entry, (loaded) => progress.push(loaded)))).toEqual(FILE_BYTES);
+    expect(hashes()).toBe(1);
+    expect(progress).toEqual([FILE_BYTES.byteLength]);
+    expect(cached.report().fromCache.has('dit.onnx')).toBe(true);
+  });
+
+  it('downloads again over a cached entry cut short (its record names another size)', async () => {
+    await reader().read(entry);
+    const key = finalKeys()[0] as string;
+    store.entries.set(key, FILE_BYTES.subarray(0, 6000));
+    const again = reader();
+    expect(await bytesOf(await again.read(entry))).toEqual(FILE_BYTES);
+    expect(again.report().fromCache.has('dit.onnx')).toBe(false);
+    expect(again.report().stored).toEqual([entry]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('hashes an entry whose record does not match, and downloads again when its bytes are damaged', async () => {
     await reader().read(entry);
     const key = finalKeys()[0] as string;
     store.entries.set(
       key,
       FILE_BYTES.map((b, i) => (i === 5000 ? b ^ 1 : b)),
     );
+    store.headers.set(key, new Headers({ 'x-svg-studio-verified': '{"sha256":"tampered","bytes":1}' }));
     expect(await bytesOf(await reader().read(entry))).toEqual(FILE_BYTES);
     expect(server.requests).toHaveLength(2);
+    expect(hashes()).toBe(3); // the first download, the tampered entry, the second download
   });
 
   it('fails a stalled download naming the timeout, keeps the bytes, and resumes them with Range', async () => {
