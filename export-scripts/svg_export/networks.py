@@ -1,11 +1,14 @@
 """The four SVG networks as export roles: module, config, graph file and the ONNX I/O contract.
 
 Why this file: the CLIs, the model-set builder and the tests all need the same mapping from a role
-("dino", "residual", "decoder", "dit") to its config parsing, example inputs and graph names, which the
-TypeScript runtime relies on (dino_encoder.onnx: pixels -> patch_tokens; residual_encoder.onnx:
-pixels -> residual; decoder.onnx: latent -> image; dit.onnx: x, t, y -> velocity).
+("dino", "residual", "decoder", "dit") to its config parsing, example inputs and graph names. The graph
+names and dtypes are not written here: they come from src/engine/model-set/graph-io.json, the table the
+TypeScript manifest check and session binding read too (dino_encoder.onnx: pixels -> patch_tokens;
+residual_encoder.onnx: pixels -> residual; decoder.onnx: latent -> image; dit.onnx: x, t, y -> velocity).
 """
+import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import torch
@@ -16,33 +19,51 @@ from svg_models.dinov3 import DinoV3, DinoV3Config
 from svg_models.dit import DiT, DiTConfig
 from svg_models.residual_vit import ResidualViT, ResidualViTConfig
 
-from .export import ExportReport, export_network
+from .export import ExportCheckError, ExportReport, export_network
 from .int4 import DEFAULT_ROLES as DIT_INT4_ROLES
 
 MODEL_SET_SCHEMA = "svg-studio/model-set"
+GRAPH_IO_JSON = Path(__file__).resolve().parents[2] / "src" / "engine" / "model-set" / "graph-io.json"
+
+
+@cache
+def graph_io(path: Path = GRAPH_IO_JSON) -> dict[str, dict]:
+    """{manifest key: {"inputs": [{"name", "dtype", "shape"}], "outputs": [...]}} as graph-io.json has it."""
+    return json.loads(path.read_text(encoding="utf-8"))["networks"]
 
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    manifest_key: str  # key under manifest.json "networks"
+    manifest_key: str  # key under manifest.json "networks" and graph-io.json "networks"
     file: str
     config_cls: type
     model_cls: type
-    input_names: tuple[str, ...]
-    output_names: tuple[str, ...]
     # linear-layer roles (int4.LAYER_ROLES) an int4 variant quantises; none: the network gets no int4
     # variant (the encoders define the latent and the decoder is convolutional: only the DiT is large)
     int4_roles: frozenset[str] = frozenset()
 
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(tensor["name"] for tensor in graph_io()[self.manifest_key]["inputs"])
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return tuple(tensor["name"] for tensor in graph_io()[self.manifest_key]["outputs"])
+
+    def dtypes(self, side: str) -> list[str]:
+        """The dtypes graph-io.json gives the "inputs" or "outputs" of this network, in order."""
+        return [tensor["dtype"] for tensor in graph_io()[self.manifest_key][side]]
+
 
 NETWORKS = {
-    "dino": NetworkSpec("dinoEncoder", "dino_encoder.onnx", DinoV3Config, DinoV3, ("pixels",), ("patch_tokens",)),
-    "residual": NetworkSpec(
-        "residualEncoder", "residual_encoder.onnx", ResidualViTConfig, ResidualViT, ("pixels",), ("residual",)
-    ),
-    "decoder": NetworkSpec("decoder", "decoder.onnx", DecoderConfig, Decoder, ("latent",), ("image",)),
-    "dit": NetworkSpec("dit", "dit.onnx", DiTConfig, DiT, ("x", "t", "y"), ("velocity",), DIT_INT4_ROLES),
+    "dino": NetworkSpec("dinoEncoder", "dino_encoder.onnx", DinoV3Config, DinoV3),
+    "residual": NetworkSpec("residualEncoder", "residual_encoder.onnx", ResidualViTConfig, ResidualViT),
+    "decoder": NetworkSpec("decoder", "decoder.onnx", DecoderConfig, Decoder),
+    "dit": NetworkSpec("dit", "dit.onnx", DiTConfig, DiT, DIT_INT4_ROLES),
 }
+if sorted(spec.manifest_key for spec in NETWORKS.values()) != sorted(graph_io()):
+    raise RuntimeError(f"{GRAPH_IO_JSON} lists networks {sorted(graph_io())}, the exporter "
+                       f"{sorted(spec.manifest_key for spec in NETWORKS.values())}")
 
 
 class VelocityOnly(nn.Module):
@@ -102,7 +123,7 @@ def export_role(role: str, model: nn.Module, out_path: str | Path, *, image_size
     spec = NETWORKS[role]
     module = VelocityOnly(model) if role == "dit" else model
     names = spec.input_names + spec.output_names
-    return export_network(
+    report = export_network(
         module,
         example_inputs(role, model, batch, seed, image_size),
         spec.input_names,
@@ -112,3 +133,10 @@ def export_role(role: str, model: nn.Module, out_path: str | Path, *, image_size
         int4_roles=spec.int4_roles,
         **check_options,
     )
+    # The names are the table's by construction; a dtype comes from the example inputs and the module, so
+    # a graph the studio would refuse (its manifest check reads the same table) is caught here instead.
+    for side in ("inputs", "outputs"):
+        written = [tensor["dtype"] for tensor in getattr(report, side)]
+        if written != spec.dtypes(side):
+            raise ExportCheckError(f"{out_path}: {side} dtypes {written}, graph-io.json says {spec.dtypes(side)}")
+    return report

@@ -2,11 +2,14 @@
 // (graph I/O checked) and implements ModelSetRuntime on top of a small `TensorBinding` that says where
 // latents live. Sessions open on first use (the first task's when the set loads) and are closed least
 // recently used when a task needs room under the memory budget of the capability check; the reader
-// (contract §2) has verified every file, so nothing is hashed here. onnxruntime-node and onnxruntime-web share this code
-// because their InferenceSession/Tensor APIs are the same (onnxruntime-common); each package is imported
-// by exactly one module (ort-node.ts, ort-web.ts), which passes its namespace in.
+// (contract §2) has verified every file, so nothing is hashed here. Opening several networks reads one
+// network ahead: the next one's files download and verify while the current one's session is created.
+// onnxruntime-node and onnxruntime-web share this code because their InferenceSession/Tensor APIs are
+// the same (onnxruntime-common); each package is imported by exactly one module (ort-node.ts,
+// ort-web.ts), which passes its namespace in.
 import type * as OrtCommon from 'onnxruntime-common';
 import { ModelIoMismatchError, RuntimeFailureError } from '../engine/errors';
+import { GRAPH_IO_NAMES } from '../engine/model-set/graph-io';
 import { estimateSessionBytes } from '../engine/model-set/memory';
 import { FIRST_TASK, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole } from '../engine/model-set/networks';
 import { REFERENCE_PRECISION, type PrecisionId } from '../engine/model-set/precisions';
@@ -20,13 +23,8 @@ export type OrtNamespace = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>
 type OrtSession = OrtCommon.InferenceSession;
 type OrtTensor = OrtCommon.Tensor;
 
-/** Graph I/O names of each network: the contract with export-scripts/svg_export. */
-export const NETWORK_IO: Record<NetworkRole, { inputs: readonly string[]; output: string }> = {
-  dinoEncoder: { inputs: ['pixels'], output: 'patch_tokens' },
-  residualEncoder: { inputs: ['pixels'], output: 'residual' },
-  decoder: { inputs: ['latent'], output: 'image' },
-  dit: { inputs: ['x', 't', 'y'], output: 'velocity' },
-};
+/** Graph I/O names each session is fed and read by: the graph-io.json table shared with the exporter. */
+export const NETWORK_IO = GRAPH_IO_NAMES;
 
 export type { ModelFileReader } from '../engine/model-set/reader';
 
@@ -101,6 +99,24 @@ interface OpenSession {
   readonly bytes: number;
 }
 
+/** A network variant's files as the reader handed them over: the graph, and its external data if any. */
+interface VariantFiles {
+  readonly graph: ModelFileSource;
+  readonly externalData?: ModelFileSource;
+}
+
+/** ONNX Runtime has copied what it needs from the files (or will never open them): their handles go. */
+function releaseFiles(files: VariantFiles): void {
+  for (const source of [files.graph, files.externalData]) {
+    if (source?.kind === 'location') source.release?.();
+  }
+}
+
+/** Files read for a session that will not use them: released once (and if) the read ends. */
+function discardFiles(reading: Promise<VariantFiles>): void {
+  void reading.then(releaseFiles, () => undefined);
+}
+
 /**
  * The sessions of one model set under a memory budget. `open` is kept in least-recently-used order
  * (a Map iterates in insertion order; every use re-inserts), sessions running a forward are never closed,
@@ -145,25 +161,75 @@ export class SessionSet {
     return estimateSessionBytes(this.variant(role).variant);
   }
 
-  /** Opens every network of `roles` in turn, making room for each by closing others first. */
+  /**
+   * Opens every network of `roles` in turn, making room for each by closing others first. Reading is
+   * pipelined: the next network's files start to download (and verify) as soon as the current one's are
+   * in, so they arrive while its session is created. One read at a time: two downloads would share the
+   * bandwidth and delay the file the next session waits for, and a reader's in-memory bytes (no cache, or
+   * Node) are not counted by the session budget. When an open fails or `signal` aborts, the read ahead is
+   * aborted and whatever it read is released.
+   */
   async prepare(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void> {
-    for (const role of roles) {
-      signal?.throwIfAborted();
-      await this.acquire(role, roles);
+    // Not `signal`: a read handed to an open is shared by every caller awaiting that network, and one
+    // task's cancel must not fail another's. The load's signal and this call's own failure still stop it.
+    const ahead = new AbortController();
+    const readSignal = this.options.signal
+      ? AbortSignal.any([this.options.signal, ahead.signal])
+      : ahead.signal;
+    /** reads started for networks whose open has not been asked for yet */
+    const reads = new Map<NetworkRole, Promise<VariantFiles>>();
+    let finished = false;
+    const readAhead = (role: NetworkRole | undefined) => {
+      if (finished || !role || reads.has(role) || this.open.has(role) || this.opening.has(role)) return;
+      const reading = this.readVariant(this.variant(role).variant, readSignal);
+      reading.catch(() => undefined); // a failed read is reported by its network's open, not here
+      reads.set(role, reading);
+    };
+    try {
+      for (const [index, role] of roles.entries()) {
+        signal?.throwIfAborted();
+        readAhead(role);
+        const files = reads.get(role);
+        const next = roles[index + 1];
+        if (files)
+          void files.then(
+            () => readAhead(next),
+            () => undefined,
+          );
+        else readAhead(next);
+        reads.delete(role);
+        await this.acquire(role, roles, files);
+      }
+    } finally {
+      finished = true;
+      if (reads.size > 0) {
+        ahead.abort(new RuntimeFailureError('an earlier network of the task failed to open'));
+        for (const reading of reads.values()) discardFiles(reading);
+      }
     }
   }
 
-  /** The open session of `role`, opening it (and closing least recently used others) when needed. */
-  async acquire(role: NetworkRole, task: readonly NetworkRole[] = [role]): Promise<OrtSession> {
+  /**
+   * The open session of `role`, opening it (and closing least recently used others) when needed; `files`
+   * are its planned variant's files already being read (by `prepare`), released if not needed after all.
+   */
+  async acquire(
+    role: NetworkRole,
+    task: readonly NetworkRole[] = [role],
+    files?: Promise<VariantFiles>,
+  ): Promise<OrtSession> {
     const open = this.open.get(role);
     if (open) {
+      if (files) discardFiles(files);
       this.open.delete(role);
       this.open.set(role, open); // most recently used
       return open.session;
     }
     let pending = this.opening.get(role);
-    if (!pending) {
-      pending = this.openSession(role, task).finally(() => this.opening.delete(role));
+    if (pending) {
+      if (files) discardFiles(files);
+    } else {
+      pending = this.openSession(role, task, files).finally(() => this.opening.delete(role));
       this.opening.set(role, pending);
     }
     return pending;
@@ -228,13 +294,18 @@ export class SessionSet {
   }
 
   /**
-   * Opens the planned variant; when ONNX Runtime cannot create it (e.g. a 4-bit graph on a runtime
-   * without com.microsoft.MatMulNBits) and it is not the reference, opens float32 instead and says so.
+   * Opens the planned variant (from `files` when they are already being read); when ONNX Runtime cannot
+   * create it (e.g. a 4-bit graph on a runtime without com.microsoft.MatMulNBits) and it is not the
+   * reference, opens float32 instead and says so.
    */
-  private async openSession(role: NetworkRole, task: readonly NetworkRole[]): Promise<OrtSession> {
+  private async openSession(
+    role: NetworkRole,
+    task: readonly NetworkRole[],
+    files?: Promise<VariantFiles>,
+  ): Promise<OrtSession> {
     const { precision, variant } = this.variant(role);
     try {
-      return await this.openVariant(role, variant, task);
+      return await this.openVariant(role, variant, task, files);
     } catch (error) {
       if (precision === REFERENCE_PRECISION || !(error instanceof SessionCreationError)) throw error;
       const reference = this.options.manifest.networks[role].variants[REFERENCE_PRECISION];
@@ -243,33 +314,49 @@ export class SessionSet {
     }
   }
 
+  /** Reads a variant's graph, then its external data; progress is reported per file. */
+  private async readVariant(variant: NetworkVariant, signal: AbortSignal | undefined): Promise<VariantFiles> {
+    const read = (file: FileEntry) =>
+      this.options.readFile(file, (loaded) => this.report('download', file, loaded), signal);
+    const graph = await read(variant);
+    if (!variant.externalData) return { graph };
+    try {
+      // Weights beyond protobuf's 2 GB limit live in a side file the graph refers to by name.
+      return { graph, externalData: await read(variant.externalData) };
+    } catch (error) {
+      releaseFiles({ graph });
+      throw error;
+    }
+  }
+
+  private report(stage: LoadProgressEvent['stage'], file: FileEntry, loadedBytes: number): void {
+    this.onProgress?.({ kind: 'load', file: file.file, loadedBytes, totalBytes: file.bytes, stage });
+  }
+
   private async openVariant(
     role: NetworkRole,
     variant: NetworkVariant,
     task: readonly NetworkRole[],
+    files?: Promise<VariantFiles>,
   ): Promise<OrtSession> {
     const bytes = this.sessionBytes(role);
-    await this.makeRoom(bytes, task);
-    const report = (stage: LoadProgressEvent['stage'], file: FileEntry, loadedBytes: number) =>
-      this.onProgress?.({ kind: 'load', file: file.file, loadedBytes, totalBytes: file.bytes, stage });
-    const read = (file: FileEntry) =>
-      this.options.readFile(file, (loaded) => report('download', file, loaded), this.options.signal);
-
-    const sources: ModelFileSource[] = [];
+    // The read runs while others close to make room: closing a session does not wait on the network.
+    const reading = files ?? this.readVariant(variant, this.options.signal);
+    let read: VariantFiles | undefined;
     try {
-      const graph = await read(variant);
-      sources.push(graph);
+      await this.makeRoom(bytes, task);
+      read = await reading;
       const options = this.binding.sessionOptions(role);
-      const external = variant.externalData;
-      if (external) {
-        // Weights beyond protobuf's 2 GB limit live in a side file the graph refers to by name.
-        const data = await read(external);
-        sources.push(data);
+      const { graph, externalData } = read;
+      if (externalData && variant.externalData) {
         options.externalData = [
-          { path: external.file, data: data.kind === 'bytes' ? data.bytes : data.location },
+          {
+            path: variant.externalData.file,
+            data: externalData.kind === 'bytes' ? externalData.bytes : externalData.location,
+          },
         ];
       }
-      report('session', variant, variant.bytes);
+      this.report('session', variant, variant.bytes);
       const session = await createSession(this.ort, graph, options, variant);
       try {
         checkGraphIo(role, variant.file, session);
@@ -280,8 +367,8 @@ export class SessionSet {
       this.open.set(role, { session, bytes });
       return session;
     } finally {
-      // ONNX Runtime has copied what it needs: blob URLs and other handles can go.
-      for (const source of sources) if (source.kind === 'location') source.release?.();
+      if (read) releaseFiles(read);
+      else discardFiles(reading); // failed before the read ended: its files go when it does
     }
   }
 }

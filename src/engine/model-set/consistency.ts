@@ -1,8 +1,10 @@
 // Cross-field rules of a manifest: sizes that must agree with each other (channels, counts, the token
-// grid) and the graph I/O every network must declare for those sizes (the contract with the ONNX export).
+// grid) and the graph I/O every network must declare for those sizes (graph-io.json, the contract with the
+// ONNX export).
 // They run on the raw JSON next to the schema, using only fields the schema found valid, so one
 // ManifestError lists the schema's violations and these together.
-import { NETWORK_ROLES, type NetworkRole } from './networks';
+import { BATCH_AXIS, expectedIo } from './graph-io';
+import { NETWORK_ROLES } from './networks';
 import type { TensorSpec } from './schema';
 
 export interface Problem {
@@ -12,44 +14,6 @@ export interface Problem {
   readonly message: string;
 }
 
-/** The graph I/O each network must declare given the manifest's sizes. */
-export function expectedIo(
-  resolution: number,
-  [h, w]: readonly [number, number],
-  dino: number,
-  residual: number,
-  channels: number,
-): Record<NetworkRole, { inputs: TensorSpec[]; outputs: TensorSpec[] }> {
-  const n = h * w;
-  const pixels: TensorSpec = {
-    name: 'pixels',
-    dtype: 'float32',
-    shape: ['batch', 3, resolution, resolution],
-  };
-  return {
-    dinoEncoder: {
-      inputs: [pixels],
-      outputs: [{ name: 'patch_tokens', dtype: 'float32', shape: ['batch', n, dino] }],
-    },
-    residualEncoder: {
-      inputs: [pixels],
-      outputs: [{ name: 'residual', dtype: 'float32', shape: ['batch', residual, n] }],
-    },
-    decoder: {
-      inputs: [{ name: 'latent', dtype: 'float32', shape: ['batch', channels, h, w] }],
-      outputs: [{ name: 'image', dtype: 'float32', shape: ['batch', 3, resolution, resolution] }],
-    },
-    dit: {
-      inputs: [
-        { name: 'x', dtype: 'float32', shape: ['batch', n, channels] },
-        { name: 't', dtype: 'float32', shape: ['batch'] },
-        { name: 'y', dtype: 'int64', shape: ['batch'] },
-      ],
-      outputs: [{ name: 'velocity', dtype: 'float32', shape: ['batch', n, channels] }],
-    },
-  };
-}
-
 /** Same name, dtype and sizes; the leading batch axis may carry any axis name (it is dynamic). */
 function specMatches(declared: TensorSpec, wanted: TensorSpec): boolean {
   return (
@@ -57,7 +21,7 @@ function specMatches(declared: TensorSpec, wanted: TensorSpec): boolean {
     declared.dtype === wanted.dtype &&
     declared.shape.length === wanted.shape.length &&
     wanted.shape.every((d, i) =>
-      d === 'batch' ? typeof declared.shape[i] === 'string' : declared.shape[i] === d,
+      d === BATCH_AXIS ? typeof declared.shape[i] === 'string' : declared.shape[i] === d,
     )
   );
 }
@@ -140,7 +104,15 @@ export function consistencyProblems(json: unknown, hasSchemaIssue: (path: string
 
   const io =
     resolution !== undefined && grid && dino !== undefined && residual !== undefined && channels !== undefined
-      ? expectedIo(resolution, grid, dino, residual, channels)
+      ? expectedIo({
+          resolution,
+          gridRows: grid[0],
+          gridColumns: grid[1],
+          tokens: grid[0] * grid[1],
+          dinoChannels: dino,
+          residualChannels: residual,
+          channels,
+        })
       : undefined;
   for (const role of NETWORK_ROLES) {
     for (const side of ['inputs', 'outputs'] as const) {

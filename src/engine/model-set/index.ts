@@ -2,7 +2,7 @@
 // src/engine/model-set/ (schema and parsing, cross-field rules, integrity, the reader contract, class
 // lookup, sampler-setting checks, the precision and network tables).
 export { resolveClass } from './classes';
-export { expectedIo } from './consistency';
+export { expectedIo } from './graph-io';
 export { sha256Hex, verifyFileIntegrity } from './integrity';
 export { NETWORK_LABEL, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole, type StudioTask } from './networks';
 export { parseJson, parseManifest, readManifestText } from './parse';
