@@ -2,8 +2,10 @@
 // first use, sessions are closed least recently used to stay within the budget (those the task needs
 // last), residency is reported, a set that cannot hold a task's networks at once still runs it (they
 // take turns, the reader is asked again), and reader sources (bytes or a location, external data) reach
-// InferenceSession.create as they are.
-import { describe, expect, it } from 'vitest';
+// InferenceSession.create as they are. Loading reads one network ahead: the decoder's file is read while
+// the DiT's session is created, and a failed open or a cancel stops that read and releases what it read.
+import { describe, expect, it, vi } from 'vitest';
+import { IntegrityError, SamplingCancelledError } from '../../src/engine/errors';
 import {
   NETWORK_ROLES,
   TASK_NETWORKS,
@@ -257,5 +259,138 @@ describe('loadModelSet: sessions per task', () => {
         readFile: async () => ({ kind: 'bytes', bytes: new Uint8Array() }),
       }),
     ).rejects.toThrow(/dit: the model set has no int4 variant \(it has float32\)/);
+  });
+});
+
+/** A promise with its resolve handle: a session creation or a read that the test lets finish. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/**
+ * A load whose DiT session creation waits on `ditCreated` (or fails with `ditFails`), over a reader that
+ * logs when each read starts and ends and hands out locations that log their release.
+ */
+function gatedLoad(options: {
+  readonly read?: (entry: FileEntry, signal: AbortSignal | undefined) => Promise<void>;
+  readonly ditFails?: string;
+  readonly signal?: AbortSignal;
+}) {
+  const log: string[] = [];
+  const inner = fakeOrt(log, []);
+  const ditCreated = gate();
+  const ort = {
+    ...inner,
+    InferenceSession: {
+      create: async (model: string, sessionOptions: unknown) => {
+        if (model === 'location:dit.onnx') {
+          log.push('create dit');
+          await ditCreated.promise;
+          if (options.ditFails) throw new Error(options.ditFails);
+        }
+        return inner.InferenceSession.create(model, sessionOptions as never);
+      },
+    },
+  } as unknown as OrtNamespace;
+  const signals = new Map<string, AbortSignal | undefined>();
+  const readFile: ModelFileReader = async (entry, onProgress, signal) => {
+    log.push(`read ${entry.file}`);
+    signals.set(entry.file, signal);
+    await options.read?.(entry, signal);
+    onProgress?.(entry.bytes, entry.bytes);
+    log.push(`read ${entry.file} done`);
+    return {
+      kind: 'location',
+      location: `location:${entry.file}`,
+      release: () => log.push(`release ${entry.file}`),
+    };
+  };
+  const progress: string[] = [];
+  const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+  const loading = loadModelSet(ort, binding, {
+    manifest: manifest(),
+    readFile,
+    onProgress: (event) => progress.push(`${event.stage} ${event.file} ${event.loadedBytes}`),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return { loading, log, progress, signals, ditCreated };
+}
+
+describe('loadModelSet: reading ahead', () => {
+  it("reads the decoder's file while the DiT's session is being created", async () => {
+    const { loading, log, progress, ditCreated } = gatedLoad({});
+    await vi.waitFor(() => expect(log).toContain('read decoder.onnx done'));
+    expect(log).toContain('create dit');
+    expect(log).not.toContain('open dit'); // the DiT's session is still being created
+    // one read at a time: the decoder's starts once the DiT's files are in
+    expect(log.indexOf('read decoder.onnx')).toBeGreaterThan(log.indexOf('read dit.onnx done'));
+    ditCreated.open();
+    const runtime = await loading;
+    expect(log.slice(-4)).toEqual(['open dit', 'release dit.onnx', 'open decoder', 'release decoder.onnx']);
+    // progress per file: each file's download, then its session
+    expect(progress).toEqual([
+      `download dit.onnx ${FILE_BYTES}`,
+      `session dit.onnx ${FILE_BYTES}`,
+      `download decoder.onnx ${FILE_BYTES}`,
+      `session decoder.onnx ${FILE_BYTES}`,
+    ]);
+    expect(resident(runtime)).toEqual(['decoder', 'dit']);
+  });
+
+  it("fails the load with the decoder read's own error, closing the DiT it opened meanwhile", async () => {
+    const { loading, log, ditCreated } = gatedLoad({
+      read: async (entry) => {
+        if (entry.file === 'decoder.onnx')
+          throw new IntegrityError('decoder.onnx: SHA-256 is 00, the manifest says ab');
+      },
+    });
+    ditCreated.open();
+    await expect(loading).rejects.toThrow(
+      new IntegrityError('decoder.onnx: SHA-256 is 00, the manifest says ab'),
+    );
+    expect(log.slice(-3)).toEqual(['open dit', 'release dit.onnx', 'close dit']);
+  });
+
+  it('aborts the read ahead when the DiT cannot open, and releases what it read', async () => {
+    const decoderRead = gate();
+    const { loading, log, signals, ditCreated } = gatedLoad({
+      ditFails: 'protobuf parsing failed',
+      read: async (entry) => {
+        if (entry.file === 'decoder.onnx') await decoderRead.promise;
+      },
+    });
+    await vi.waitFor(() => expect(log).toContain('read decoder.onnx'));
+    ditCreated.open();
+    await expect(loading).rejects.toThrow(
+      'dit.onnx: ONNX Runtime could not load the graph: protobuf parsing failed',
+    );
+    expect(signals.get('decoder.onnx')?.aborted).toBe(true);
+    decoderRead.open(); // this reader ignores the abort: what it hands over still goes
+    await vi.waitFor(() => expect(log).toContain('release decoder.onnx'));
+    expect(log).not.toContain('open decoder');
+  });
+
+  it('cancels the read ahead with the load, and keeps no session open', async () => {
+    const cancel = new AbortController();
+    const { loading, log, signals, ditCreated } = gatedLoad({
+      signal: cancel.signal,
+      read: (entry, signal) =>
+        entry.file === 'decoder.onnx'
+          ? new Promise((_, reject) =>
+              signal?.addEventListener('abort', () =>
+                reject(new SamplingCancelledError('loading decoder.onnx was cancelled')),
+              ),
+            )
+          : Promise.resolve(),
+    });
+    await vi.waitFor(() => expect(log).toContain('read decoder.onnx'));
+    cancel.abort();
+    expect(signals.get('decoder.onnx')?.aborted).toBe(true);
+    ditCreated.open(); // ONNX Runtime cannot stop a creation: it ends, and the session is closed
+    await expect(loading).rejects.toThrow();
+    expect(log).toContain('close dit');
+    expect(log).not.toContain('open decoder');
   });
 });
