@@ -9,6 +9,7 @@
 // ort-web.ts), which passes its namespace in.
 import type * as OrtCommon from 'onnxruntime-common';
 import { ModelIoMismatchError, RuntimeFailureError } from '../engine/errors';
+import { GRAPH_IO_NAMES } from '../engine/model-set/graph-io';
 import { estimateSessionBytes } from '../engine/model-set/memory';
 import { FIRST_TASK, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole } from '../engine/model-set/networks';
 import { REFERENCE_PRECISION, type PrecisionId } from '../engine/model-set/precisions';
@@ -22,13 +23,8 @@ export type OrtNamespace = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>
 type OrtSession = OrtCommon.InferenceSession;
 type OrtTensor = OrtCommon.Tensor;
 
-/** Graph I/O names of each network: the contract with export-scripts/svg_export. */
-export const NETWORK_IO: Record<NetworkRole, { inputs: readonly string[]; output: string }> = {
-  dinoEncoder: { inputs: ['pixels'], output: 'patch_tokens' },
-  residualEncoder: { inputs: ['pixels'], output: 'residual' },
-  decoder: { inputs: ['latent'], output: 'image' },
-  dit: { inputs: ['x', 't', 'y'], output: 'velocity' },
-};
+/** Graph I/O names each session is fed and read by: the graph-io.json table shared with the exporter. */
+export const NETWORK_IO = GRAPH_IO_NAMES;
 
 export type { ModelFileReader } from '../engine/model-set/reader';
 
