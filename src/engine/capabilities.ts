@@ -1,5 +1,5 @@
 // The capability check made before a model set is downloaded: from the adapter's facts and the manifest,
-// which provider to try, which precision variant each network uses (precisions.json and its runtime
+// which provider to try (the BROWSER_PROVIDERS table of providers.ts), which precision variant each network uses (precisions.json and its runtime
 // requirements), how much memory its sessions need, and whether this device can hold them: all four at
 // once, or at least each task's (sessions are then opened per task and released least recently used).
 // Every decision comes with a sentence for the user. Pure and table-driven, so the rules are unit tested
@@ -29,22 +29,17 @@ import {
   type NetworkVariant,
   type VariantCheck,
 } from './model-set/schema';
-import type { LoadPlanSummary, ProviderPreference } from './api/studio-engine';
+import type { LoadPlanSummary } from './api/studio-engine';
+import {
+  BROWSER_PROVIDER_NAMES,
+  nextProvider,
+  providerSpec,
+  type AdapterFacts,
+  type BrowserProvider,
+  type ProviderPreference,
+} from './providers';
 
-/** What the browser offers, read by src/runtime/ort-web.ts (WebGPU) and the worker (deviceMemory). */
-export interface AdapterFacts {
-  readonly webgpu: boolean;
-  readonly description: string;
-  readonly shaderF16: boolean;
-  readonly maxBufferSize: number;
-  readonly maxStorageBufferBindingSize: number;
-  /** Why WebGPU is unavailable, when it is. */
-  readonly unavailableReason?: string;
-  /** navigator.deviceMemory in GiB (coarse, capped at 8 by browsers), when the browser reports it. */
-  readonly deviceMemoryGiB?: number;
-  /** GPUAdapterInfo.isFallbackAdapter: the browser says the adapter is a software implementation. */
-  readonly isFallbackAdapter?: boolean;
-}
+export type { AdapterFacts } from './providers';
 
 /** The sessions one provider opens: the variant per network and the memory they may take together. */
 export interface SessionPlan {
@@ -63,11 +58,11 @@ export interface NetworkPlan {
 }
 
 export interface LoadPlan extends SessionPlan {
-  /** The provider the load tries first ('auto' may still fall back to WASM if WebGPU fails). */
-  readonly provider: 'webgpu' | 'wasm';
+  /** The provider the load tries first ('auto' may still fall back to the later rows if it fails). */
+  readonly provider: BrowserProvider;
   readonly networks: Readonly<Record<NetworkRole, NetworkPlan>>;
-  /** What an Automatic load falls back to when WebGPU fails; absent when the set does not fit WASM. */
-  readonly wasmFallback?: SessionPlan;
+  /** What an Automatic load opens on each later provider it may fall back to; absent where the set does not fit. */
+  readonly fallbacks: Readonly<Partial<Record<BrowserProvider, SessionPlan>>>;
   /** Bytes of the chosen files of all four networks (the download, when nothing is cached). */
   readonly downloadBytes: number;
   /** Bytes the first task (generation) downloads before the set is ready. */
@@ -82,60 +77,46 @@ export interface LoadPlan extends SessionPlan {
 }
 
 const GiB = 1024 ** 3;
-/** onnxruntime-web's WASM build is 32-bit: its heap (weights + activations) cannot exceed 4 GiB. */
-export const WASM_HEAP_LIMIT = 4 * GiB;
 /** Browsers cap navigator.deviceMemory at this value, so only smaller readings are a real limit. */
 const DEVICE_MEMORY_CAP_GIB = 8;
 /** Live activation buffers assumed per network forward (inputs, outputs, two intermediates). */
 const LIVE_ACTIVATIONS = 4;
 const FLOAT32_BYTES = 4;
 
-/** A software WebGPU implementation (SwiftShader): on a CPU it runs slower than ONNX Runtime's WASM. */
-export function softwareAdapterReason(facts: AdapterFacts): string | undefined {
-  if (!facts.webgpu) return undefined;
-  if (facts.isFallbackAdapter) return 'the browser reports it as a fallback (software) adapter';
-  if (/swiftshader/i.test(facts.description)) return 'it is SwiftShader, a CPU implementation of WebGPU';
-  return undefined;
+interface ProviderChoice {
+  readonly provider: BrowserProvider;
+  /** the plan's first sentence */
+  readonly why: string;
 }
 
-interface ProviderRule {
-  readonly when: (preference: ProviderPreference, facts: AdapterFacts) => boolean;
-  readonly provider: 'webgpu' | 'wasm';
-  readonly why: (facts: AdapterFacts) => string;
+/**
+ * An explicit choice is taken as it is (one without a usable adapter fails later, in the runtime, saying
+ * so); Automatic takes the first row of BROWSER_PROVIDERS that runs here and is not passed over, naming
+ * the rows it passed over and what it falls back to.
+ */
+function decideProvider(preference: ProviderPreference, facts: AdapterFacts): ProviderChoice {
+  if (preference !== 'auto') {
+    const { label, unavailable } = providerSpec(preference);
+    const missing = unavailable(facts);
+    return { provider: preference, why: `${label} was selected${missing ? `, but ${missing}` : ''}.` };
+  }
+  const passed: string[] = [];
+  for (const provider of BROWSER_PROVIDER_NAMES) {
+    const spec = providerSpec(provider);
+    const reason = spec.unavailable(facts) ?? spec.passedOver?.(facts);
+    const next = nextProvider(provider);
+    if (reason !== undefined && next !== undefined) {
+      passed.push(reason);
+      continue;
+    }
+    const chosen = passed.length
+      ? `${spec.label}, because ${passed.join('; ')}`
+      : (spec.chosen?.(facts) ?? spec.label);
+    const fallback = next ? ` (${providerSpec(next).label} if it fails)` : '';
+    return { provider, why: `Automatic: ${chosen}${fallback}.` };
+  }
+  throw new Error('BROWSER_PROVIDERS is empty'); // unreachable: the table has rows
 }
-
-/** First matching row wins. An explicit WebGPU choice without an adapter fails later, in the runtime. */
-const PROVIDER_RULES: readonly ProviderRule[] = [
-  { when: (p) => p === 'wasm', provider: 'wasm', why: () => 'WASM was selected.' },
-  {
-    when: (p, f) => p === 'webgpu' && !f.webgpu,
-    provider: 'webgpu',
-    why: (f) => `WebGPU was selected, but ${f.unavailableReason ?? 'no adapter is available'}.`,
-  },
-  { when: (p) => p === 'webgpu', provider: 'webgpu', why: () => 'WebGPU was selected.' },
-  {
-    when: (_, f) => softwareAdapterReason(f) !== undefined,
-    provider: 'wasm',
-    why: (f) =>
-      `Automatic: WASM, because WebGPU adapter "${f.description}" is software (${softwareAdapterReason(f)}) ` +
-      'and runs slower than WASM; choose WebGPU by hand to use it anyway.',
-  },
-  {
-    when: (_, f) => f.webgpu,
-    provider: 'webgpu',
-    why: (f) => `Automatic: WebGPU adapter "${f.description}" is available (WASM if it fails).`,
-  },
-  {
-    when: () => true,
-    provider: 'wasm',
-    why: (f) => `Automatic: WASM, because ${f.unavailableReason ?? 'WebGPU is unavailable'}.`,
-  },
-];
-
-const firstMatch = <R extends { when: (...args: never[]) => boolean }>(
-  rules: readonly R[],
-  test: (rule: R) => boolean,
-): R => rules.find(test) as R; // every table ends with a catch-all row
 
 interface VariantChoice {
   readonly row: PrecisionRow;
@@ -220,9 +201,10 @@ interface MemoryLimit {
 }
 
 /** The tightest memory limit known for this provider, if any. */
-function memoryLimit(provider: 'webgpu' | 'wasm', facts: AdapterFacts): MemoryLimit | undefined {
+function memoryLimit(provider: BrowserProvider, facts: AdapterFacts): MemoryLimit | undefined {
   const limits: MemoryLimit[] = [];
-  if (provider === 'wasm') limits.push({ bytes: WASM_HEAP_LIMIT, what: 'the 4 GiB heap of 32-bit WASM' });
+  const heap = providerSpec(provider).heapLimit;
+  if (heap) limits.push(heap);
   const reportedGiB = facts.deviceMemoryGiB;
   if (reportedGiB !== undefined && reportedGiB < DEVICE_MEMORY_CAP_GIB) {
     limits.push({ bytes: reportedGiB * GiB, what: `the ${reportedGiB} GiB of memory this device reports` });
@@ -241,9 +223,10 @@ interface ProviderSessions {
 function planSessions(
   manifest: ModelSetManifest,
   facts: AdapterFacts,
-  provider: 'webgpu' | 'wasm',
+  provider: BrowserProvider,
 ): ProviderSessions {
-  const runtime: RuntimeFacts = { provider, shaderF16: provider === 'webgpu' && facts.shaderF16 };
+  const noFloat16 = providerSpec(provider).noFloat16(facts);
+  const runtime: RuntimeFacts = noFloat16 === undefined ? {} : { noFloat16 };
   const networks = {} as Record<NetworkRole, NetworkPlan>;
   const precision = {} as Record<NetworkRole, PrecisionId>;
   const sentences: string[] = [];
@@ -284,7 +267,7 @@ function planSessions(
         `network alone (${largest}, ${networks[largest].variant.file}: ${formatBytes(networks[largest].downloadBytes)}, ` +
         `${formatBytes(networks[largest].sessionBytes)} as a session, plus ${formatBytes(activations)} of activations), ` +
         `more than ${limit.what} (${formatBytes(limit.bytes)}); all four need ${formatBytes(estimatedBytes)}; choose a smaller model set` +
-        (provider === 'wasm' && facts.webgpu ? ' or the WebGPU provider' : '') +
+        roomierProviders(provider, facts) +
         '. Nothing was downloaded.',
     );
   }
@@ -300,14 +283,14 @@ function planSessions(
   return { networks, precision, memoryBudgetBytes: budget, sentences };
 }
 
-/** The sessions a provider opens under `plan`: the plan's own, or its WASM fallback. */
-export function sessionPlanFor(plan: LoadPlan, provider: 'webgpu' | 'wasm'): SessionPlan | undefined {
-  const chosen = provider === plan.provider ? plan : plan.wasmFallback;
-  if (!chosen) return undefined;
-  return {
-    precision: chosen.precision,
-    ...(chosen.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: chosen.memoryBudgetBytes } : {}),
-  };
+const sessionPlanOf = (plan: SessionPlan): SessionPlan => ({
+  precision: plan.precision,
+  ...(plan.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: plan.memoryBudgetBytes } : {}),
+});
+
+/** The sessions each provider opens under `plan`: the plan's own, and its fallbacks'. */
+export function sessionPlans(plan: LoadPlan): Partial<Record<BrowserProvider, SessionPlan>> {
+  return { ...plan.fallbacks, [plan.provider]: sessionPlanOf(plan) };
 }
 
 /** What the model manager shows of a plan (plain data: it crosses postMessage). */
@@ -334,46 +317,53 @@ export function summarizePlan(plan: LoadPlan): LoadPlanSummary {
   };
 }
 
-/** Decides provider and variants and checks the memory estimate; ModelTooLargeError when it cannot fit. */
 /**
  * The provider a load tries first, from the preference and the adapter alone (the same rows planModelSet
  * uses; no manifest needed), so the runtime for it can start loading while the manifest is read.
  */
-export function chooseProvider(preference: ProviderPreference, facts: AdapterFacts): 'webgpu' | 'wasm' {
-  return firstMatch(PROVIDER_RULES, (rule) => rule.when(preference, facts)).provider;
+export function chooseProvider(preference: ProviderPreference, facts: AdapterFacts): BrowserProvider {
+  return decideProvider(preference, facts).provider;
 }
 
+/** ' or the WebGPU provider': the providers that run here without this one's own memory limit. */
+function roomierProviders(provider: BrowserProvider, facts: AdapterFacts): string {
+  if (!providerSpec(provider).heapLimit) return '';
+  return BROWSER_PROVIDER_NAMES.filter((other) => {
+    const spec = providerSpec(other);
+    return other !== provider && !spec.heapLimit && spec.unavailable(facts) === undefined;
+  })
+    .map((other) => ` or the ${providerSpec(other).label} provider`)
+    .join('');
+}
+
+/** Decides provider and variants and checks the memory estimate; ModelTooLargeError when it cannot fit. */
 export function planModelSet(
   manifest: ModelSetManifest,
   facts: AdapterFacts,
   preference: ProviderPreference,
 ): LoadPlan {
-  const providerRule = firstMatch(PROVIDER_RULES, (rule) => rule.when(preference, facts));
-  const provider = providerRule.provider;
+  const { provider, why } = decideProvider(preference, facts);
   const sessions = planSessions(manifest, facts, provider);
-  const explanation = [providerRule.why(facts), ...sessions.sentences];
+  const explanation = [why, ...sessions.sentences];
   const { networks } = sessions;
 
-  if (provider === 'webgpu' && facts.webgpu) {
-    const oversized = NETWORK_ROLES.filter(
-      (role) => networks[role].variant.bytes > facts.maxStorageBufferBindingSize,
-    );
+  const bindingLimit = providerSpec(provider).bindingLimit?.(facts);
+  if (bindingLimit !== undefined) {
+    const oversized = NETWORK_ROLES.filter((role) => networks[role].variant.bytes > bindingLimit);
     explanation.push(
       oversized.length === 0
-        ? `Every network file fits in one storage binding (${formatBytes(facts.maxStorageBufferBindingSize)}), so no weight tensor can exceed it.`
-        : `${oversized.join(', ')} exceed one storage binding (${formatBytes(facts.maxStorageBufferBindingSize)}) as whole files; ` +
+        ? `Every network file fits in one storage binding (${formatBytes(bindingLimit)}), so no weight tensor can exceed it.`
+        : `${oversized.join(', ')} exceed one storage binding (${formatBytes(bindingLimit)}) as whole files; ` +
             'loading works as long as no single weight tensor does (ONNX Runtime reports it if one does).',
     );
   }
 
-  let wasmFallback: SessionPlan | undefined;
-  if (provider === 'webgpu' && preference === 'auto') {
+  // Only Automatic falls back (an explicit choice fails loudly): each later row gets its own sessions.
+  const fallbacks: Partial<Record<BrowserProvider, SessionPlan>> = {};
+  for (let next = nextProvider(provider); preference === 'auto' && next; next = nextProvider(next)) {
+    if (providerSpec(next).unavailable(facts) !== undefined) continue;
     try {
-      const wasm = planSessions(manifest, facts, 'wasm');
-      wasmFallback = {
-        precision: wasm.precision,
-        ...(wasm.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: wasm.memoryBudgetBytes } : {}),
-      };
+      fallbacks[next] = sessionPlanOf(planSessions(manifest, facts, next));
     } catch (error) {
       if (!(error instanceof ModelTooLargeError)) throw error;
     }
@@ -387,7 +377,7 @@ export function planModelSet(
     networks,
     precision: sessions.precision,
     ...(sessions.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: sessions.memoryBudgetBytes } : {}),
-    ...(wasmFallback ? { wasmFallback } : {}),
+    fallbacks,
     downloadBytes: sum(NETWORK_ROLES, (n) => n.downloadBytes),
     firstTaskDownloadBytes: sum(TASK_NETWORKS[FIRST_TASK], (n) => n.downloadBytes),
     estimatedBytes: sum(NETWORK_ROLES, (n) => n.sessionBytes) + activations,

@@ -5,6 +5,7 @@
 //   const engine = await createSvgEngine({ models: './models/svg-mini/manifest.json' });
 //   const { images, metadata } = await engine.generate({ classId: 'cat', seed: 7 });
 import * as v from 'valibot';
+import { ProviderPreferenceSchema } from '../engine/providers';
 import { WorkerEngineClient } from '../worker/engine-client';
 import { describeIssues, engineApi, type EngineOptions, type SvgEngine } from './engine-api';
 import type { WorkerConfig } from './worker-config';
@@ -21,7 +22,7 @@ export interface BrowserEngineOptions extends EngineOptions {
 
 const OPTIONS_SCHEMA = v.object({
   models: v.pipe(v.string('models must be a manifest.json URL'), v.nonEmpty('models must not be empty')),
-  provider: v.optional(v.picklist(['auto', 'webgpu', 'wasm'], 'provider must be auto, webgpu or wasm')),
+  provider: v.optional(ProviderPreferenceSchema),
   runtime: v.optional(v.string('runtime must be a folder URL')),
   onProgress: v.optional(v.function('onProgress must be a function')),
 });

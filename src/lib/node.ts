@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
+import { ProviderPreferenceSchema } from '../engine/providers';
 import { decodeImageFile } from '../cli/image-files';
 import type { RgbaImage } from '../engine/formats/pixels';
 import { EngineService } from '../engine/api/service';
@@ -20,7 +21,7 @@ export * from './engine-api';
 
 const OPTIONS_SCHEMA = v.object({
   models: v.pipe(v.string('models must be a model-set folder or manifest.json path'), v.nonEmpty()),
-  provider: v.optional(v.picklist(['auto', 'webgpu', 'wasm'], 'provider must be auto, webgpu or wasm')),
+  provider: v.optional(ProviderPreferenceSchema),
   onProgress: v.optional(v.function('onProgress must be a function')),
 });
 

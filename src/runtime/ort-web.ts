@@ -1,24 +1,34 @@
-// The only module that imports onnxruntime-web. Chooses the execution provider from a table
-// (WebGPU, then WASM), reports what ran and why, and keeps DiT outputs on the GPU (`gpu-buffer`) so the
-// sampler's state never leaves the device between steps.
+// The only module that imports onnxruntime-web. Loads a model set on the provider the capability plan
+// chose and, for Automatic, falls back through the later rows of BROWSER_PROVIDERS (src/engine/providers.ts)
+// saying why; reports what ran; keeps DiT outputs on the GPU (`gpu-buffer`) so the sampler's state never
+// leaves the device between steps. Per provider it needs one row in ORT_BUILDS and one in BINDINGS.
 //
 // The ORT build is picked by the provider that will run (ORT_BUILDS) and imported on demand, so the WASM
 // path never fetches or compiles the 26.8 MB WebGPU (asyncify) binary; `prepareWebRuntime` starts the
 // fetch and compile early (the worker calls it as soon as the provider is known, before the model files).
 import type * as OrtWeb from 'onnxruntime-web';
-import type { AdapterFacts, SessionPlan } from '../engine/capabilities';
+import type { SessionPlan } from '../engine/capabilities';
 import type { ModelSetManifest } from '../engine/model-set';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/api/runtime-contract';
-import type { LoadProgressEvent, ProviderPreference } from '../engine/api/studio-engine';
+import type { LoadProgressEvent } from '../engine/api/studio-engine';
 import type { CpuTensor } from '../engine/latent/tensor';
 import { ortRuntimeUrl } from './ort-location';
 import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
 import { describeError } from '../engine/api/describe-error';
+import { RuntimeFailureError } from '../engine/errors';
+import {
+  nextProvider,
+  providerSpec,
+  type AdapterFacts,
+  type BrowserProvider,
+  type ProviderPreference,
+} from '../engine/providers';
 
 /** Both builds expose the same API (onnxruntime-common); only their WebAssembly binary differs. */
 type Ort = typeof OrtWeb;
-export type WebProvider = 'webgpu' | 'wasm';
+/** A provider of BROWSER_PROVIDERS; every table below has one row per provider (TypeScript checks). */
+export type WebProvider = BrowserProvider;
 
 /**
  * The onnxruntime-web entry each provider loads (vite.config.ts copies each entry's runtime files to ort/):
@@ -29,6 +39,11 @@ export type WebProvider = 'webgpu' | 'wasm';
 const ORT_BUILDS: Readonly<Record<WebProvider, () => Promise<Ort>>> = {
   wasm: () => import('onnxruntime-web/wasm'),
   webgpu: () => import('onnxruntime-web/webgpu'),
+};
+
+/** Providers whose execution provider a build also carries, so falling back to them starts no second build. */
+const BUILD_ALSO_RUNS: Readonly<Partial<Record<WebProvider, readonly WebProvider[]>>> = {
+  webgpu: ['wasm'],
 };
 
 /**
@@ -170,44 +185,66 @@ function webGpuBinding(ort: Ort, adapter: GPUAdapter, reason: string): TensorBin
   };
 }
 
+/** How latents live on each provider, given its started build; `reason` is what the user is told ran. */
+const BINDINGS: Readonly<
+  Record<WebProvider, (ort: Ort, reason: string) => Promise<TensorBinding<WebLatent>>>
+> = {
+  wasm: async (ort, reason) => wasmBinding(ort, reason),
+  webgpu: async (ort, reason) => {
+    const adapter = await requestAdapter();
+    // unreachable after the availability check, which read the same (cached) adapter
+    if (!adapter) throw new RuntimeFailureError('WebGPU: the adapter is no longer available');
+    ort.env.webgpu.adapter = adapter;
+    return webGpuBinding(ort, adapter, reason);
+  },
+};
+
 export interface WebLoadOptions {
   readonly manifest: ModelSetManifest;
-  /** Variants and session budget per provider (the capability plan); float32, no budget where absent. */
+  /** Variants and session budget per provider (sessionPlans of the capability plan); float32 where absent. */
   readonly sessions?: Partial<Record<WebProvider, SessionPlan>>;
-  /** Why the plan chose WASM for an Automatic load (e.g. a software adapter): the execution reason. */
-  readonly wasmReason?: string;
-  readonly readFile: ModelFileReader;
+  /** The provider the plan chose, tried first, and why (the plan's first sentence: the execution reason). */
+  readonly provider: WebProvider;
+  readonly reason: string;
+  /** An explicit choice fails loudly; Automatic falls back through the later rows of BROWSER_PROVIDERS. */
   readonly preference: ProviderPreference;
+  readonly readFile: ModelFileReader;
   readonly onProgress?: (progress: LoadProgressEvent) => void;
 }
 
 /**
- * Loads a model set on the preferred provider. 'auto' tries WebGPU and falls back to WASM, saying why;
- * an explicit 'webgpu' fails loudly instead of falling back.
+ * Loads a model set on the plan's provider. Automatic falls back to the next row of BROWSER_PROVIDERS when
+ * a provider cannot run here or its load fails, saying why in the execution reason; an explicit choice
+ * fails instead. A fallback reuses the started build when that build carries the next provider too.
  */
 export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSetRuntime<WebLatent>> {
   const base = { manifest: options.manifest, readFile: options.readFile, onProgress: options.onProgress };
-  const load = { ...base, ...options.sessions?.wasm };
-  if (options.preference === 'wasm') {
-    const ort = await prepareWebRuntime('wasm');
-    return loadModelSet<WebLatent>(ort, wasmBinding(ort, options.wasmReason ?? 'WASM was selected'), load);
-  }
-  const adapter = await requestAdapter();
-  if (!adapter) {
-    const { unavailableReason } = await readAdapterCapabilities();
-    if (options.preference === 'webgpu') throw new Error(`WebGPU was selected but ${unavailableReason}`);
-    const ort = await prepareWebRuntime('wasm');
-    return loadModelSet<WebLatent>(ort, wasmBinding(ort, `fell back to WASM: ${unavailableReason}`), load);
-  }
-  const ort = await prepareWebRuntime('webgpu');
-  ort.env.webgpu.adapter = adapter;
-  const reason = options.preference === 'webgpu' ? 'WebGPU was selected' : 'WebGPU adapter available';
-  try {
-    const webgpuLoad = { ...base, ...options.sessions?.webgpu };
-    return await loadModelSet(ort, webGpuBinding(ort, adapter, reason), webgpuLoad);
-  } catch (error) {
-    if (options.preference === 'webgpu') throw error;
-    const why = describeError(error);
-    return loadModelSet<WebLatent>(ort, wasmBinding(ort, `fell back to WASM: WebGPU failed (${why})`), load);
+  const facts = await readAdapterCapabilities();
+  let provider: WebProvider = options.provider;
+  let reason = options.reason;
+  let started: { readonly provider: WebProvider; readonly ort: Ort } | undefined;
+  for (;;) {
+    const { label } = providerSpec(provider);
+    const next = options.preference === 'auto' ? nextProvider(provider) : undefined;
+    const fallBack = (why: string) => {
+      reason = `fell back to ${providerSpec(next as WebProvider).label}: ${why}`;
+      provider = next as WebProvider;
+    };
+    const missing = providerSpec(provider).unavailable(facts);
+    if (missing !== undefined) {
+      if (!next) throw new RuntimeFailureError(`${label} was selected but ${missing}`);
+      fallBack(missing);
+      continue;
+    }
+    const reuse = started && BUILD_ALSO_RUNS[started.provider]?.includes(provider);
+    const ort = reuse && started ? started.ort : await prepareWebRuntime(provider);
+    started = { provider, ort };
+    try {
+      const binding = await BINDINGS[provider](ort, reason);
+      return await loadModelSet(ort, binding, { ...base, ...options.sessions?.[provider] });
+    } catch (error) {
+      if (!next) throw error;
+      fallBack(`${label} failed (${describeError(error)})`);
+    }
   }
 }

@@ -5,7 +5,7 @@
 import {
   chooseProvider,
   planModelSet,
-  sessionPlanFor,
+  sessionPlans,
   summarizePlan,
   type LoadPlan,
 } from '../engine/capabilities';
@@ -199,10 +199,11 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
   const fromCache = downloads?.report().fromCache ?? new Set<string>();
   const loading = loadWebModelSet({
     manifest,
-    sessions: { webgpu: sessionPlanFor(plan, 'webgpu'), wasm: sessionPlanFor(plan, 'wasm') },
-    // Automatic may choose WASM over a WebGPU adapter (a software one): load what the plan chose.
-    preference: request.provider === 'auto' && plan.provider === 'wasm' ? 'wasm' : request.provider,
-    ...(plan.provider === 'wasm' ? { wasmReason: plan.explanation[0] } : {}),
+    sessions: sessionPlans(plan),
+    // Load what the plan chose (Automatic may pass over an adapter, e.g. a software one), saying why.
+    provider: plan.provider,
+    reason: plan.explanation[0] ?? '',
+    preference: request.provider,
     readFile,
     onProgress: setProgress(plan, fromCache, onProgress),
   });

@@ -7,10 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   activationBytes,
   planModelSet,
-  sessionPlanFor,
-  softwareAdapterReason,
+  sessionPlans,
   summarizePlan,
-  WASM_HEAP_LIMIT,
   type AdapterFacts,
 } from '../../src/engine/capabilities';
 import { formatBytes } from '../../src/engine/download-progress';
@@ -23,6 +21,7 @@ import {
   type NetworkVariant,
 } from '../../src/engine/model-set';
 import { SESSION_MEMORY_FACTOR } from '../../src/engine/model-set/memory';
+import { softwareAdapterReason, WASM_HEAP_LIMIT } from '../../src/engine/providers';
 import { TINY_MANIFEST } from '../store/fake-engine';
 
 const GiB = 1024 ** 3;
@@ -185,9 +184,9 @@ describe('planModelSet: variants from precisions.json', () => {
 
   it('gives an Automatic WebGPU plan its WASM fallback, and the model manager a summary per network', () => {
     const plan = planModelSet(ALL_VARIANTS, GPU, 'auto');
-    expect(sessionPlanFor(plan, 'webgpu')?.precision.dit).toBe('int4');
-    expect(sessionPlanFor(plan, 'wasm')?.precision.dit).toBe('int4');
-    expect(sessionPlanFor(planModelSet(ALL_VARIANTS, GPU, 'webgpu'), 'wasm')).toBeUndefined();
+    expect(sessionPlans(plan).webgpu?.precision.dit).toBe('int4');
+    expect(sessionPlans(plan).wasm?.precision.dit).toBe('int4');
+    expect(sessionPlans(planModelSet(ALL_VARIANTS, GPU, 'webgpu')).wasm).toBeUndefined(); // explicit: no fallback
     const summary = summarizePlan(plan);
     expect(summary.networks?.find((n) => n.role === 'dit')).toEqual({
       role: 'dit',
@@ -235,7 +234,7 @@ describe('planModelSet: memory', () => {
     expect(() => planModelSet(huge, NO_GPU, 'auto')).toThrow(/Nothing was downloaded/);
     const gpu = planModelSet(huge, GPU, 'auto');
     expect(gpu.provider).toBe('webgpu');
-    expect(gpu.wasmFallback).toBeUndefined(); // WASM could not hold it: no fallback plan
+    expect(gpu.fallbacks).toEqual({}); // WASM could not hold it: no fallback plan
   });
 
   it('refuses a set beyond a reported device memory, but not at the browsers’ 8 GiB cap', () => {

@@ -4,9 +4,11 @@
 // onnxruntime-node and WASM, GPU buffers for WebGPU (no copy to the CPU between sampling steps).
 import type { NetworkRole } from '../model-set/networks';
 import type { PrecisionId } from '../model-set/precisions';
+import type { BrowserProvider } from '../providers';
 import type { CpuTensor, LatentMath } from '../latent/tensor';
 
-export type ExecutionProviderName = 'webgpu' | 'wasm' | 'cpu';
+/** A browser provider (BROWSER_PROVIDERS), or 'cpu': onnxruntime-node, whose adapter names its --provider. */
+export type ExecutionProviderName = BrowserProvider | 'cpu';
 
 /** What actually ran, reported to the user. */
 export interface ExecutionInfo {

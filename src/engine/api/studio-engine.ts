@@ -2,6 +2,7 @@
 // src/worker), the CLI and the benchmarks (in-process in Node). Requests are plain data so they can
 // cross postMessage; progress arrives through callbacks and cancellation through an AbortSignal.
 import type { ModelSetManifest, NetworkRole, PrecisionId, VariantCheck } from '../model-set';
+import type { BrowserProvider, ProviderPreference } from '../providers';
 import type { ExecutionInfo, ResidencyReport } from './runtime-contract';
 
 export type { NetworkResidency, ResidencyReport } from './runtime-contract';
@@ -13,7 +14,7 @@ import type { WarmUpProgress, WarmUpRequest, WarmUpResult } from '../pipelines/w
 
 export type { WarmUpProgress, WarmUpRequest, WarmUpResult } from '../pipelines/warm-up';
 
-export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
+export type { BrowserProvider, ProviderPreference } from '../providers';
 export type { SolverName } from '../schedulers/solvers';
 
 /** A file of a model set picked or dropped by the user; `path` is relative to the set's folder. */
@@ -69,7 +70,7 @@ export interface LoadPlanSummary {
   /** adapter facts as read, e.g. "WebGPU: google / swiftshader; shader-f16: no; maxBufferSize 256 MiB" */
   readonly adapter: string;
   /** the provider the load tries first */
-  readonly provider?: 'webgpu' | 'wasm';
+  readonly provider?: BrowserProvider;
   /** one sentence per decision: provider, variant per network, memory estimate */
   readonly explanation: readonly string[];
   readonly estimatedBytes: number;

@@ -4,11 +4,13 @@
 import * as v from 'valibot';
 import table from './precisions.json' with { type: 'json' };
 
-/** What the planner knows about the provider a variant would run on. */
+/**
+ * What the planner knows about the provider a variant would run on (from its row in
+ * BROWSER_PROVIDERS, src/engine/providers.ts): only whether it computes in float16.
+ */
 export interface RuntimeFacts {
-  readonly provider: 'webgpu' | 'wasm';
-  /** the WebGPU adapter exposes the shader-f16 feature */
-  readonly shaderF16: boolean;
+  /** why float16 activations cannot run there ("WASM computes in float32 only"); absent when they can */
+  readonly noFloat16?: string;
 }
 
 /** A requirement of a precision on the runtime, with the words the capability report uses. */
@@ -28,8 +30,8 @@ const ACTIVATION_REQUIREMENTS: Readonly<Record<string, PrecisionRequirement>> = 
   float32: { needs: 'any provider', met: () => true, unmet: () => '' },
   float16: {
     needs: 'WebGPU with shader-f16',
-    met: (f) => f.provider === 'webgpu' && f.shaderF16,
-    unmet: (f) => (f.provider === 'wasm' ? 'WASM computes in float32 only' : 'this adapter lacks shader-f16'),
+    met: (f) => f.noFloat16 === undefined,
+    unmet: (f) => f.noFloat16 ?? '',
   },
 };
 

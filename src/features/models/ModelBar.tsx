@@ -4,15 +4,10 @@
 import { useEffect } from 'react';
 import { formatBytes } from '../../engine/download-progress';
 import { NETWORK_LABEL } from '../../engine/model-set';
-import type { ProviderPreference, ResidencyReport } from '../../engine/api/studio-engine';
+import type { ResidencyReport } from '../../engine/api/studio-engine';
+import { PROVIDER_PREFERENCES, preferenceLabel, type ProviderPreference } from '../../engine/providers';
 import { useStudio } from '../../store';
 import { onEngineCallSettled } from '../../store/engine-instance';
-
-const PROVIDERS: ReadonlyArray<{ value: ProviderPreference; label: string }> = [
-  { value: 'auto', label: 'Automatic' },
-  { value: 'webgpu', label: 'WebGPU' },
-  { value: 'wasm', label: 'WASM' },
-];
 
 /** One chip per network: filled when its session is open. */
 function Residency({ report }: { report: ResidencyReport }) {
@@ -82,9 +77,9 @@ export function ModelBar() {
       <label>
         Execution provider
         <select value={provider} onChange={(e) => void setProvider(e.target.value as ProviderPreference)}>
-          {PROVIDERS.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
+          {PROVIDER_PREFERENCES.map((preference) => (
+            <option key={preference} value={preference}>
+              {preferenceLabel(preference)}
             </option>
           ))}
         </select>

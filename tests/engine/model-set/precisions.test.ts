@@ -10,9 +10,10 @@ import {
   type RuntimeFacts,
 } from '../../../src/engine/model-set/precisions';
 
-const WASM: RuntimeFacts = { provider: 'wasm', shaderF16: false };
-const GPU_F16: RuntimeFacts = { provider: 'webgpu', shaderF16: true };
-const GPU: RuntimeFacts = { provider: 'webgpu', shaderF16: false };
+// What BROWSER_PROVIDERS says of WASM, a WebGPU adapter without shader-f16 and one with it.
+const WASM: RuntimeFacts = { noFloat16: 'WASM computes in float32 only' };
+const GPU: RuntimeFacts = { noFloat16: 'this adapter lacks shader-f16' };
+const GPU_F16: RuntimeFacts = {};
 
 describe('precisions', () => {
   it('lists the rows of precisions.json in order, float32 first', () => {
