@@ -11,6 +11,8 @@
 //   final cache key before the whole file matched its size and hash.
 // - Every request takes the load's AbortSignal and a stall timeout (no bytes for STALL_TIMEOUT_MS);
 //   every failure names the file, the URL and the byte offset; HTML served in place of a model is named.
+// - `readAhead` starts the first task's files before any session asks for them (while ONNX Runtime is
+//   still fetched and compiled); the session's own read then takes over the read under way.
 import { createSHA256, type IHasher } from 'hash-wasm';
 import { thinProgress } from '../engine/download-progress';
 import {
@@ -80,6 +82,8 @@ export interface DownloadCacheReport {
  * memory) as described at the top of this file.
  */
 export class DownloadReader {
+  /** reads started by `readAhead` that no `read` has taken over yet, by file name */
+  private readonly early = new Map<string, EarlyRead>();
   private readonly fromCache = new Set<string>();
   private readonly stored: FileEntry[] = [];
   private failure: string | null = null;
@@ -114,7 +118,59 @@ export class DownloadReader {
     await Promise.all(this.stored.splice(0).map((entry) => cache?.deleteFile(entry)));
   }
 
-  readonly read: ModelFileReader = async (entry, everyProgress, signal) => {
+  /**
+   * Starts reading `entries` now, one after another (so they do not share the bandwidth), before any
+   * session asks for them. A later `read` of the same file takes over the read under way: its progress
+   * so far and from then on, its result or error, and its cancellation by the taker's signal.
+   */
+  readAhead(entries: readonly FileEntry[]): void {
+    let previous: Promise<unknown> = Promise.resolve();
+    for (const entry of entries) {
+      if (this.early.has(entry.file)) continue;
+      const relay = new ProgressRelay();
+      const abort = new AbortController();
+      const source = previous.then(() => this.readNow(entry, relay.report, abort.signal));
+      source.catch(() => undefined); // reported to the read that takes it over, if any
+      previous = source.catch(() => undefined); // one file's failure does not stop the next
+      this.early.set(entry.file, { entry, source, relay, abort });
+    }
+  }
+
+  /** Stops and releases the reads ahead nobody took over (the load failed, or opened other variants). */
+  dropReadAhead(): void {
+    for (const early of this.early.values()) {
+      early.abort.abort(new SamplingCancelledError(`${early.entry.file} was read ahead for nothing`));
+      void early.source.then(
+        (source) => (source.kind === 'location' ? source.release?.() : undefined),
+        () => undefined,
+      );
+    }
+    this.early.clear();
+  }
+
+  readonly read: ModelFileReader = (entry, everyProgress, signal) =>
+    this.takeOver(entry, everyProgress, signal) ?? this.readNow(entry, everyProgress, signal);
+
+  /** The read ahead of `entry` (same name, size and hash), handed to this caller; null when none. */
+  private takeOver(
+    entry: FileEntry,
+    onProgress: ByteProgress | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ModelFileSource> | null {
+    const early = this.early.get(entry.file);
+    if (!early || early.entry.bytes !== entry.bytes || early.entry.sha256 !== entry.sha256) return null;
+    this.early.delete(entry.file);
+    early.relay.attach(onProgress);
+    if (signal?.aborted) early.abort.abort(signal.reason);
+    else signal?.addEventListener('abort', () => early.abort.abort(signal.reason), { once: true });
+    return early.source;
+  }
+
+  private async readNow(
+    entry: FileEntry,
+    everyProgress: ByteProgress | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ModelFileSource> {
     const onProgress = thinProgress(entry.bytes, everyProgress);
     const load = combineSignals(this.options.signal, signal);
     const url = resolveModelFileUrl(entry.file, this.options.manifestUrl).href;
@@ -151,7 +207,7 @@ export class DownloadReader {
       }
       throw error;
     }
-  };
+  }
 
   /** Downloads `entry` into the cache, resuming kept bytes; returns the verified entry's Blob. */
   private async downloadIntoCache(
@@ -368,6 +424,31 @@ export class DownloadReader {
       clearTimeout(timer);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+/** A read started by `readAhead`, until a `read` takes it over. */
+interface EarlyRead {
+  readonly entry: FileEntry;
+  readonly source: Promise<ModelFileSource>;
+  readonly relay: ProgressRelay;
+  /** aborted by the taker's signal, or when dropped */
+  readonly abort: AbortController;
+}
+
+/** Progress of a read ahead: kept until someone listens, then passed on (the latest figure first). */
+class ProgressRelay {
+  private latest: readonly [number, number] | null = null;
+  private listener: ByteProgress | undefined;
+
+  readonly report: ByteProgress = (loaded, total) => {
+    this.latest = [loaded, total];
+    this.listener?.(loaded, total);
+  };
+
+  attach(listener: ByteProgress | undefined): void {
+    this.listener = listener;
+    if (this.latest) listener?.(...this.latest);
   }
 }
 

@@ -11,6 +11,8 @@ import {
 } from '../engine/capabilities';
 import { ManifestError, ModelFetchError, SamplingCancelledError, StorageError } from '../engine/errors';
 import { allVariantFiles, readManifestText, type ModelFileReader } from '../engine/model-set';
+import { FIRST_TASK, TASK_NETWORKS } from '../engine/model-set/networks';
+import { variantFiles } from '../engine/model-set/schema';
 import { EngineService, type RuntimeLoader } from '../engine/api/service';
 import type { ModelSetRuntime } from '../engine/api/runtime-contract';
 import type {
@@ -190,6 +192,10 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
   const downloads = manifestUrl
     ? new DownloadReader({ manifestUrl, cache: useCache, ...(signal ? { signal } : {}) })
     : null;
+  // The first task's files download while ONNX Runtime may still be compiling; the sessions take them over.
+  downloads?.readAhead(
+    TASK_NETWORKS[FIRST_TASK].flatMap((role) => variantFiles(plan.networks[role].variant)),
+  );
   const readFile: ModelFileReader = async (entry, progress, fileSignal) => {
     if (downloads) return downloads.read(entry, progress, fileSignal);
     if (!source.readLocal) throw new ModelFetchError(`${source.name}: no way to read ${entry.file}`);
@@ -207,7 +213,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     readFile,
     onProgress: setProgress(plan, fromCache, onProgress),
   });
-  const runtime = await cancellable(loading, signal, downloads);
+  const runtime = await cancellable(loading, signal, downloads).finally(() => downloads?.dropReadAhead());
   if (useCache && downloads && !downloads.report().failure) {
     try {
       await useCache.writeSet({

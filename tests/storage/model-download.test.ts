@@ -332,3 +332,100 @@ describe('manifest fetch', () => {
     await expect(fetching).rejects.toThrow(SamplingCancelledError);
   });
 });
+
+describe('download reader: reading ahead', () => {
+  const OTHER_BYTES = FILE_BYTES.map((b) => (b + 1) % 251);
+  let decoder: FileEntry;
+  /** requests as they start, and a gate per file that holds its response until opened */
+  let started: string[];
+  let gates: Map<string, () => void>;
+
+  beforeEach(async () => {
+    decoder = { file: 'decoder.onnx', bytes: OTHER_BYTES.byteLength, sha256: await sha256Hex(OTHER_BYTES) };
+    started = [];
+    gates = new Map();
+  });
+
+  /** A reader over a host that answers each file only once the test opens its gate. */
+  const gatedReader = () =>
+    new DownloadReader({
+      manifestUrl: MANIFEST_URL,
+      cache: new ModelCache(store),
+      stallTimeoutMs: 10_000, // the gates hold responses: no stall may fire meanwhile
+      fetch: async (url, init) => {
+        const file = url.slice(url.lastIndexOf('/') + 1);
+        started.push(file);
+        await new Promise<void>((resolve, reject) => {
+          gates.set(file, resolve);
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        });
+        server.behaviours = file === 'decoder.onnx' ? [{ body: OTHER_BYTES }] : [];
+        return server.fetch(url, init);
+      },
+    });
+  const ticks = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('reads files before they are asked for, one at a time, and hands each read to its asker', async () => {
+    const ahead = gatedReader();
+    ahead.readAhead([entry, decoder]);
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx']));
+    await ticks();
+    expect(started).toEqual(['dit.onnx']); // the decoder waits for the DiT's file
+    gates.get('dit.onnx')?.();
+    const progress: number[] = [];
+    expect(await bytesOf(await ahead.read(entry, (loaded) => progress.push(loaded)))).toEqual(FILE_BYTES);
+    expect(progress.at(-1)).toBe(FILE_BYTES.byteLength);
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx', 'decoder.onnx']));
+    gates.get('decoder.onnx')?.();
+    expect(await bytesOf(await ahead.read(decoder))).toEqual(OTHER_BYTES);
+    expect(started).toEqual(['dit.onnx', 'decoder.onnx']); // each downloaded once
+    expect(ahead.report().stored).toEqual([entry, decoder]);
+    expect(hashes()).toBe(2);
+  });
+
+  it("replays a finished read ahead's progress to its asker at once", async () => {
+    const ahead = gatedReader();
+    const created = vi.spyOn(URL, 'createObjectURL');
+    ahead.readAhead([entry]);
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx']));
+    gates.get('dit.onnx')?.();
+    await vi.waitFor(() => expect(created).toHaveBeenCalled());
+    const progress: number[] = [];
+    expect(await bytesOf(await ahead.read(entry, (loaded) => progress.push(loaded)))).toEqual(FILE_BYTES);
+    expect(progress).toEqual([FILE_BYTES.byteLength]);
+    created.mockRestore();
+  });
+
+  it("cancels a read ahead with its asker's signal", async () => {
+    const ahead = gatedReader();
+    ahead.readAhead([entry]);
+    const cancel = new AbortController();
+    const reading = ahead.read(entry, undefined, cancel.signal);
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx']));
+    cancel.abort();
+    await expect(reading).rejects.toThrow(
+      new SamplingCancelledError('loading dit.onnx was cancelled; nothing of it was kept'),
+    );
+    expect(finalKeys()).toEqual([]);
+  });
+
+  it('drops the reads nobody asked for: stops the one under way, releases the finished one', async () => {
+    const ahead = gatedReader();
+    const created = vi.spyOn(URL, 'createObjectURL');
+    const revoked = vi.spyOn(URL, 'revokeObjectURL');
+    ahead.readAhead([entry, decoder]);
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx']));
+    gates.get('dit.onnx')?.();
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx', 'decoder.onnx']));
+    ahead.dropReadAhead();
+    await vi.waitFor(() => expect(revoked).toHaveBeenCalledWith(created.mock.results[0]?.value));
+    expect(partialKeys()).toEqual([]);
+    // asked for later, the decoder is read afresh (and the DiT comes from the cache)
+    const fresh = ahead.read(decoder);
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx', 'decoder.onnx', 'decoder.onnx']));
+    gates.get('decoder.onnx')?.();
+    expect(await bytesOf(await fresh)).toEqual(OTHER_BYTES);
+    created.mockRestore();
+    revoked.mockRestore();
+  });
+});
