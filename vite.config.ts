@@ -25,15 +25,9 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { defaultClientConditions, defineConfig, type Connect, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+// The runtime files each ORT build loads: one table, which src/runtime/ort-assets.ts also checks.
+import ORT_RUNTIME_FILES from './src/runtime/ort-runtime-files.json' with { type: 'json' };
 
-/**
- * The onnxruntime-web runtime files the engine may load, by the ORT entry that loads them (one table:
- * src/runtime/ort-web.ts imports these entries; add a row here when it imports another).
- */
-const ORT_RUNTIME_FILES: Readonly<Record<string, readonly string[]>> = {
-  'onnxruntime-web/wasm': ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'],
-  'onnxruntime-web/webgpu': ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'],
-};
 /** Where the runtime files lie, under the app's base (ort-web.ts resolves the same folder). */
 const ORT_DIR = 'ort';
 

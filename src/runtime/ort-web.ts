@@ -12,6 +12,7 @@ import type { ModelSetManifest } from '../engine/model-set';
 import type { ExecutionInfo, ModelSetRuntime } from '../engine/api/runtime-contract';
 import type { LoadProgressEvent } from '../engine/api/studio-engine';
 import type { CpuTensor } from '../engine/latent/tensor';
+import { startCheckingRuntimeFiles } from './ort-assets';
 import { ortRuntimeUrl } from './ort-location';
 import { cpuTensorBinding, loadModelSet, type ModelFileReader, type TensorBinding } from './session-set';
 import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
@@ -64,12 +65,15 @@ const builds = new Map<WebProvider, Promise<Ort>>();
 export function prepareWebRuntime(provider: WebProvider): Promise<Ort> {
   let build = builds.get(provider);
   if (!build) {
-    build = ORT_BUILDS[provider]().then(async (ort) => {
-      configureWasm(ort);
-      const session = await ort.InferenceSession.create(IDENTITY_GRAPH, { executionProviders: ['wasm'] });
-      await session.release();
-      return ort;
-    });
+    // ORT names no file when its own runtime files are missing: they are checked while it starts.
+    build = startCheckingRuntimeFiles(provider, ortRuntimeUrl(), () =>
+      ORT_BUILDS[provider]().then(async (ort) => {
+        configureWasm(ort);
+        const session = await ort.InferenceSession.create(IDENTITY_GRAPH, { executionProviders: ['wasm'] });
+        await session.release();
+        return ort;
+      }),
+    );
     build.catch(() => builds.delete(provider));
     builds.set(provider, build);
   }
