@@ -1,9 +1,13 @@
 // Journeys of the reconstruction lab and the feature inspector on the bundled random-weight model:
 // reconstruct a sample and read the metrics, toggle DINO-only, refuse bad files with a message, open the
 // inspector and click a patch. Screenshots go to the test output.
-import jpeg from 'jpeg-js';
+import { writeFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
+import { readImageFile } from '../src/cli/image-files';
+import { centerCropRect } from '../src/engine/formats/pixels';
 import { TASK_NETWORKS } from '../src/engine/model-set';
+import { jpegWithOrientation } from '../tests/engine/jpeg-fixtures';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { LabPage } from './lab-page';
 
@@ -83,19 +87,6 @@ test('refuses files that are not images, and SVG, with a message', async ({ stud
   await expect(page.getByLabel('Upload image details').or(page.getByRole('alert'))).toContainText('meta.png');
 });
 
-/** A 32x16 JPEG whose EXIF says "rotate 90° clockwise to display" (orientation 6). */
-function rotatedJpeg(): Buffer {
-  const width = 32;
-  const height = 16;
-  const data = Buffer.alloc(width * height * 4, 200);
-  const encoded = jpeg.encode({ width, height, data }, 90).data;
-  const exif = Buffer.from(
-    'ffe10022' + '457869660000' + '4d4d002a00000008' + '0001' + '011200030000000100060000' + '00000000',
-    'hex',
-  );
-  return Buffer.concat([encoded.subarray(0, 2), exif, encoded.subarray(2)]);
-}
-
 /** A two-frame 1x1 GIF: header, palette, NETSCAPE loop extension, two (control + image) frames. */
 const ANIMATED_GIF = Buffer.from(
   '47494638396101000100800000' +
@@ -122,14 +113,52 @@ function gray16Png(): Buffer {
   return PNG.sync.write(png, options);
 }
 
-test('applies EXIF orientation, takes the first frame of an animated GIF, reads 16-bit grayscale', async ({
+/**
+ * Largest channel difference between the page's input preview and the CLI's decoding of the same file,
+ * inside the crop square the preview draws undimmed (its 2 px outline left out). The two surfaces
+ * decode with different JPEG decoders (the browser's, jpeg-js), so values may differ by rounding; a
+ * wrongly turned image differs by the fixture's gradient (8 per pixel, red across, green down).
+ */
+async function previewDifferenceFromCli(page: Page, file: string): Promise<number> {
+  const cli = await readImageFile(file);
+  const crop = centerCropRect(cli.width, cli.height);
+  const outline = 2;
+  const box = { x: crop.x + outline, y: crop.y + outline, side: crop.side - 2 * outline };
+  const preview = await page
+    .getByRole('img', { name: 'Input with crop' })
+    .evaluate((canvas, { x, y, side }) => {
+      const context = (canvas as HTMLCanvasElement).getContext('2d');
+      return Array.from(context?.getImageData(x, y, side, side).data ?? []);
+    }, box);
+  expect(preview).toHaveLength(box.side * box.side * 4);
+  let largest = 0;
+  for (let row = 0; row < box.side; row++) {
+    for (let column = 0; column < box.side * 4; column++) {
+      const fromCli = cli.data[((box.y + row) * cli.width + box.x) * 4 + column] as number;
+      largest = Math.max(largest, Math.abs((preview[row * box.side * 4 + column] as number) - fromCli));
+    }
+  }
+  return largest;
+}
+
+test('applies EXIF orientation as the CLI does, takes the first frame of an animated GIF, reads 16-bit grayscale', async ({
   studio,
-}) => {
+}, testInfo) => {
   const page = studio.page; // the fixture opened the studio on the bundled model set
   const lab = new LabPage(page);
   await lab.openTab('Reconstruct');
-  await lab.upload({ name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: rotatedJpeg() });
+  // Orientation 6 (stored 32x16, shown turned 90° clockwise): the page turns it through the engine's
+  // exif-orientation code, as the CLI does, so both give 16x32 with the same pixels.
+  const rotated = jpegWithOrientation(32, 16, 6);
+  const rotatedPath = testInfo.outputPath('rotated.jpg');
+  await writeFile(rotatedPath, rotated); // the CLI reads a file
+  await lab.upload({ name: 'rotated.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(rotated) });
   await expect(page.getByLabel('Upload image details')).toHaveText(/rotated\.jpg: JPEG 16x32/);
+  const cli = await readImageFile(rotatedPath);
+  expect([cli.width, cli.height]).toEqual([16, 32]);
+  const difference = await previewDifferenceFromCli(page, rotatedPath);
+  testInfo.annotations.push({ type: 'page vs CLI', description: `largest channel difference ${difference}` });
+  expect(difference).toBeLessThanOrEqual(3);
   await lab.upload({ name: 'anim.gif', mimeType: 'image/gif', buffer: ANIMATED_GIF });
   await expect(page.getByLabel('Upload image details')).toHaveText(
     /anim\.gif: GIF 1x1 · GIF: the first frame is used/,
