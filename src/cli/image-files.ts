@@ -1,17 +1,17 @@
 // Reads an input image file for the CLI with the page's rules: the same header check and limits
 // (engine/formats/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
-// through pngjs (every colour type and bit depth, palettes, tRNS, Adam7, CRCs checked), JPEG through
-// jpeg-js with its EXIF orientation applied
+// through the engine's decoder, the one the page uses too (every colour type and bit depth, palettes, tRNS,
+// Adam7, CRCs checked; why it is not a library: engine/formats/png.ts), JPEG through jpeg-js with its EXIF
+// orientation applied
 // (engine/formats/exif-orientation.ts), and transparency over white, so the same photo gives the model the same
 // pixels as in the studio.
 import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
 import { describeError } from '../engine/api/describe-error';
 import { ImageDecodeError } from '../engine/errors';
 import { applyOrientation, readJpegOrientation } from '../engine/formats/exif-orientation';
 import type { RgbaImage } from '../engine/formats/pixels';
 import { IMAGE_LIMITS, readImageHeader } from '../engine/formats/image-input';
-import { checkPngChunks } from '../engine/formats/png';
+import { decodePng } from '../engine/formats/png';
 import { readRegularFile } from '../runtime/ort-node';
 
 /** Reads and decodes `file`; every refusal is an ImageDecodeError naming the path. */
@@ -67,22 +67,14 @@ export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<
 }
 
 /**
- * A PNG as 8-bit RGBA through pngjs, after the engine's chunk check (16-bit samples rounded, low depths scaled, tRNS applied; gamma is
- * not applied, as the page's canvas ignores it too). readImageHeader has already refused sizes over the
- * pixel limit, so pngjs never inflates a hostile image.
+ * A PNG as 8-bit RGBA (16-bit samples rounded, low depths scaled, tRNS applied; gamma is not applied, as
+ * the page's canvas ignores it too). The decoder checks the size against the pixel limit before it
+ * inflates anything; its message (the damaged chunk named) gets the file's name in front.
  */
-export function decodePngFile(name: string, bytes: Uint8Array): RgbaImage {
-  let decoded: PNG;
+export async function decodePngFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {
   try {
-    checkPngChunks(bytes); // pngjs's own messages do not name the damaged chunk
+    return (await decodePng(bytes)).image;
   } catch (error) {
     throw new ImageDecodeError(`${name}: ${describeError(error)}`);
   }
-  try {
-    decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  } catch (error) {
-    throw new ImageDecodeError(`${name}: not a readable PNG (${describeError(error)})`);
-  }
-  const { width, height, data } = decoded;
-  return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
 }

@@ -150,7 +150,7 @@ export async function checkImage(
   let image: RgbaImage;
   try {
     metadata = resultMetadataFromText(await readPngText(png), file);
-    image = decodePngFile(file, png);
+    image = await decodePngFile(file, png);
   } catch (error) {
     return { ok: false, reason: `${file}: ${(error as Error).message.replace(`${file}: `, '')}` };
   }

@@ -1,10 +1,19 @@
 // PNG on the platform's zlib streams (CompressionStream / DecompressionStream 'deflate' exist in
-// browsers, workers and Node 20), for the engine's two jobs that must run in the browser too: writing
-// results as 8-bit RGBA with the generation settings in text chunks (encodePng), and reading those
-// text chunks back with a chunk walker that never inflates the pixels (readPngText: a dropped result's
-// settings and latent). decodePng is the browser's pixel decoder for a dropped latent PNG; the CLI
-// decodes input images with pngjs (src/cli/image-files.ts). CRCs are checked and problems are
-// reported as ImageDecodeError.
+// browsers, workers and Node 20), for the engine's jobs in the page and the CLI alike: writing results
+// as 8-bit RGBA with the generation settings in text chunks (encodePng), reading those text chunks back
+// with a chunk walker that never inflates the pixels (readPngText: a dropped result's settings and
+// latent), and decoding any PNG to 8-bit RGBA (decodePng: the page's latent-PNG input, the CLI's input
+// images). CRCs are checked and problems are reported as ImageDecodeError naming the chunk.
+//
+// Why the decoder is written here rather than taken from a library (checked 2026-12-01): pngjs needs
+// Node's zlib, stream and Buffer, which the page does not have; fast-png 8.0.0 runs in both but throws
+// "Unsupported filter" on Adam7-interlaced images of 1, 2 or 4 bits (palettes, grey: it sizes each
+// pass's rows as if a pixel were a whole byte), returns samples at the file's depth with the palette
+// and tRNS apart (the conversion to RGBA below would stay anyway), skips zTXt and iTXt, and ships its
+// own inflater (fflate) where the platform already has one. What is left here is the scanline
+// unfiltering and the Adam7 pass layout; the inflating is the platform's. The CLI uses this decoder
+// too (src/cli/image-files.ts), so the page and the CLI read the same pixels from the same file;
+// pngjs stays a test-only oracle (tests/engine/formats/png.test.ts).
 import { describeError } from '../api/describe-error';
 import { ImageDecodeError } from '../errors';
 import { isWellFormedRgba, type RgbaImage } from './pixels';
@@ -212,15 +221,6 @@ function* pngChunks(bytes: Uint8Array): Generator<PngChunk> {
     if (type === 'IEND') return;
     yield { type, data };
   }
-}
-
-/**
- * Checks a PNG's structure without inflating anything: signature, IHDR first, every chunk complete and
- * its CRC right, an IEND. Lets a decoder library (the CLI's pngjs) start only on a well-formed file and
- * a damaged one be refused with the chunk named.
- */
-export function checkPngChunks(bytes: Uint8Array): void {
-  for (const chunk of pngChunks(bytes)) void chunk;
 }
 
 const TEXT_CHUNKS = new Set(['tEXt', 'zTXt', 'iTXt']);
