@@ -65,14 +65,21 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** Filter type t applied to byte x of `row` (previous row `up`, bytes per pixel `bpp`), unsigned result. */
-function filtered(t: number, row: Uint8Array, up: Uint8Array | null, x: number, bpp: number): number {
+/**
+ * What filter type t predicts for byte x of a scanline from its unfiltered neighbours: left in `row`,
+ * above in `up` (null on the first row), `bpp` bytes per pixel. The encoder subtracts it, the decoder
+ * adds it back (unfiltering in place, so `row` left of x already holds unfiltered bytes).
+ */
+function predictor(t: number, row: Uint8Array, up: Uint8Array | null, x: number, bpp: number): number {
   const a = x >= bpp ? (row[x - bpp] as number) : 0;
   const b = up ? (up[x] as number) : 0;
   const c = up && x >= bpp ? (up[x - bpp] as number) : 0;
-  const predictor = t === 1 ? a : t === 2 ? b : t === 3 ? (a + b) >> 1 : t === 4 ? paeth(a, b, c) : 0;
-  return ((row[x] as number) - predictor) & 0xff;
+  return t === 1 ? a : t === 2 ? b : t === 3 ? (a + b) >> 1 : t === 4 ? paeth(a, b, c) : 0;
 }
+
+/** Filter type t applied to byte x of `row` (previous row `up`, bytes per pixel `bpp`), unsigned result. */
+const filtered = (t: number, row: Uint8Array, up: Uint8Array | null, x: number, bpp: number): number =>
+  ((row[x] as number) - predictor(t, row, up, x, bpp)) & 0xff;
 
 /** Encodes 8-bit RGBA pixels; `text` entries become tEXt (or iTXt for non-Latin-1 values) chunks. */
 export async function encodePng(
@@ -306,22 +313,8 @@ export async function decodePng(
       const line = raw.subarray(at + 1, at + 1 + stride);
       at += stride + 1;
       if (filter > 4) throw new ImageDecodeError(`corrupt PNG: unknown filter ${filter}`);
-      for (let x = 0; x < stride; x++) {
-        const a = x >= bpp ? (line[x - bpp] as number) : 0;
-        const b = previous ? (previous[x] as number) : 0;
-        const c = previous && x >= bpp ? (previous[x - bpp] as number) : 0;
-        const predictor =
-          filter === 1
-            ? a
-            : filter === 2
-              ? b
-              : filter === 3
-                ? (a + b) >> 1
-                : filter === 4
-                  ? paeth(a, b, c)
-                  : 0;
-        line[x] = (line[x] as number) + predictor;
-      }
+      for (let x = 0; x < stride; x++)
+        line[x] = (line[x] as number) + predictor(filter, line, previous, x, bpp);
       previous = line;
       for (let px = 0; px < passW; px++) {
         const o = ((y0 + py * dy) * width + x0 + px * dx) * 4;
