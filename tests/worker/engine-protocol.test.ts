@@ -1,22 +1,13 @@
 // The worker protocol end to end over a MessageChannel: results, progress, typed errors, cancellation.
 import { describe, expect, it } from 'vitest';
 import { SvgStudioError } from '../../src/engine/errors';
-import type { GenerateRequest, StudioEngine } from '../../src/engine/api/studio-engine';
+import type { StudioEngine } from '../../src/engine/api/studio-engine';
 import { ENGINE_METHOD_NAMES } from '../../src/engine/api/engine-methods';
 import { WorkerEngineClient } from '../../src/worker/engine-client';
 import { serveEngine } from '../../src/worker/engine-server';
+import { generateRequest } from '../engine/api/generate-request';
 
-const request: GenerateRequest = {
-  classId: 1,
-  seed: 2,
-  steps: 3,
-  sampler: 'euler',
-  shift: 0.15,
-  guidanceScale: 4,
-  guidanceSchedule: 'constant',
-  batch: 1,
-  previewEvery: 0,
-};
+const request = generateRequest({ classId: 1, seed: 2, steps: 3, shift: 0.15, guidanceScale: 4 });
 
 function connect(engine: StudioEngine): WorkerEngineClient {
   const channel = new MessageChannel();

@@ -6,6 +6,7 @@ import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
 import { EngineService, type RuntimeLoader } from '../../../src/engine/api/service';
 import type { LoadModelSetRequest } from '../../../src/engine/api/studio-engine';
 import { cpuLatentMath } from '../../../src/engine/latent/tensor';
+import { generateRequest } from './generate-request';
 
 const sourceName = ({ source }: LoadModelSetRequest) =>
   source.kind === 'directory' ? source.path : source.kind;
@@ -109,18 +110,9 @@ describe('EngineService', () => {
 
   it('refuses to generate before a model set is loaded', async () => {
     const engine = new EngineService(() => Promise.reject(new Error('unused')));
-    await expect(
-      engine.generate({
-        classId: 0,
-        seed: 0,
-        steps: 1,
-        sampler: 'euler',
-        shift: 0,
-        guidanceScale: 1,
-        guidanceSchedule: 'none',
-        batch: 1,
-        previewEvery: 0,
-      }),
-    ).rejects.toMatchObject({ code: 'runtime', message: 'no model set is loaded' });
+    await expect(engine.generate(generateRequest())).rejects.toMatchObject({
+      code: 'runtime',
+      message: 'no model set is loaded',
+    });
   });
 });

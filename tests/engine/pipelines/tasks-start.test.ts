@@ -8,7 +8,7 @@ import { generateImages } from '../../../src/engine/pipelines/tasks';
 import { TorchGenerator } from '../../../src/engine/rng/torch-randn';
 import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
 import { timeGrid } from '../../../src/engine/schedulers/time-grid';
-import type { GenerateRequest } from '../../../src/engine/api/studio-engine';
+import { generateRequest } from '../api/generate-request';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
 
 const MANIFEST = parseManifest(
@@ -46,17 +46,7 @@ function straightRuntime(calls: Array<{ z: Float32Array; t: number }>): ModelSet
   };
 }
 
-const REQUEST: GenerateRequest = {
-  classId: 0,
-  seed: 3,
-  steps: 4,
-  sampler: 'euler',
-  shift: 0,
-  guidanceScale: 1,
-  guidanceSchedule: 'none',
-  batch: 1,
-  previewEvery: 0,
-};
+const REQUEST = generateRequest({ seed: 3, shift: 0, guidanceScale: 1, guidanceSchedule: 'none' });
 
 describe('generateImages from a given start', () => {
   it('samples from explicit noise tokens instead of the seed', async () => {

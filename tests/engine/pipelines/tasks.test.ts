@@ -14,7 +14,7 @@ import {
   reconstructImage,
 } from '../../../src/engine/pipelines/tasks';
 import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
-import type { GenerateRequest } from '../../../src/engine/api/studio-engine';
+import { generateRequest } from '../api/generate-request';
 import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../../../src/engine/latent/tensor';
 
 const MANIFEST = parseManifest(
@@ -156,17 +156,7 @@ describe('reconstructImage', () => {
 });
 
 describe('generateImages with a diverging model', () => {
-  const request: GenerateRequest = {
-    classId: 1,
-    seed: 0,
-    steps: 4,
-    sampler: 'euler',
-    shift: 1,
-    guidanceScale: 3,
-    guidanceSchedule: 'constant',
-    batch: 1,
-    previewEvery: 0,
-  };
+  const request = generateRequest({ classId: 1 });
   /** Latent math that cannot read values cheaply, as on the GPU: no per-step check. */
   const gpuLikeMath: LatentMath<CpuTensor> = {
     linearCombination: (terms) => cpuLatentMath.linearCombination(terms),
@@ -229,22 +219,9 @@ describe('generateImages on a runtime that queues work (GPU)', () => {
           z.dims,
         ),
     };
-    await generateImages(
-      runtime,
-      MANIFEST,
-      {
-        classId: 0,
-        seed: 1,
-        steps: 3,
-        sampler: 'euler',
-        shift: 1,
-        guidanceScale: 2,
-        guidanceSchedule: 'constant',
-        batch: 1,
-        previewEvery: 0,
-      },
-      { onProgress: (event) => log.push(`step ${event.step}`) },
-    );
+    await generateImages(runtime, MANIFEST, generateRequest({ seed: 1, steps: 3, guidanceScale: 2 }), {
+      onProgress: (event) => log.push(`step ${event.step}`),
+    });
     // every step's two combinations (guidance, Euler update) are settled before its event
     expect(log).toEqual(['settled 2', 'step 1', 'settled 2', 'step 2', 'settled 2', 'step 3']);
   });
@@ -258,18 +235,7 @@ describe('generateImages settings', () => {
   ] as const)('refuses %s %s before any network runs', async (field, value, message) => {
     const decoded: CpuTensor[] = [];
     const runtime = recordingRuntime(decoded, []);
-    const run = generateImages(runtime, MANIFEST, {
-      classId: 0,
-      seed: 0,
-      steps: 4,
-      sampler: 'euler',
-      shift: 1,
-      guidanceScale: 3,
-      guidanceSchedule: 'constant',
-      batch: 1,
-      previewEvery: 0,
-      [field]: value,
-    });
+    const run = generateImages(runtime, MANIFEST, { ...generateRequest(), [field]: value });
     await expect(run).rejects.toThrow(InvalidSettingError);
     await expect(run).rejects.toThrow(message);
     expect(decoded).toEqual([]);

@@ -8,6 +8,7 @@ import type { ExecutionProviderName, ModelSetRuntime } from '../../../src/engine
 import { EngineService } from '../../../src/engine/api/service';
 import { cpuLatentMath, cpuTensor, firstNonFinite, type CpuTensor } from '../../../src/engine/latent/tensor';
 import { WARM_UP_FORWARDS, warmUpRuntime, type WarmUpProgress } from '../../../src/engine/pipelines/warm-up';
+import { generateRequest } from '../api/generate-request';
 
 const MANIFEST = parseManifest(
   JSON.parse(readFileSync('public/models/random-tiny/manifest.json', 'utf8')),
@@ -119,17 +120,7 @@ describe('EngineService warm-up', () => {
     const warmed = log.forwards.length;
     expect(warmed).toBeGreaterThan(0);
     log.events.push('generate');
-    const result = await service.generate({
-      classId: 1,
-      seed: 0,
-      steps: 2,
-      sampler: 'euler',
-      shift: 1,
-      guidanceScale: 2,
-      guidanceSchedule: 'constant',
-      batch: 1,
-      previewEvery: 0,
-    });
+    const result = await service.generate(generateRequest({ classId: 1, steps: 2, guidanceScale: 2 }));
     expect(result.images).toHaveLength(1);
     const stopped = await warmUp;
     expect(stopped.stopped).toBe(true);
