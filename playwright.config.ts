@@ -16,7 +16,8 @@ export default defineConfig<{ provider: 'webgpu' | 'wasm' }>({
   timeout: 300_000,
   expect: { timeout: 120_000 },
   workers: 1,
-  reporter: [['list']],
+  // The second prints the bad-input suite's Playwright count in one line at the end of the run.
+  reporter: [['list'], ['./e2e/bad-input-summary-reporter.ts']],
   outputDir: 'test-results',
   // The app's service worker (src/pwa) is blocked except in the specs about it (deploy*.spec.ts allow it):
   // page.route cannot see requests a service worker makes, and the journeys mock responses with it.

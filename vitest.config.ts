@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     environment: 'node',
     testTimeout: 60_000,
+    // The bad-input suite's one line of counts per surface, printed after the default report.
+    reporters: ['default', './tests/bad-input/summary-reporter.ts'],
   },
 });

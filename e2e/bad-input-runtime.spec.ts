@@ -2,6 +2,7 @@
 // dino_encoder.onnx). Each reload below serves one runtime file wrongly: the load fails with a message
 // naming that file, its URL and the runtime, never a model file; the gallery, the stored preferences and
 // the cached model files are the same afterwards, and once the files are back the set loads again.
+import { playwrightCasesLine } from '../tests/bad-input/summary';
 import { expect, test } from './fixtures';
 
 /** The runtime faults this spec provokes (counted for the suite's per-surface line). */
@@ -23,9 +24,7 @@ const RUNTIME_FAULTS = [
 ] as const;
 
 test.afterAll(() => {
-  console.log(
-    `bad-input cases: playwright ${RUNTIME_FAULTS.length} (ONNX Runtime files ${RUNTIME_FAULTS.length})`,
-  );
+  console.log(playwrightCasesLine('ONNX Runtime files', RUNTIME_FAULTS.length));
 });
 
 test('missing or wrong ONNX Runtime files are named as the runtime; gallery, preferences and cached models survive', async ({

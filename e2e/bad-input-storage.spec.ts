@@ -2,6 +2,7 @@
 // localStorage must not break start-up. After a reload the studio loads and generates, the bad record
 // is set aside (reported once, with Export/Delete in the gallery), the good entries remain, and the
 // bad localStorage value is kept under the quarantine key.
+import { playwrightCasesLine } from '../tests/bad-input/summary';
 import { expect, test } from './fixtures';
 
 /** What this spec seeds, one row per bad value (counted for the suite's per-surface line). */
@@ -12,7 +13,7 @@ const BAD_VALUES = [
 ] as const;
 
 test.afterAll(() => {
-  console.log(`bad-input cases: playwright ${BAD_VALUES.length} (stored state ${BAD_VALUES.length})`);
+  console.log(playwrightCasesLine('stored state', BAD_VALUES.length));
 });
 
 test('malformed stored records and preferences are set aside; the studio and the good gallery entries survive', async ({

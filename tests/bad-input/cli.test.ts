@@ -1,8 +1,9 @@
 // Bad input to the svg-studio CLI, table-driven, each run as a user runs it (node bin/svg-studio.mjs,
 // its own process): bad arguments, model files that are not regular files or not the manifest's size,
-// output paths that cannot be written, input images that cannot be read. Every case asserts the exit
-// status (2 for bad input, 0 for --help), the message naming the value or path, that no output file was
-// left behind, and that the model set's folder is as it was. The processes run a few at a time, started
+// output paths that cannot be written, input images that cannot be read, and the PNG it writes read back
+// by the studio's reader. Every case asserts the exit status (2 for bad input, 0 for --help and the PNG),
+// the message naming the value or path, that no output file was left behind (or what the written one
+// holds), and that the model set's folder is as it was. The processes run a few at a time, started
 // by the first case (the fixtures are made then too, so listing the suite stays cheap).
 import { execFileSync } from 'node:child_process';
 import {
@@ -18,6 +19,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { readResultMetadata } from '../../src/engine/formats/result-metadata';
 import { runCliAsync, TINY } from '../cli/run-cli';
 import { badInputCases } from './suite';
 
@@ -27,6 +29,8 @@ interface CliCase {
   readonly args: (fixtures: string, out: string) => readonly string[];
   readonly status: 0 | 2;
   readonly output: string | RegExp;
+  /** For a run that writes its output: what the written file must hold. */
+  readonly written?: (out: string) => Promise<void>;
 }
 
 const generate =
@@ -131,6 +135,19 @@ const CASES: readonly CliCase[] = [
     args: generate('--sampler', 'rk9'),
     status: 2,
     output: 'sampler must be "euler", "heun" or "ab2", got "rk9"',
+  },
+  {
+    name: 'a PNG the CLI wrote is read by the studio (one metadata format)',
+    args: generate('--seed', '11'),
+    status: 0,
+    output: /seed 11/,
+    written: async (out) => {
+      const metadata = await readResultMetadata(new Uint8Array(readFileSync(out)), 'out.png');
+      expect(metadata).toMatchObject({
+        modelSetId: 'random-tiny',
+        settings: { classId: 1, seed: 11, steps: 1 },
+      });
+    },
   },
   {
     name: 'generate --help is not an error',
@@ -275,7 +292,8 @@ badInputCases('cli', 'svg-studio arguments and files', CASES, async (testCase) =
   expect(result?.status).toBe(testCase.status);
   if (typeof testCase.output === 'string') expect(result?.output).toContain(testCase.output);
   else expect(result?.output).toMatch(testCase.output);
-  // Refused before any work: nothing written; the model set is as it was.
-  expect(existsSync(result?.out ?? '')).toBe(false);
+  // Refused before any work: nothing written (or what was written is right); the set is as it was.
+  if (testCase.written) await testCase.written(result?.out ?? '');
+  else expect(existsSync(result?.out ?? '')).toBe(false);
   expect(tinyFolder()).toEqual(tinyBefore);
 });
