@@ -240,9 +240,11 @@ export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSet
       fallBack(missing);
       continue;
     }
-    const reuse = started && BUILD_ALSO_RUNS[started.provider]?.includes(provider);
-    const ort = reuse && started ? started.ort : await prepareWebRuntime(provider);
-    started = { provider, ort };
+    // `started` stays the build's own provider, which says what else that build runs.
+    if (!started || !BUILD_ALSO_RUNS[started.provider]?.includes(provider)) {
+      started = { provider, ort: await prepareWebRuntime(provider) };
+    }
+    const { ort } = started;
     try {
       const binding = await BINDINGS[provider](ort, reason);
       return await loadModelSet(ort, binding, { ...base, ...options.sessions?.[provider] });
