@@ -12,9 +12,8 @@ or an SVG DiT .pt. --variants: precision ids of src/engine/model-set/precisions.
 import argparse
 import json
 
-from svg_export.export import ort_run_available
+from svg_export.cli import add_export_arguments, ort_check_wanted
 from svg_export.networks import NETWORKS, build_network, config_from_json, export_role
-from svg_export.precisions import REFERENCE, variants_argument
 from svg_models.checkpoints import network_state_dict, read_checkpoint
 
 
@@ -25,20 +24,13 @@ def main() -> None:
     parser.add_argument("--weights", required=True, help="checkpoint holding the network's weights")
     parser.add_argument("--out", required=True, help="output .onnx file")
     parser.add_argument("--image-size", type=int, default=256, help="DINO only: the fixed input size (default 256)")
-    parser.add_argument("--tolerance", type=float, default=1e-4, help="max abs error allowed vs PyTorch")
-    parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
-    parser.add_argument("--variants", type=variants_argument, default=(REFERENCE,),
-                        help="comma-separated precisions to write, e.g. float32,float16,int4 (default float32)")
-    parser.add_argument("--int4-block-size", type=int, choices=(16, 32, 64, 128),
-                        help="MatMulNBits block size (default: 64 with float32 scales, 32 with float16)")
+    add_export_arguments(parser)
     args = parser.parse_args()
 
     with open(args.config, encoding="utf-8") as f:
         config = config_from_json(args.network, json.load(f))
     model = build_network(args.network, config, network_state_dict(args.network, read_checkpoint(args.weights)))
-    check = not args.no_ort_check
-    if check and not ort_run_available():
-        parser.error("src/cli/ort-run.ts or node_modules is missing; pass --no-ort-check to export unchecked")
+    check = ort_check_wanted(parser, args)
     report = export_role(args.network, model, args.out, image_size=args.image_size, tolerance=args.tolerance,
                          check_with_ort=check, variants=args.variants, int4_block_size=args.int4_block_size)
     print(report.summary())

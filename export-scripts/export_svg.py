@@ -17,9 +17,8 @@ import json
 import time
 from pathlib import Path
 
-from svg_export.export import ort_run_available
+from svg_export.cli import add_export_arguments, ort_check_wanted
 from svg_export.model_set import ModelSetInfo, SamplerDefaults, SvgNetworks, random_image_latent_stats, write_model_set
-from svg_export.precisions import REFERENCE, variants_argument
 from svg_models.checkpoints import autoencoder_state_dicts, dit_state_dict, plain_state_dict, read_checkpoint
 from svg_models.decoder import DecoderConfig
 from svg_models.dinov3 import DinoV3Config
@@ -82,17 +81,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True, help="model-set folder to write")
     parser.add_argument("--random-weights", action="store_true", help="full-size networks with seeded random weights")
     parser.add_argument("--seed", type=int, default=0, help="seed of --random-weights")
-    parser.add_argument("--tolerance", type=float, default=1e-4, help="max abs error allowed vs PyTorch")
-    parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
-    parser.add_argument("--variants", type=variants_argument, default=(REFERENCE,),
-                        help="comma-separated precisions to write, e.g. float32,float16,int4 (default float32)")
-    parser.add_argument("--int4-block-size", type=int, choices=(16, 32, 64, 128),
-                        help="MatMulNBits block size (default: 64 with float32 scales, 32 with float16)")
+    add_export_arguments(parser)
     args = parser.parse_args()
     if not args.random_weights and not (args.autoencoder and args.dit and args.stats):
         parser.error("--autoencoder, --dit and --stats are required (or --random-weights)")
-    if not args.no_ort_check and not ort_run_available():
-        parser.error("src/cli/ort-run.ts or node_modules is missing; pass --no-ort-check to export unchecked")
+    check = ort_check_wanted(parser, args)
 
     start = time.perf_counter()
     configs = {
@@ -138,7 +131,7 @@ def main() -> None:
         sampler=SamplerDefaults(steps=25, sampler="euler", shift=0.15, guidance_scale=4.0, guidance_schedule="constant"),
         created_by="export-scripts/export_svg.py",
     )
-    write_model_set(networks, info, args.out, check_with_ort=not args.no_ort_check, tolerance=args.tolerance,
+    write_model_set(networks, info, args.out, check_with_ort=check, tolerance=args.tolerance,
                     variants=args.variants, int4_block_size=args.int4_block_size)
     print(f"model set written to {args.out} in {time.perf_counter() - start:.1f} s")
 

@@ -9,7 +9,7 @@ output is reproducible; latent statistics are measured on seeded random images.
 """
 import argparse
 
-from svg_export.export import ort_run_available
+from svg_export.cli import add_ort_check_argument, ort_check_wanted
 from svg_export.model_set import ModelSetInfo, SamplerDefaults, SvgNetworks, random_image_latent_stats, write_model_set
 from svg_models.decoder import DecoderConfig
 from svg_models.dinov3 import DinoV3Config
@@ -54,11 +54,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", required=True, help="model-set folder to write")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
+    add_ort_check_argument(parser)
     args = parser.parse_args()
-    if not args.no_ort_check and not ort_run_available():
-        parser.error("src/cli/ort-run.ts or node_modules is missing; pass --no-ort-check to export unchecked")
-    write_model_set(*build(args.seed), args.out, check_with_ort=not args.no_ort_check)
+    check = ort_check_wanted(parser, args)  # before the networks are built: a usage error comes first
+    write_model_set(*build(args.seed), args.out, check_with_ort=check)
 
 
 if __name__ == "__main__":

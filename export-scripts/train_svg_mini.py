@@ -10,6 +10,7 @@ CPU (2 threads by default); deterministic for a seed.
 import argparse
 from pathlib import Path
 
+from svg_export.cli import add_ort_check_argument
 from svg_mini.cli import add_run_arguments, run_from_arguments, timestamped_log
 
 
@@ -17,7 +18,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_run_arguments(parser, run_help="folder for checkpoints and stage outputs")
     parser.add_argument("--out", type=Path, help="model-set folder to export to (e.g. public/models/svg-mini)")
-    parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
+    add_ort_check_argument(parser)
     args = parser.parse_args()
     log = timestamped_log()
     run_from_arguments(args, log=log, export_to=args.out, check_with_ort=not args.no_ort_check)
