@@ -78,7 +78,13 @@ interface TorchComparison {
 }
 
 interface BenchReport {
-  readonly machine: { readonly cpus: number; readonly threads: number; readonly note: string };
+  readonly machine: {
+    readonly cpus: number;
+    readonly threads: number;
+    /** 1-minute load average when the run started and ended: above `cpus`, other work shared the cores */
+    readonly loadAverage: { readonly start: number; readonly end: number };
+    readonly note: string;
+  };
   readonly modelSet: string;
   readonly batch: number;
   readonly dit: {
@@ -417,8 +423,9 @@ async function timeToFirstImage(browser: Browser, setId: string) {
 function printReport(report: BenchReport): void {
   const { dit, ttfi } = report;
   const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const { loadAverage } = report.machine;
   console.log(
-    `\nbench: ${report.modelSet}, batch ${report.batch}, ${report.machine.threads} threads (${report.machine.note})`,
+    `\nbench: ${report.modelSet}, batch ${report.batch}, ${report.machine.threads} threads (${report.machine.note}); load average ${loadAverage.start.toFixed(1)} at the start, ${loadAverage.end.toFixed(1)} at the end`,
   );
   console.log(
     `DiT forward: onnxruntime-node ${ms(dit.ortNodeMs)} (batch 1: ${ms(dit.ortNodeBatch1Ms)}), PyTorch eager ${ms(dit.torchMs)}, browser WASM ${ms(dit.browserWasmMs)} steady, first ${COLD_FORWARDS}: ${ms(dit.browserWasmColdMs)} (cached profile: ${ms(dit.browserWasmCachedColdMs)}), ${dit.browserThreads} thread(s), cross-origin isolated: ${dit.browserCrossOriginIsolated}`,
@@ -464,6 +471,7 @@ async function main(): Promise<void> {
     },
   });
   const modelDir = path.resolve(values.models ?? DEFAULT_MODELS);
+  const loadAtStart = os.loadavg()[0] ?? NaN;
   mkdirSync(WORK_DIR, { recursive: true });
   const node = await nodeFigures(modelDir);
   const { manifest } = node;
@@ -496,6 +504,7 @@ async function main(): Promise<void> {
     machine: {
       cpus: os.cpus().length,
       threads: NODE_INTRA_OP_THREADS,
+      loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? NaN },
       note: 'intraOpNumThreads, torch.set_num_threads, OpenBLAS and ORT-web numThreads all set to this; the machine may be shared',
     },
     modelSet: manifest.id,
