@@ -181,7 +181,13 @@ export class SessionSet {
     let finished = false;
     const readAhead = (role: NetworkRole | undefined) => {
       if (finished || !role || reads.has(role) || this.open.has(role) || this.opening.has(role)) return;
-      const reading = this.readVariant(this.variant(role).variant, readSignal);
+      let variant: NetworkVariant;
+      try {
+        variant = this.variant(role).variant;
+      } catch {
+        return; // a variant the set lacks: its open names it
+      }
+      const reading = this.readVariant(variant, readSignal);
       reading.catch(() => undefined); // a failed read is reported by its network's open, not here
       reads.set(role, reading);
     };
@@ -191,12 +197,11 @@ export class SessionSet {
         readAhead(role);
         const files = reads.get(role);
         const next = roles[index + 1];
-        if (files)
-          void files.then(
-            () => readAhead(next),
-            () => undefined,
-          );
-        else readAhead(next);
+        // The next network's read starts once this one's files are in (a failed read starts none).
+        void (files ?? Promise.resolve()).then(
+          () => readAhead(next),
+          () => undefined,
+        );
         reads.delete(role);
         await this.acquire(role, roles, files);
       }

@@ -259,6 +259,14 @@ describe('loadModelSet: sessions per task', () => {
         readFile: async () => ({ kind: 'bytes', bytes: new Uint8Array() }),
       }),
     ).rejects.toThrow(/dit: the model set has no int4 variant \(it has float32\)/);
+    // the same for the network read ahead: named by its own open, after the DiT's
+    await expect(
+      loadModelSet(ort, binding, {
+        manifest: manifest(),
+        precision: { decoder: 'int4' },
+        readFile: async () => ({ kind: 'bytes', bytes: new TextEncoder().encode('dit.onnx') }),
+      }),
+    ).rejects.toThrow(/decoder: the model set has no int4 variant \(it has float32\)/);
   });
 });
 
