@@ -5,6 +5,7 @@ import { adamsBashforth2Solver } from '../../../src/engine/schedulers/adams-bash
 import { sampleFlow } from '../../../src/engine/schedulers/sampler';
 import { SOLVERS } from '../../../src/engine/schedulers/solvers';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
+import { ONE_UNGUIDED } from './unguided';
 
 const f = Math.fround;
 
@@ -55,9 +56,7 @@ describe('Adams-Bashforth 2 flow solver', () => {
         steps,
         solver,
         shift: 0.5,
-        labels: [0],
-        nullId: 1,
-        guidance: null,
+        ...ONE_UNGUIDED,
         math: cpuLatentMath,
         model: async (z, t) =>
           cpuTensor(

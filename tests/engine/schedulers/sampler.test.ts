@@ -19,6 +19,7 @@ import type { SamplerCase } from '../../../src/cli/parity-cases';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
 import { fixtureJson, fixtureNpy, fixtureTensor, maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
+import { ONE_UNGUIDED } from './unguided';
 
 /** The reference's guidance g for step i of S (fixture README section 6; constant, late, linear). */
 function referenceScale(mode: string, cfg: number, i: number, steps: number): number {
@@ -176,9 +177,7 @@ describe('sampler previews', () => {
       steps: 7,
       solver: 'euler',
       shift: 1,
-      labels: [0],
-      nullId: 1,
-      guidance: null,
+      ...ONE_UNGUIDED,
       math,
       previewEvery: 3,
       model: async (z) => math.make(z.data, z.dims),
@@ -276,9 +275,7 @@ describe('non-finite latents', () => {
       steps: 6,
       solver: 'euler',
       shift: 1,
-      labels: [0],
-      nullId: 1,
-      guidance: null,
+      ...ONE_UNGUIDED,
       math,
       model: async (z) => math.make(++calls === 3 ? [0, NaN, 0, 0] : z.data, z.dims),
     });

@@ -9,6 +9,7 @@ import { SOLVERS } from '../../../src/engine/schedulers/solvers';
 import type { CpuTensor } from '../../../src/engine/latent/tensor';
 import { maxAbsDiff } from '../fixtures';
 import { TrackingMath } from './latent-math-tracker';
+import { ONE_UNGUIDED } from './unguided';
 
 const DIMS = [1, 2, 3];
 
@@ -51,9 +52,7 @@ describe.each(Object.entries(SOLVERS))('solver %s', (_, solver) => {
       steps: 7,
       solver,
       shift: 0.3,
-      labels: [0],
-      nullId: 1,
-      guidance: null,
+      ...ONE_UNGUIDED,
       math,
       model: (z, t) => velocity(z, t),
     });
@@ -70,9 +69,7 @@ describe.each(Object.entries(SOLVERS))('solver %s', (_, solver) => {
         steps,
         solver,
         shift: 1,
-        labels: [0],
-        nullId: 1,
-        guidance: null,
+        ...ONE_UNGUIDED,
         math,
         model: (z, t) => velocity(z, t),
       });
@@ -123,9 +120,7 @@ describe.each(Object.entries(SOLVERS))('solver %s', (_, solver) => {
         steps: 6,
         solver,
         shift: 0.4,
-        labels: [0],
-        nullId: 1,
-        guidance: null,
+        ...ONE_UNGUIDED,
         math,
         model: (z, t) => velocity(z, t),
       });
@@ -158,9 +153,7 @@ describe.each(Object.entries(SOLVERS))('solver %s', (_, solver) => {
       steps: 4,
       solver: spy,
       shift: 1,
-      labels: [0],
-      nullId: 1,
-      guidance: null,
+      ...ONE_UNGUIDED,
       math,
       model: (z, t) => velocity(z, t),
     });

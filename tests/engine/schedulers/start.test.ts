@@ -11,6 +11,7 @@ import {
 } from '../../../src/engine/schedulers/start';
 import { timeGrid } from '../../../src/engine/schedulers/time-grid';
 import { cpuLatentMath, cpuTensor, type CpuTensor } from '../../../src/engine/latent/tensor';
+import { ONE_UNGUIDED } from './unguided';
 
 describe('editStartStep', () => {
   const grid = timeGrid(4, 0); // 0, .25, .5, .75, 1
@@ -79,9 +80,7 @@ describe('sampling from a later start with the region hook', () => {
     steps: 4,
     solver: 'euler' as const,
     shift: 0,
-    labels: [0],
-    nullId: 1,
-    guidance: null,
+    ...ONE_UNGUIDED,
     math: cpuLatentMath,
     model,
   };
