@@ -152,9 +152,9 @@ export class ModelCache {
     if (!verified) return null;
     try {
       await this.put(key, verifiedResponse(verified, ref), ref.file);
-    } catch (error) {
-      // The record only saves the next read a hash: without room for it the entry stays as it was.
-      if (!(error instanceof StorageError)) throw error;
+    } catch {
+      // (put reports every failure as a StorageError.) The record only saves the next read a hash:
+      // without room for it the entry stays as it was, verified for this read.
       return verified;
     }
     return (await (await this.store.match(key))?.blob()) ?? null;

@@ -77,6 +77,17 @@ describe('ModelCache', () => {
     expect(hashes()).toBe(2); // recorded: the third read does not hash
   });
 
+  it('serves a sound entry without a record even when there is no room to record it', async () => {
+    const store = new FakeCache();
+    const cache = new ModelCache(store);
+    const a = await file('dit.onnx', 'weights');
+    store.entries.set(fileKey(a.ref), a.bytes);
+    store.quotaBytes = 3;
+    expect(text(await cache.readFile(a.ref))).toBe('weights');
+    expect(store.entries.get(fileKey(a.ref))).toEqual(a.bytes);
+    expect(store.headers.get(fileKey(a.ref))).toBeUndefined();
+  });
+
   it.each([
     ['not JSON', '{sha256'],
     ['of the wrong shape', JSON.stringify({ sha256: 'xyz', bytes: -1 })],
