@@ -3,6 +3,7 @@
 // tokens on the kept side follow the source's noised trajectory, so only the other side changes).
 // The run is the store's (edit-slice.ts): Cancel, progress per step with an ETA, one run at a time.
 import { useCallback, useState } from 'react';
+import { ChoiceSelect } from '../../components/ChoiceSelect';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
 import { describeError } from '../../engine/api/describe-error';
@@ -176,13 +177,7 @@ export function EditView() {
         ))}
         <label>
           Keep region
-          <select value={keep} onChange={(e) => setKeep(e.target.value as KeepRegion)}>
-            {Object.entries(KEEP_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect choices={KEEP_LABELS} value={keep} onChange={setKeep} />
         </label>
       </fieldset>
       <div className="settings-row">

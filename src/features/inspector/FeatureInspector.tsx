@@ -5,6 +5,7 @@
 // store's (inspect-slice.ts): one run at a time with every view, and Cancel.
 import { useCallback, useMemo, useState } from 'react';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
+import { RunFeedback } from '../../components/RunFeedback';
 import {
   cosineSimilarities,
   heatMapImage,
@@ -97,19 +98,12 @@ export function FeatureInspector() {
           />
         </label>
         {!ready && <p className="inspector-note">Load a model set to inspect features.</p>}
-        {busy && (
-          <p role="status" aria-label="Inspector status">
-            Encoding…{' '}
-            <button type="button" onClick={cancelInspect}>
-              Cancel
-            </button>
-          </p>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <RunFeedback
+          running={busy ? 'Encoding…' : null}
+          statusLabel="Inspector status"
+          onCancel={cancelInspect}
+          error={error}
+        />
       </section>
       {a && grid && pca && (
         <section className="panel" aria-label="Features">

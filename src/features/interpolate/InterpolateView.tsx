@@ -4,6 +4,7 @@
 // store's (interpolate-slice.ts over the engine pipeline): Cancel, progress with an ETA, and exports that
 // always take the finished run's frames under that run's name.
 import { useCallback, useMemo, useState } from 'react';
+import { ChoiceSelect } from '../../components/ChoiceSelect';
 import { downloadBytes } from '../../components/download-file';
 import { describeError } from '../../engine/api/describe-error';
 import { InvalidSettingError } from '../../engine/errors';
@@ -21,6 +22,7 @@ import {
   type MethodChoice,
 } from '../../engine/pipelines/interpolate';
 import { useStudio } from '../../store';
+import { entryLabel } from '../gallery/entry-label';
 import { ClassPicker } from '../generate/ClassPicker';
 import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
@@ -174,23 +176,11 @@ export function InterpolateView() {
       <div className="settings-row">
         <label>
           Endpoints
-          <select value={mode} onChange={(e) => setMode(e.target.value as EndpointMode)}>
-            {Object.entries(ENDPOINT_MODES).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect choices={ENDPOINT_MODES} value={mode} onChange={setMode} />
         </label>
         <label>
           Method
-          <select value={method} onChange={(e) => setMethod(e.target.value as MethodChoice)}>
-            {Object.entries(METHODS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect choices={METHODS} value={method} onChange={setMethod} />
         </label>
         <label>
           Frames
@@ -255,7 +245,7 @@ export function InterpolateView() {
                   <option value="">Choose a result</option>
                   {gallery.map((entry) => (
                     <option key={entry.id} value={entry.id}>
-                      {entry.className}, seed {entry.settings.seed}, image {entry.batchIndex + 1}
+                      {entryLabel(entry)}
                     </option>
                   ))}
                 </select>

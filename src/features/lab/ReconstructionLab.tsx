@@ -6,7 +6,9 @@
 // alignment uses batch statistics, so batching changes the image's residual channels (see the note below).
 // The run is the store's (reconstruct-slice.ts): one run at a time with every view, and Cancel.
 import { useCallback, useMemo, useState } from 'react';
+import { ChoiceSelect } from '../../components/ChoiceSelect';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
+import { RunFeedback } from '../../components/RunFeedback';
 import { describeError } from '../../engine/api/describe-error';
 import { differenceImage, psnr, ssim } from '../../engine/analysis/metrics';
 import type { DinoOnlyMode } from '../../engine/api/studio-engine';
@@ -23,6 +25,9 @@ function loadSampleBatch(): Promise<LoadedImage[]> {
     SAMPLE_IMAGES.map(async (sample) => loadImageBlob(await fetchSample(sample), sample.file)),
   );
 }
+
+/** The status line of each stage of a run. */
+const STAGE_STATUS = { encode: 'Encoding…', decode: 'Decoding…' } as const;
 
 const DINO_ONLY_LABELS: Record<DinoOnlyMode, string> = {
   mean: 'their latent mean',
@@ -130,18 +135,13 @@ export function ReconstructionLab() {
           </label>
           <label>
             Residual channels replaced by
-            <select
+            <ChoiceSelect
               aria-label="Residual channels replaced by"
+              choices={DINO_ONLY_LABELS}
               value={dinoOnlyMode}
               disabled={!dinoOnly}
-              onChange={(event) => redecode(dinoOnly, event.target.value as DinoOnlyMode)}
-            >
-              {Object.entries(DINO_ONLY_LABELS).map(([mode, label]) => (
-                <option key={mode} value={mode}>
-                  {label}
-                </option>
-              ))}
-            </select>
+              onChange={(mode) => redecode(dinoOnly, mode)}
+            />
           </label>
           <label className="checkbox">
             <input
@@ -175,19 +175,12 @@ export function ReconstructionLab() {
         {!ready && <p className="lab-note">Load a model set to reconstruct.</p>}
       </section>
       <section className="panel lab-result" aria-label="Reconstruction">
-        {busy && (
-          <p role="status" aria-label="Lab status">
-            {busy === 'encode' ? 'Encoding…' : 'Decoding…'}{' '}
-            <button type="button" onClick={cancelReconstruct}>
-              Cancel
-            </button>
-          </p>
-        )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <RunFeedback
+          running={busy && STAGE_STATUS[busy]}
+          statusLabel="Lab status"
+          onCancel={cancelReconstruct}
+          error={error}
+        />
         {current && input && metrics && difference && (
           <div data-testid="reconstruction">
             <div className="lab-images">
