@@ -4,6 +4,7 @@ import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { useStudio } from '../../store';
 import { galleryStatus, visibleEntries } from '../../store/gallery-slice';
 import { EntryDetails } from './EntryDetails';
+import { entryLabel } from './entry-label';
 import { QuarantinePanel } from './QuarantinePanel';
 import './gallery.css';
 
@@ -85,7 +86,7 @@ export function GalleryView() {
                 type="button"
                 className="thumbnail"
                 aria-pressed={entry.id === selectedId}
-                aria-label={`Open result: ${entry.className}, seed ${entry.settings.seed}, image ${entry.batchIndex + 1}`}
+                aria-label={`Open result: ${entryLabel(entry)}`}
                 onClick={() => selectEntry(entry.id)}
               >
                 <RgbaCanvas image={entry.image} label={`Gallery image ${entry.className}`} size={96} />

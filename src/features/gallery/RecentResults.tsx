@@ -2,6 +2,7 @@
 // parameters back into the workspace ("Use these settings" without leaving the view).
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { useStudio } from '../../store';
+import { entryLabel } from './entry-label';
 import './gallery.css';
 
 /** How many of the newest results the strip shows. */
@@ -21,7 +22,7 @@ export function RecentResults() {
             <button
               type="button"
               className="thumbnail"
-              aria-label={`Use the settings of ${entry.className}, seed ${entry.settings.seed}, image ${entry.batchIndex + 1}`}
+              aria-label={`Use the settings of ${entryLabel(entry)}`}
               title="Use these settings"
               onClick={() => void applyEntrySettings(entry.id)}
             >

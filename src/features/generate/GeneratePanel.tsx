@@ -33,6 +33,30 @@ function clampInteger(text: string, min: number, max: number, fallback: number):
   return Number.isFinite(parsed) ? Math.min(max, Math.max(min, parsed)) : fallback;
 }
 
+interface IntegerSettingProps {
+  readonly label: string;
+  /** Its row of LIMITS. */
+  readonly range: { readonly min: number; readonly max: number };
+  readonly value: number;
+  readonly onChange: (value: number) => void;
+}
+
+/** A whole-number setting held inside its range as it is typed; text that is no number keeps the value. */
+function IntegerSetting({ label, range, value, onChange }: IntegerSettingProps) {
+  return (
+    <label>
+      {label}
+      <input
+        type="number"
+        min={range.min}
+        max={range.max}
+        value={value}
+        onChange={(e) => onChange(clampInteger(e.target.value, range.min, range.max, value))}
+      />
+    </label>
+  );
+}
+
 function finiteOr(text: string, fallback: number): number {
   const parsed = Number(text);
   return text.trim() !== '' && Number.isFinite(parsed) ? parsed : fallback;
@@ -75,20 +99,12 @@ export function GeneratePanel() {
         onSeedChange={(seed) => update({ seed })}
         onModeChange={setSeedMode}
       />
-      <label>
-        Steps
-        <input
-          type="number"
-          min={LIMITS.steps.min}
-          max={LIMITS.steps.max}
-          value={settings.steps}
-          onChange={(e) =>
-            update({
-              steps: clampInteger(e.target.value, LIMITS.steps.min, LIMITS.steps.max, settings.steps),
-            })
-          }
-        />
-      </label>
+      <IntegerSetting
+        label="Steps"
+        range={LIMITS.steps}
+        value={settings.steps}
+        onChange={(steps) => update({ steps })}
+      />
       <label>
         Sampler
         <select
@@ -141,20 +157,12 @@ export function GeneratePanel() {
           ))}
         </select>
       </label>
-      <label>
-        Batch size
-        <input
-          type="number"
-          min={LIMITS.batch.min}
-          max={LIMITS.batch.max}
-          value={settings.batch}
-          onChange={(e) =>
-            update({
-              batch: clampInteger(e.target.value, LIMITS.batch.min, LIMITS.batch.max, settings.batch),
-            })
-          }
-        />
-      </label>
+      <IntegerSetting
+        label="Batch size"
+        range={LIMITS.batch}
+        value={settings.batch}
+        onChange={(batch) => update({ batch })}
+      />
       <label className="checkbox">
         <input
           type="checkbox"

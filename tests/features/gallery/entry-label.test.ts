@@ -1,0 +1,10 @@
+// A gallery entry's label: its class, its run's seed and its place in the batch counted from 1.
+import { describe, expect, it } from 'vitest';
+import { entryLabel } from '../../../src/features/gallery/entry-label';
+import { goodEntry } from '../../storage/gallery-fixtures';
+
+describe('entryLabel', () => {
+  it('names the class, the seed and the image number', () => {
+    expect(entryLabel(goodEntry('a'))).toBe('heart, seed 7, image 2');
+  });
+});
