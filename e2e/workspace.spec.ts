@@ -1,5 +1,6 @@
 // Journeys through the generation workspace: a batch of 4, cancelling mid-run then generating again,
-// the steps-comparison grid, the keyboard shortcut, and a link that reproduces the settings.
+// the steps-comparison grid, every solver across steps with the evaluation's figures, the keyboard
+// shortcut, and a link that reproduces the settings.
 import { expect, test } from './fixtures';
 
 test('generates a batch of 4 and shows 4 results', async ({ studio }, testInfo) => {
@@ -46,6 +47,32 @@ test('runs a steps-comparison grid with the same seed', async ({ studio, page },
   ]);
   await expect(page.getByRole('button', { name: 'Download grid' })).toBeEnabled();
   await page.screenshot({ path: testInfo.outputPath('steps-grid.png'), fullPage: true });
+});
+
+test('compares every solver across steps, with the measured Fréchet distance under each cell', async ({
+  studio,
+  page,
+}, testInfo) => {
+  // guidance 4.5 and the manifest's shift 0.2: the settings the evaluation script measured svg-mini at
+  await studio.setSettings({ classId: 0, seed: 3, steps: 4, guidance: 4.5 });
+  await page.getByRole('button', { name: 'Solvers × steps' }).click();
+  await expect(page.getByLabel('Y values')).toHaveValue('euler, heun, ab2');
+  await page.getByLabel('X values').fill('4, 8');
+  await page.getByRole('button', { name: 'Run grid' }).click();
+  await expect(page.getByRole('img', { name: /^Grid cell \d, \d$/ })).toHaveCount(6);
+  await expect(page.getByRole('rowheader')).toHaveText(['Euler', 'Heun', 'Adams-Bashforth 2']);
+  const figures = page.getByTestId('comparison-grid').locator('figcaption');
+  await expect(figures).toHaveCount(6);
+  await expect(figures.first()).toHaveText(/^FD \d+\.\d\d$/);
+  await expect(page.getByTestId('grid-figure-note')).toContainText('evaluation script, 384 samples');
+  await page.screenshot({ path: testInfo.outputPath('solvers-grid.png'), fullPage: true });
+
+  // other guidance: the images, but no figure that was not measured
+  await studio.setSettings({ classId: 0, seed: 3, steps: 4, guidance: 2 });
+  await page.getByRole('button', { name: 'Run grid' }).click();
+  await expect(page.getByRole('img', { name: /^Grid cell \d, \d$/ })).toHaveCount(6);
+  await expect(figures).toHaveCount(0);
+  await expect(page.getByTestId('grid-figure-note')).toContainText('these cells use other settings');
 });
 
 test('a link reproduces the settings, and the URL follows the workspace', async ({ studio, page }) => {

@@ -1,5 +1,6 @@
 // Comparison-grid slice: the axes the user chose, and a grid run (one generation per cell, same seed,
-// batch 1) that fills in cell by cell so the grid builds up on screen while it runs.
+// batch 1) that fills in cell by cell so the grid builds up on screen while it runs. Each cell carries the
+// quality the evaluation measured for its settings on this model set, when it did (solver-figures.ts).
 import type { StateCreator } from 'zustand';
 import { SamplingCancelledError } from '../engine/errors';
 import type { RgbaImage } from '../engine/formats/pixels';
@@ -11,6 +12,7 @@ import {
   type GridAxisName,
   type GridPlan,
 } from '../engine/workspace/comparison-grid';
+import { measuredFigure, solverFiguresFor, type MeasuredFigure } from '../engine/workspace/solver-figures';
 import { studioEngine } from './engine-instance';
 import type { GenerationSettings } from './generation-slice';
 import type { StudioState } from './index';
@@ -28,6 +30,8 @@ export interface GridRun {
   readonly plan: GridPlan<GenerationSettings>;
   /** One image per cell, row-major; null until the cell has run. */
   readonly images: readonly (RgbaImage | null)[];
+  /** Per cell, the Fréchet distance the evaluation measured at its settings on this set; mostly undefined. */
+  readonly figures: readonly (MeasuredFigure | undefined)[];
   readonly cellMs: readonly number[];
   /** The cell now sampling and its step progress. */
   readonly activeCell: number | null;
@@ -60,7 +64,7 @@ export const createGridSlice: StateCreator<StudioState, [], [], GridSlice> = (se
   },
 
   async runGrid() {
-    const { manifest, activeRun, loadStatus, gridX, gridY } = get();
+    const { manifest, manifestSha256, activeRun, loadStatus, gridX, gridY } = get();
     if (activeRun !== null || loadStatus !== 'ready' || !manifest) return;
     let x: GridAxis;
     let y: GridAxis | null;
@@ -87,6 +91,7 @@ export const createGridSlice: StateCreator<StudioState, [], [], GridSlice> = (se
         y,
         plan,
         images: plan.cells.map(() => null),
+        figures: plan.cells.map((cell) => measuredFigure(solverFiguresFor(manifestSha256), cell.settings)),
         cellMs: [],
         activeCell: 0,
         cellProgress: null,

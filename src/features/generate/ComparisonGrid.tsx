@@ -1,25 +1,36 @@
-// Comparison grids: the same seed at several step counts (SVG's few-step claim, side by side), or an
-// X/Y grid over two of class, guidance, steps and shift. Cells fill in as they finish; the finished
-// grid downloads as one PNG with the axes in its metadata.
+// Comparison grids: the same seed at several step counts (SVG's few-step claim, side by side), every
+// solver across steps, or an X/Y grid over two of class, guidance, steps, shift and solver. Cells fill in
+// as they finish; where the evaluation measured a cell's settings on this model set, its Fréchet distance
+// sits under the image with the source named. The finished grid downloads as one PNG with the axes in
+// its metadata.
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
 import { tileImages, type RgbaImage } from '../../engine/formats/pixels';
 import { APP_VERSION } from '../../app-version';
 import { encodePng } from '../../engine/formats/png';
 import { resultTextChunks } from '../../engine/formats/result-metadata';
-import { axisValueLabel, GRID_AXES, type GridAxisName } from '../../engine/workspace/comparison-grid';
+import {
+  ALL_SOLVERS_TEXT,
+  axisValueLabel,
+  GRID_AXES,
+  type GridAxisName,
+} from '../../engine/workspace/comparison-grid';
+import { solverFiguresFor } from '../../engine/workspace/solver-figures';
 import { useStudio } from '../../store';
 import type { GridAxisInput } from '../../store/grid-slice';
 import { RunProgress } from './RunProgress';
 
 const AXIS_NAMES = Object.keys(GRID_AXES) as GridAxisName[];
 const STEPS_PRESET: GridAxisInput = { name: 'steps', values: '1, 2, 4, 8, 25' };
+/** One row per solver of the solver table, across the steps preset. */
+const SOLVERS_PRESET: GridAxisInput = { name: 'solver', values: ALL_SOLVERS_TEXT };
 /** Values offered when the user switches an axis to another setting. */
 const AXIS_EXAMPLES: Record<GridAxisName, string> = {
   class: '0, 1, 2, 3',
   guidance: '1, 2, 4, 7',
   steps: STEPS_PRESET.values,
   shift: '0.1, 0.15, 0.3, 1',
+  solver: SOLVERS_PRESET.values,
 };
 
 function AxisControls(props: {
@@ -113,6 +124,15 @@ export function ComparisonGrid() {
           >
             Steps comparison
           </button>
+          <button
+            type="button"
+            onClick={() => {
+              setGridX(STEPS_PRESET);
+              setGridY(SOLVERS_PRESET);
+            }}
+          >
+            Solvers × steps
+          </button>
           <button type="button" onClick={() => void runGrid()} disabled={!ready || busy}>
             Run grid
           </button>
@@ -128,6 +148,7 @@ export function ComparisonGrid() {
       )}
       {gridRun && (
         <>
+          <FigureNote />
           {gridRun.activeCell !== null && (
             <RunProgress
               progress={gridRun.cellProgress}
@@ -155,12 +176,32 @@ export function ComparisonGrid() {
   );
 }
 
+/**
+ * What the figures under the cells are, once: or, for a set the evaluation measured, at which settings
+ * they exist when none of the cells uses them.
+ */
+function FigureNote() {
+  const gridRun = useStudio((s) => s.gridRun);
+  const manifestSha256 = useStudio((s) => s.manifestSha256);
+  const measured = solverFiguresFor(manifestSha256);
+  if (!gridRun || !measured) return null;
+  const at = `guidance ${measured.guidanceScale}, shift ${measured.shift}, ${measured.guidanceSchedule} schedule`;
+  const source = `the evaluation script, ${measured.samples} samples`;
+  return (
+    <p className="hint" data-testid="grid-figure-note">
+      {gridRun.figures.some((figure) => figure !== undefined)
+        ? `FD under a cell: Fréchet distance to held-out images over all classes (lower is better), measured by ${source} at ${at}.`
+        : `This model set has measured Fréchet distances (${source}) at ${at}; these cells use other settings.`}
+    </p>
+  );
+}
+
 function GridRow({ row }: { readonly row: number }) {
   const gridRun = useStudio((s) => s.gridRun);
   const manifest = useStudio((s) => s.manifest);
   if (!gridRun) return null;
   const classNames = manifest?.classes.names ?? [];
-  const { y, plan, images, activeCell } = gridRun;
+  const { y, plan, images, figures, activeCell } = gridRun;
   const yValue = y?.values[row];
   return (
     <>
@@ -170,12 +211,20 @@ function GridRow({ row }: { readonly row: number }) {
       {Array.from({ length: plan.columns }, (_, column) => {
         const index = row * plan.columns + column;
         const image = images[index];
-        return image ? (
-          <RgbaCanvas key={column} image={image} label={`Grid cell ${row + 1}, ${column + 1}`} size={128} />
-        ) : (
-          <span key={column} className="grid-pending">
-            {index === activeCell ? 'sampling…' : 'waiting'}
-          </span>
+        const figure = figures[index];
+        return (
+          <figure key={column} className="grid-cell">
+            {image ? (
+              <RgbaCanvas image={image} label={`Grid cell ${row + 1}, ${column + 1}`} size={128} />
+            ) : (
+              <span className="grid-pending">{index === activeCell ? 'sampling…' : 'waiting'}</span>
+            )}
+            {figure && (
+              <figcaption className="grid-figure" title={`Fréchet distance, ${figure.source}`}>
+                FD {figure.frechetDistance.toFixed(2)}
+              </figcaption>
+            )}
+          </figure>
         );
       })}
     </>

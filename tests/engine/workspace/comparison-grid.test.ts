@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidSettingError } from '../../../src/engine/errors';
 import {
+  ALL_SOLVERS_TEXT,
   axisValueLabel,
   MAX_GRID_CELLS,
   parseAxisValues,
   planGrid,
 } from '../../../src/engine/workspace/comparison-grid';
 
-const BASE = { classId: 1, guidanceScale: 4, steps: 25, shift: 0.15, seed: 7 };
+const BASE = { classId: 1, guidanceScale: 4, steps: 25, shift: 0.15, seed: 7, sampler: 'euler' as const };
 
 describe('parseAxisValues', () => {
   it('reads comma- or space-separated values', () => {
@@ -19,6 +20,12 @@ describe('parseAxisValues', () => {
     expect(() => parseAxisValues('steps', '2.5', 10)).toThrow(InvalidSettingError);
     expect(() => parseAxisValues('class', '10', 10)).toThrow(/0\.\.9/);
     expect(() => parseAxisValues('shift', '', 10)).toThrow(/at least one/);
+  });
+  it('reads solver ids on the solver axis, every row of the solver table by default', () => {
+    expect(parseAxisValues('solver', ALL_SOLVERS_TEXT, 10)).toEqual(['euler', 'heun', 'ab2']);
+    expect(() => parseAxisValues('solver', 'euler, rk4', 10)).toThrow(
+      'Solver axis: "rk4" is not "euler", "heun" or "ab2"',
+    );
   });
 });
 
@@ -41,6 +48,19 @@ describe('planGrid', () => {
       [4, 5],
     ]);
   });
+  it('plans every solver down the rows across steps', () => {
+    const plan = planGrid(
+      BASE,
+      { name: 'steps', values: [4, 8] },
+      { name: 'solver', values: ['euler', 'ab2'] },
+    );
+    expect(plan.cells.map((c) => [c.settings.sampler, c.settings.steps])).toEqual([
+      ['euler', 4],
+      ['euler', 8],
+      ['ab2', 4],
+      ['ab2', 8],
+    ]);
+  });
   it('refuses the same axis twice and grids over the cell limit', () => {
     expect(() => planGrid(BASE, { name: 'steps', values: [1] }, { name: 'steps', values: [2] })).toThrow(
       /different/,
@@ -54,5 +74,6 @@ describe('axisValueLabel', () => {
   it('names classes and settings', () => {
     expect(axisValueLabel('class', 2, ['a', 'b', 'cat'])).toBe('2: cat');
     expect(axisValueLabel('steps', 4, [])).toBe('Steps 4');
+    expect(axisValueLabel('solver', 'ab2', [])).toBe('Adams-Bashforth 2');
   });
 });
