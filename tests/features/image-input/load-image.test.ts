@@ -18,7 +18,7 @@ describe('loadImageBlob', () => {
     'orientation %i: the browser decodes as stored, the engine turns it, pixels equal the CLI’s',
     async (orientation) => {
       const file = jpegWithOrientation(12, 6, orientation);
-      const page = await loadImageBlob(new Blob([file], { type: 'image/jpeg' }), 'photo.jpg');
+      const page = await loadImageBlob(new Blob([file.slice()], { type: 'image/jpeg' }), 'photo.jpg');
       const cli = await decodeImageFile('photo.jpg', file);
 
       expect(decodedOrientations).toEqual([1]);
@@ -30,7 +30,7 @@ describe('loadImageBlob', () => {
 
   it('leaves a JPEG without orientation as it is', async () => {
     const file = jpegWithOrientation(4, 2, 0);
-    const page = await loadImageBlob(new Blob([file], { type: 'image/jpeg' }), 'plain.jpg');
+    const page = await loadImageBlob(new Blob([file.slice()], { type: 'image/jpeg' }), 'plain.jpg');
     expect([page.image.width, page.image.height]).toEqual([4, 2]);
   });
 });
