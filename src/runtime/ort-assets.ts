@@ -1,10 +1,13 @@
 // ONNX Runtime fetches its own glue script and WebAssembly (ort/*.mjs, ort/*.wasm) and reports a missing
 // or wrong one as "no available backend found" with neither file nor URL, which the user then reads as a
-// broken model file. While ORT starts, this module asks for the same files itself (each with an
-// AbortSignal and a stall timeout) and checks each answers with its kind of content, so a 404, an HTML
-// page served in its place, an unreachable host or a silent one is named: the runtime file, its URL, and
-// that it is the runtime, not a model file. The files per build are one table (ort-runtime-files.json),
-// also read by vite.config.ts, which copies them to ort/ (JSON, so the config's loader reads it as is).
+// broken model file. When ORT fails to start (or is still starting after a stall timeout), this module
+// asks for the same files itself (each with an AbortSignal and a stall timeout) and checks each answers
+// with its kind of content, so a 404, an HTML page served in its place, a wrong content type or an
+// unreachable host is named: the runtime file, its URL, and that it is the runtime, not a model file.
+// A start that works asks for nothing more: the service worker caches ORT's WebAssembly on its first
+// fetch, so asking at the same time would download it twice. The files per build are one table
+// (ort-runtime-files.json), also read by vite.config.ts, which copies them to ort/ (JSON, so the
+// config's loader reads it as is).
 import { describeError } from '../engine/api/describe-error';
 import { RuntimeFailureError } from '../engine/errors';
 import type { WebProvider } from './ort-web';
@@ -13,7 +16,10 @@ import runtimeFiles from './ort-runtime-files.json' with { type: 'json' };
 /** The runtime files each provider's ORT build loads from env.wasm.wasmPaths (see ORT_BUILDS in ort-web.ts). */
 export const ORT_RUNTIME_FILES: Readonly<Record<WebProvider, readonly string[]>> = runtimeFiles;
 
-/** No byte for this long, before the headers or the first body bytes, ends a check as stalled. */
+/**
+ * No byte for this long, before the headers or the first body bytes, ends a check as stalled; ORT not
+ * started after this long has its files checked while it goes on.
+ */
 export const RUNTIME_STALL_TIMEOUT_MS = 20_000;
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -46,30 +52,37 @@ function runtimeFileError(file: string, what: string, cause?: unknown): RuntimeF
   );
 }
 
+/** A runtime file that is not what ORT needs; `stalled` when it only sent nothing for too long. */
+interface FileProblem {
+  readonly error: RuntimeFailureError;
+  readonly stalled: boolean;
+}
+
 /**
- * Asks for one runtime file and reads only its first bytes (the request is then cancelled: ORT
- * downloads the file itself). `no-store` keeps this request out of the HTTP cache, so it never waits
- * on, or for, ORT's own request of the same URL. Returns quietly once `started` is aborted.
+ * Asks for one runtime file and reads only its first bytes (the request is then cancelled). `no-store`
+ * keeps this request out of the HTTP cache, so it never waits on ORT's own request of the same URL.
+ * Resolves null when the file is fine or `stop` was aborted.
  */
 async function checkRuntimeFile(
   file: string,
   url: string,
-  started: AbortSignal,
+  stop: AbortSignal,
   options: RuntimeFileCheckOptions,
-): Promise<void> {
+): Promise<FileProblem | null> {
   const expected = file.endsWith('.wasm') ? EXPECTED['.wasm'] : EXPECTED['.mjs'];
   const stallMs = options.stallTimeoutMs ?? RUNTIME_STALL_TIMEOUT_MS;
   const stall = new AbortController();
   const timer = setTimeout(() => stall.abort(), stallMs);
-  const failed = (what: string, error: unknown) =>
-    runtimeFileError(
-      file,
-      stall.signal.aborted
-        ? `no bytes from ${url} for ${stallMs / 1000} s (RUNTIME_STALL_TIMEOUT_MS)`
-        : `${what} (${describeError(error)})`,
-      error,
-    );
-  const signal = AbortSignal.any([started, stall.signal]);
+  const problem = (what: string): FileProblem => ({ error: runtimeFileError(file, what), stalled: false });
+  const failed = (what: string, error: unknown): FileProblem | null => {
+    if (stop.aborted) return null;
+    if (stall.signal.aborted) {
+      const silent = `no bytes from ${url} for ${stallMs / 1000} s (RUNTIME_STALL_TIMEOUT_MS)`;
+      return { error: runtimeFileError(file, silent, error), stalled: true };
+    }
+    return { error: runtimeFileError(file, `${what} (${describeError(error)})`, error), stalled: false };
+  };
+  const signal = AbortSignal.any([stop, stall.signal]);
   // A body read does not end by itself when the signal aborts on every fetch implementation: raced.
   const aborted = new Promise<never>((_, reject) =>
     signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
@@ -80,16 +93,14 @@ async function checkRuntimeFile(
     try {
       response = await (options.fetch ?? fetch)(url, { signal, cache: 'no-store' });
     } catch (error) {
-      if (started.aborted) return;
-      throw failed(`could not fetch ${url}`, error);
+      return failed(`could not fetch ${url}`, error);
     }
     const type = response.headers.get('content-type') ?? '';
     const reader = response.ok && !type.includes('text/html') ? response.body?.getReader() : undefined;
     if (!reader) {
       void response.body?.cancel().catch(() => undefined);
-      if (!response.ok) throw runtimeFileError(file, `${url} answered HTTP ${response.status}`);
-      throw runtimeFileError(
-        file,
+      if (!response.ok) return problem(`${url} answered HTTP ${response.status}`);
+      return problem(
         type.includes('text/html')
           ? `${url} served an HTML page (content-type ${type})`
           : `${url} answered with no body`,
@@ -99,23 +110,48 @@ async function checkRuntimeFile(
     try {
       head = (await Promise.race([reader.read(), aborted])).value ?? new Uint8Array();
     } catch (error) {
-      if (started.aborted) return;
-      throw failed(`${url} broke off`, error);
+      return failed(`${url} broke off`, error);
     } finally {
       void reader.cancel().catch(() => undefined);
     }
-    const problem = expected(type, head);
-    if (problem) throw runtimeFileError(file, `${url} ${problem}`);
+    const wrong = expected(type, head);
+    return wrong ? problem(`${url} ${wrong}`) : null;
   } finally {
     clearTimeout(timer);
   }
 }
 
+/** The first problem among the build's runtime files (in table order), all asked for at once. */
+async function checkRuntimeFiles(
+  provider: WebProvider,
+  folderUrl: string,
+  stop: AbortSignal,
+  options: RuntimeFileCheckOptions,
+): Promise<FileProblem | null> {
+  const problems = await Promise.all(
+    ORT_RUNTIME_FILES[provider].map((file) =>
+      checkRuntimeFile(file, new URL(file, folderUrl).href, stop, options),
+    ),
+  );
+  return problems.find((problem) => problem !== null) ?? null;
+}
+
+/** Resolves after `ms`, or never once `signal` is aborted. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+}
+
+const never = new Promise<never>(() => {});
+
 /**
- * Starts ONNX Runtime with `start` while checking the runtime files it loads from `folderUrl`. The check
- * never delays a start that works: it is stopped when ORT has started. When a file check fails, its
- * error is thrown (at once: ORT may hang on a silent host); ORT's own error only when every file
- * answered as it should.
+ * Starts ONNX Runtime with `start`. When ORT fails, its runtime files are checked and a file's problem
+ * is thrown (ORT's own error, with the build and folder, when every file answered as it should). When
+ * ORT has not started after the stall timeout, the files are checked while it goes on: a definite
+ * fault (an HTTP error, an HTML page, a wrong type, no connection) ends the wait, since ORT cannot
+ * start on it; a file that only answers slowly does not, as the network may just be slow.
  */
 export async function startCheckingRuntimeFiles<T>(
   provider: WebProvider,
@@ -123,27 +159,32 @@ export async function startCheckingRuntimeFiles<T>(
   start: () => Promise<T>,
   options: RuntimeFileCheckOptions = {},
 ): Promise<T> {
-  const started = new AbortController();
-  const checks = Promise.all(
-    ORT_RUNTIME_FILES[provider].map((file) =>
-      checkRuntimeFile(file, new URL(file, folderUrl).href, started.signal, options),
-    ),
+  const stop = new AbortController();
+  const check = () => checkRuntimeFiles(provider, folderUrl, stop.signal, options);
+  const runtime = start().then(
+    (value) => ({ started: true, value }) as const,
+    (error: unknown) => ({ started: false, error }) as const,
   );
   try {
-    const outcome = await Promise.race([
-      start().then(
-        (value) => ({ started: true, value }) as const,
-        (error: unknown) => ({ started: false, error }) as const,
-      ),
-      checks.then(() => new Promise<never>(() => {})), // every file answered: wait for ORT either way
-    ]);
+    const stallMs = options.stallTimeoutMs ?? RUNTIME_STALL_TIMEOUT_MS;
+    let outcome = await Promise.race([runtime, delay(stallMs, stop.signal).then(() => null)]);
+    if (!outcome) {
+      const fault = check().then((problem) => (problem && !problem.stalled ? problem.error : never));
+      outcome = await Promise.race([
+        runtime,
+        fault.then((error) => {
+          throw error;
+        }),
+      ]);
+    }
     if (outcome.started) return outcome.value;
-    await checks; // ORT failed: a file's error explains it better than ORT's own message
+    const problem = await check();
+    if (problem) throw problem.error;
     throw new RuntimeFailureError(
       `ONNX Runtime (${provider} build) did not start although its files at ${folderUrl} answered: ${describeError(outcome.error)}`,
       { cause: outcome.error },
     );
   } finally {
-    started.abort();
+    stop.abort();
   }
 }
