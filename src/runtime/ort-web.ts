@@ -65,7 +65,7 @@ const builds = new Map<WebProvider, Promise<Ort>>();
 export function prepareWebRuntime(provider: WebProvider): Promise<Ort> {
   let build = builds.get(provider);
   if (!build) {
-    // ORT names no file when its own runtime files are missing: they are checked while it starts.
+    // ORT names no file when its own runtime files are missing: they are checked if it fails or stalls.
     build = startCheckingRuntimeFiles(provider, ortRuntimeUrl(), () =>
       ORT_BUILDS[provider]().then(async (ort) => {
         configureWasm(ort);
