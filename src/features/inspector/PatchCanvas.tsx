@@ -1,7 +1,7 @@
 // A model-resolution picture whose token grid can be clicked: reports the token under the pointer and
 // outlines the selected one. Keyboard users move the selection with the arrow keys.
-import { toImageData } from '../../components/image-data';
-import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, type KeyboardEvent, type MouseEvent } from 'react';
+import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { tokenAtPoint, type Grid } from '../../engine/analysis/feature-maps';
 import type { RgbaImage } from '../../engine/formats/pixels';
 
@@ -22,25 +22,24 @@ const ARROW_STEPS: Record<string, readonly [rows: number, columns: number]> = {
 };
 
 export function PatchCanvas({ image, label, grid, selected, onPick, size = 256 }: PatchCanvasProps) {
-  const canvas = useRef<HTMLCanvasElement>(null);
   const [rows, columns] = grid;
-  useEffect(() => {
-    const context = canvas.current?.getContext('2d');
-    if (!context) return;
-    context.putImageData(toImageData(image), 0, 0);
-    if (selected === null) return;
-    const cellW = image.width / columns;
-    const cellH = image.height / rows;
-    const line = Math.max(1, Math.round(image.width / 128));
-    context.strokeStyle = '#00e5ff';
-    context.lineWidth = line;
-    context.strokeRect(
-      (selected % columns) * cellW + line / 2,
-      Math.floor(selected / columns) * cellH + line / 2,
-      cellW - line,
-      cellH - line,
-    );
-  }, [image, selected, rows, columns]);
+  const outlineSelected = useCallback(
+    (context: CanvasRenderingContext2D) => {
+      if (selected === null) return;
+      const cellW = image.width / columns;
+      const cellH = image.height / rows;
+      const line = Math.max(1, Math.round(image.width / 128));
+      context.strokeStyle = '#00e5ff';
+      context.lineWidth = line;
+      context.strokeRect(
+        (selected % columns) * cellW + line / 2,
+        Math.floor(selected / columns) * cellH + line / 2,
+        cellW - line,
+        cellH - line,
+      );
+    },
+    [image.width, image.height, selected, rows, columns],
+  );
 
   const pick = (event: MouseEvent<HTMLCanvasElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
@@ -59,17 +58,15 @@ export function PatchCanvas({ image, label, grid, selected, onPick, size = 256 }
   };
 
   return (
-    <canvas
-      ref={canvas}
-      width={image.width}
-      height={image.height}
-      role="img"
-      aria-label={label}
+    <RgbaCanvas
+      image={image}
+      label={label}
+      size={size}
+      overlay={outlineSelected}
       tabIndex={onPick ? 0 : undefined}
       onClick={onPick ? pick : undefined}
       onKeyDown={onPick ? move : undefined}
       className={onPick ? 'patch-canvas patch-canvas--pickable' : 'patch-canvas'}
-      style={{ width: size, height: size, imageRendering: 'pixelated' }}
     />
   );
 }
