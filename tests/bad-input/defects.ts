@@ -25,6 +25,8 @@ const cli = (name: string): DefectTest => ({
   file: CLI,
   test: `bad input (cli): svg-studio arguments and files > ${name}`,
 });
+/** A Playwright test by its spec's name (e2e/<spec>.spec.ts) and its title. */
+const e2e = (spec: string, title: string): DefectTest => ({ file: `e2e/${spec}.spec.ts`, test: title });
 const unit = (file: string, area: string, name: string): DefectTest => ({
   file,
   test: `bad input (unit): ${area} > ${name}`,
@@ -40,10 +42,10 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
         file: GALLERY_SLICE,
         test: 'gallery slice over IndexedDB > sets a record with settings: null aside, keeps the good ones, and reports it once (defect 1)',
       },
-      {
-        file: 'e2e/bad-input-storage.spec.ts',
-        test: 'malformed stored records and preferences are set aside; the studio and the good gallery entries survive',
-      },
+      e2e(
+        'bad-input-storage',
+        'malformed stored records and preferences are set aside; the studio and the good gallery entries survive',
+      ),
     ],
   },
   {
@@ -61,10 +63,10 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
     tests: [
       unit(DOWNLOADS, 'downloads', 'stalls after 1 KB of the body'),
       unit(DOWNLOADS, 'downloads', 'cancelled mid-body'),
-      {
-        file: 'e2e/model-download.spec.ts',
-        test: 'a stalled download: Cancel brings the controls back, the stall is named, a reload resumes',
-      },
+      e2e(
+        'model-download',
+        'a stalled download: Cancel brings the controls back, the stall is named, a reload resumes',
+      ),
     ],
   },
   {
@@ -111,10 +113,10 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
     what: 'CLI: JPEG EXIF orientation is ignored (the page applies it)',
     tests: [
       unit('tests/bad-input/images.test.ts', 'input images (page and CLI)', 'JPEG with EXIF orientation 6'),
-      {
-        file: 'e2e/lab.spec.ts',
-        test: 'applies EXIF orientation as the CLI does, takes the first frame of an animated GIF, reads 16-bit grayscale',
-      },
+      e2e(
+        'lab',
+        'applies EXIF orientation as the CLI does, takes the first frame of an animated GIF, reads 16-bit grayscale',
+      ),
     ],
   },
   {
@@ -128,10 +130,10 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
     tests: [
       unit(DOWNLOADS, 'downloads', 'host unreachable'),
       unit('tests/bad-input/runtime-files.test.ts', 'ONNX Runtime files', '.wasm answers HTTP 404'),
-      {
-        file: 'e2e/bad-input-runtime.spec.ts',
-        test: 'missing or wrong ONNX Runtime files are named as the runtime; gallery, preferences and cached models survive',
-      },
+      e2e(
+        'bad-input-runtime',
+        'missing or wrong ONNX Runtime files are named as the runtime; gallery, preferences and cached models survive',
+      ),
       cli('--seed beyond 2^53 is echoed as typed, not rounded'),
       cli('reconstruct a directory'),
       cli('generate --help is not an error'),
@@ -193,11 +195,6 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
   {
     defect: 15,
     what: 'no CSP, nosniff or frame-ancestors; .onnx served with an empty Content-Type',
-    tests: [
-      {
-        file: 'e2e/deploy-csp.spec.ts',
-        test: 'generates under the Content-Security-Policy with no violation',
-      },
-    ],
+    tests: [e2e('deploy-csp', 'generates under the Content-Security-Policy with no violation')],
   },
 ];

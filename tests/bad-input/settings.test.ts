@@ -5,13 +5,15 @@ import { expect, vi } from 'vitest';
 import { encodePng } from '../../src/engine/formats/png';
 import { checkGenerationSettings } from '../../src/engine/settings-schema';
 import { parseSettingsQuery } from '../../src/engine/workspace/settings-url';
-import { FakeEngine, TINY_MANIFEST } from '../store/fake-engine';
+import { FakeEngine, resetToTinySet, TINY_MANIFEST } from '../store/fake-engine';
 import { badInputCases } from './suite';
 import { SOLVER_NAMES } from '../../src/engine/schedulers/solvers';
 
 const engine = new FakeEngine();
 vi.mock('../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { useStudio } = await import('../../src/store');
+/** Each dropped PNG meets a fresh store with the tiny set loaded and no notice shown. */
+const resetStudio = resetToTinySet(useStudio, engine);
 
 interface LinkCase {
   readonly name: string;
@@ -213,8 +215,7 @@ const DROPS: readonly DropCase[] = [
 ];
 
 badInputCases('unit', 'PNGs dropped on the studio', DROPS, async ({ file, notice }) => {
-  useStudio.setState({ manifest: TINY_MANIFEST, loadStatus: 'ready', workspaceNotice: null });
-  useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
+  resetStudio();
   const before = useStudio.getState().settings;
   await useStudio.getState().restoreSettingsFromFile(await file());
   const shown = useStudio.getState().workspaceNotice;
