@@ -12,7 +12,8 @@
 // - Every request takes the load's AbortSignal and a stall timeout (no bytes for STALL_TIMEOUT_MS);
 //   every failure names the file, the URL and the byte offset; HTML served in place of a model is named.
 // - `readAhead` starts the first task's files before any session asks for them (while ONNX Runtime is
-//   still fetched and compiled); the session's own read then takes over the read under way.
+//   still fetched and compiled), reporting their progress from the first byte; the session's own read
+//   then takes over the read under way, and its progress from there on.
 import { createSHA256, type IHasher } from 'hash-wasm';
 import { thinProgress } from '../engine/download-progress';
 import {
@@ -120,14 +121,17 @@ export class DownloadReader {
 
   /**
    * Starts reading `entries` now, one after another (so they do not share the bandwidth), before any
-   * session asks for them. A later `read` of the same file takes over the read under way: its progress
-   * so far and from then on, its result or error, and its cancellation by the taker's signal.
+   * session asks for them. Until a `read` takes a file over, its progress goes to `onProgress` (the
+   * load's own progress, so the bar moves while ONNX Runtime compiles). A later `read` of the same file
+   * takes over the read under way: its progress from then on (the figure so far too, when no
+   * `onProgress` reported it already, so no figure is reported twice), its result or error, and its
+   * cancellation by the taker's signal.
    */
-  readAhead(entries: readonly FileEntry[]): void {
+  readAhead(entries: readonly FileEntry[], onProgress?: ReadAheadProgress): void {
     let previous: Promise<unknown> = Promise.resolve();
     for (const entry of entries) {
       if (this.early.has(entry.file)) continue;
-      const relay = new ProgressRelay();
+      const relay = new ProgressRelay(onProgress && ((loaded, total) => onProgress(entry, loaded, total)));
       const abort = new AbortController();
       const source = previous.then(() => this.readNow(entry, relay.report, abort.signal));
       source.catch(() => undefined); // reported to the read that takes it over, if any
@@ -139,6 +143,7 @@ export class DownloadReader {
   /** Stops and releases the reads ahead nobody took over (the load failed, or opened other variants). */
   dropReadAhead(): void {
     for (const early of this.early.values()) {
+      early.relay.attach(undefined); // the load is over: nobody listens to a dropped read
       early.abort.abort(new SamplingCancelledError(`${early.entry.file} was read ahead for nothing`));
       void early.source.then(
         (source) => (source.kind === 'location' ? source.release?.() : undefined),
@@ -436,19 +441,32 @@ interface EarlyRead {
   readonly abort: AbortController;
 }
 
-/** Progress of a read ahead: kept until someone listens, then passed on (the latest figure first). */
+/** Which file a read ahead is reading, and its bytes so far of the whole, before a session takes it over. */
+export type ReadAheadProgress = (entry: FileEntry, loadedBytes: number, totalBytes: number) => void;
+
+/**
+ * Progress of a read ahead, passed to one listener at a time: the read ahead's own, then the taker's.
+ * The latest figure is kept so a taker hears it at once, unless a listener has heard it already.
+ */
 class ProgressRelay {
   private latest: readonly [number, number] | null = null;
-  private listener: ByteProgress | undefined;
+  /** whether a listener heard `latest` */
+  private heard = false;
+
+  constructor(private listener: ByteProgress | undefined) {}
 
   readonly report: ByteProgress = (loaded, total) => {
     this.latest = [loaded, total];
+    this.heard = this.listener !== undefined;
     this.listener?.(loaded, total);
   };
 
   attach(listener: ByteProgress | undefined): void {
     this.listener = listener;
-    if (this.latest) listener?.(...this.latest);
+    if (this.latest && !this.heard && listener) {
+      this.heard = true;
+      listener(...this.latest);
+    }
   }
 }
 

@@ -192,9 +192,14 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
   const downloads = manifestUrl
     ? new DownloadReader({ manifestUrl, cache: useCache, ...(signal ? { signal } : {}) })
     : null;
-  // The first task's files download while ONNX Runtime may still be compiling; the sessions take them over.
+  const fromCache = downloads?.report().fromCache ?? new Set<string>();
+  const loadProgress = setProgress(plan, fromCache, onProgress);
+  // The first task's files download while ONNX Runtime may still be compiling, their progress shown from
+  // the first byte (as the sessions' reads report it); the sessions take them over.
   downloads?.readAhead(
     TASK_NETWORKS[FIRST_TASK].flatMap((role) => variantFiles(plan.networks[role].variant)),
+    (entry, loadedBytes, totalBytes) =>
+      loadProgress({ kind: 'load', file: entry.file, stage: 'download', loadedBytes, totalBytes }),
   );
   const readFile: ModelFileReader = async (entry, progress, fileSignal) => {
     if (downloads) return downloads.read(entry, progress, fileSignal);
@@ -202,7 +207,6 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     return source.readLocal(entry, progress, anySignal(signal, fileSignal));
   };
 
-  const fromCache = downloads?.report().fromCache ?? new Set<string>();
   const loading = loadWebModelSet({
     manifest,
     sessions: sessionPlans(plan),
@@ -211,7 +215,7 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     reason: plan.explanation[0] ?? '',
     preference: request.provider,
     readFile,
-    onProgress: setProgress(plan, fromCache, onProgress),
+    onProgress: loadProgress,
   });
   const runtime = await cancellable(loading, signal, downloads).finally(() => downloads?.dropReadAhead());
   if (useCache && downloads && !downloads.report().failure) {

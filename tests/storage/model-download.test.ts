@@ -396,6 +396,42 @@ describe('download reader: reading ahead', () => {
     created.mockRestore();
   });
 
+  it('reports a read ahead from its first byte, then hands its progress to the asker, each figure once', async () => {
+    const ahead = gatedReader();
+    const early: Array<[string, number, number]> = [];
+    ahead.readAhead([entry, decoder], (file, loaded, total) => early.push([file.file, loaded, total]));
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx']));
+    gates.get('dit.onnx')?.();
+    // nobody has asked for the DiT yet: its bytes are reported all the same, named and with its size
+    await vi.waitFor(() => expect(early.at(-1)).toEqual(['dit.onnx', entry.bytes, entry.bytes]));
+    const asked: number[] = [];
+    expect(await bytesOf(await ahead.read(entry, (loaded) => asked.push(loaded)))).toEqual(FILE_BYTES);
+    expect(asked).toEqual([]); // the finished figure was reported once, ahead
+    // the decoder is asked for while its response is held: its progress goes to the asker from then on
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx', 'decoder.onnx']));
+    const decoderAsked: number[] = [];
+    const reading = ahead.read(decoder, (loaded) => decoderAsked.push(loaded));
+    gates.get('decoder.onnx')?.();
+    expect(await bytesOf(await reading)).toEqual(OTHER_BYTES);
+    expect(decoderAsked.at(-1)).toBe(decoder.bytes);
+    expect(early.filter(([file]) => file === 'decoder.onnx')).toEqual([]);
+    const ditFigures = early.map(([, loaded]) => loaded);
+    expect(ditFigures).toEqual([...ditFigures].sort((a, b) => a - b)); // rises, never counted again
+    expect(new Set(ditFigures).size).toBe(ditFigures.length);
+  });
+
+  it('stops reporting a dropped read ahead', async () => {
+    const ahead = gatedReader();
+    const early: string[] = [];
+    ahead.readAhead([entry], (file) => early.push(file.file));
+    await vi.waitFor(() => expect(started).toEqual(['dit.onnx']));
+    ahead.dropReadAhead();
+    gates.get('dit.onnx')?.();
+    await ticks();
+    expect(early).toEqual([]);
+    expect(partialKeys()).toEqual([]);
+  });
+
   it("cancels a read ahead with its asker's signal", async () => {
     const ahead = gatedReader();
     ahead.readAhead([entry]);

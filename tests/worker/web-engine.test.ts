@@ -19,6 +19,8 @@ import {
 import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/api/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
+/** What the mocked loadWebModelSet waits for before it reads (ONNX Runtime compiling). */
+let compiled: Promise<void> = Promise.resolve();
 /** Providers whose ONNX Runtime build the loader started, with how many files were fetched by then. */
 const prepared: Array<{ provider: string; fetchedBefore: number }> = [];
 
@@ -39,6 +41,7 @@ vi.mock('../../src/runtime/ort-web', () => ({
     readFile: ModelFileReader;
     onProgress?: (event: LoadProgressEvent) => void;
   }) => {
+    await compiled; // ONNX Runtime still compiling: no session asks for a file yet
     for (const role of TASK_NETWORKS.generate) {
       const entry = options.manifest.networks[role].variants.float32;
       const { file, bytes } = entry;
@@ -91,6 +94,7 @@ beforeEach(() => {
   fetched.length = 0;
   prepared.length = 0;
   serveText = null;
+  compiled = Promise.resolve();
 });
 
 describe('web engine loader', () => {
@@ -106,6 +110,38 @@ describe('web engine loader', () => {
     const generation = TASK_NETWORKS.generate.map((role) => manifest.networks[role].variants.float32.bytes);
     expect(last.setTotalBytes).toBe(generation.reduce((a, b) => a + b));
     expect(cache.entries.size).toBe(3); // two files by hash + the set record
+  });
+
+  it('shows the progress of files read ahead while ONNX Runtime compiles, counted once', async () => {
+    let finishCompiling = () => {};
+    compiled = new Promise((resolve) => (finishCompiling = resolve));
+    const events: LoadProgressEvent[] = [];
+    const loading = createWebEngine().loadModelSet(byUrl, { onProgress: (e) => events.push(e) });
+    const manifest = parseManifest(JSON.parse(manifestText), 'manifest.json');
+    const dit = manifest.networks.dit.variants.float32;
+    // no session has asked for a file, yet the first task's downloads show, by name, in the set's bar
+    await vi.waitFor(() => {
+      const last = events.at(-1);
+      expect(last?.stage).toBe('download');
+      expect(last?.setLoadedBytes).toBe(last?.setTotalBytes);
+    });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        file: dit.file,
+        stage: 'download',
+        loadedBytes: dit.bytes,
+        totalBytes: dit.bytes,
+      }),
+    );
+    finishCompiling();
+    await loading;
+    const downloads = events.filter((e) => e.stage === 'download');
+    const setBytes = downloads.map((e) => e.setLoadedBytes ?? 0);
+    expect(setBytes).toEqual([...setBytes].sort((a, b) => a - b)); // the bar only moves forward
+    const last = events.at(-1) as LoadProgressEvent;
+    expect(last.setLoadedBytes).toBe(last.setTotalBytes); // each file counted once
+    // the DiT's finished figure is not reported again when its session takes the read over
+    expect(downloads.filter((e) => e.file === dit.file && e.loadedBytes === dit.bytes)).toHaveLength(1);
   });
 
   it("starts the chosen provider's ONNX Runtime build before any model file is fetched", async () => {
