@@ -33,20 +33,23 @@ interface CliCase {
   readonly written?: (out: string) => Promise<void>;
 }
 
+/** `generate` of class 1 in one step from the set in `models`, written to `out`, then `extra`. */
+const generateArgs = (models: string, out: string, extra: readonly string[] = []) => [
+  'generate',
+  '--models',
+  models,
+  '--class',
+  '1',
+  '--steps',
+  '1',
+  '--out',
+  out,
+  ...extra,
+];
 const generate =
   (...extra: string[]) =>
-  (_fixtures: string, out: string) => [
-    'generate',
-    '--models',
-    TINY,
-    '--class',
-    '1',
-    '--steps',
-    '1',
-    '--out',
-    out,
-    ...extra,
-  ];
+  (_fixtures: string, out: string) =>
+    generateArgs(TINY, out, extra);
 /** A copy of the tiny set (manifest copied, networks linked) whose dit.onnx is what `makeDit` makes. */
 const SET_VARIANTS: Readonly<Record<string, (file: string) => void>> = {
   'dit-dev-zero': (file) => symlinkSync('/dev/zero', file),
@@ -54,17 +57,8 @@ const SET_VARIANTS: Readonly<Record<string, (file: string) => void>> = {
   'dit-short': (file) => writeFileSync(file, readFileSync(path.join(TINY, 'dit.onnx')).subarray(0, 1000)),
   'dit-missing': () => undefined,
 };
-const withSet = (variant: keyof typeof SET_VARIANTS) => (fixtures: string, out: string) => [
-  'generate',
-  '--models',
-  path.join(fixtures, variant),
-  '--class',
-  '1',
-  '--steps',
-  '1',
-  '--out',
-  out,
-];
+const withSet = (variant: keyof typeof SET_VARIANTS) => (fixtures: string, out: string) =>
+  generateArgs(path.join(fixtures, variant), out);
 const reconstruct = (input: (fixtures: string) => string) => (fixtures: string, out: string) => [
   'reconstruct',
   '--models',

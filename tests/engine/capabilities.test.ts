@@ -23,6 +23,7 @@ import {
 import { SESSION_MEMORY_FACTOR } from '../../src/engine/model-set/memory';
 import { softwareAdapterReason, WASM_HEAP_LIMIT } from '../../src/engine/providers';
 import { TINY_MANIFEST } from '../store/fake-engine';
+import { NO_GPU } from './adapter-facts';
 
 const GiB = 1024 ** 3;
 const GPU: AdapterFacts = {
@@ -33,14 +34,6 @@ const GPU: AdapterFacts = {
   maxStorageBufferBindingSize: 128 * 1024 ** 2,
 };
 const NO_F16: AdapterFacts = { ...GPU, shaderF16: false };
-const NO_GPU: AdapterFacts = {
-  webgpu: false,
-  description: 'none',
-  shaderF16: false,
-  maxBufferSize: 0,
-  maxStorageBufferBindingSize: 0,
-  unavailableReason: 'this browser has no WebGPU',
-};
 const SWIFTSHADER: AdapterFacts = { ...NO_F16, description: 'google / swiftshader / Subzero' };
 
 const variant = (file: string, bytes: number, extra: Partial<NetworkVariant> = {}): NetworkVariant => ({

@@ -12,6 +12,7 @@ import {
   softwareAdapterReason,
   type AdapterFacts,
 } from '../../src/engine/providers';
+import { NO_GPU } from './adapter-facts';
 
 const GPU: AdapterFacts = {
   webgpu: true,
@@ -19,14 +20,6 @@ const GPU: AdapterFacts = {
   shaderF16: true,
   maxBufferSize: 2 ** 30,
   maxStorageBufferBindingSize: 2 ** 28,
-};
-const NO_GPU: AdapterFacts = {
-  webgpu: false,
-  description: 'none',
-  shaderF16: false,
-  maxBufferSize: 0,
-  maxStorageBufferBindingSize: 0,
-  unavailableReason: 'this browser has no WebGPU',
 };
 
 describe('browser providers', () => {
