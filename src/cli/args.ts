@@ -10,6 +10,7 @@ import { LIMITS, describeRange } from '../engine/limits';
 import { GUIDANCE_SCHEDULE_FORMS } from '../engine/schedulers/guidance';
 import { SOLVER_NAMES } from '../engine/schedulers/solvers';
 import { NODE_PROVIDER_NAMES } from '../runtime/node-providers';
+import { joinNegativeValues } from './negative-values';
 import { DEFAULT_MODELS } from './package-paths';
 
 export { DEFAULT_MODELS };
@@ -371,7 +372,12 @@ function parseCommand<C extends CommandName>(
   ) as Record<string, { type: 'boolean' | 'string' }>;
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, options),
+      allowPositionals: true,
+      strict: true,
+      options,
+    });
   } catch (error) {
     const message = describeError(error);
     throw new UsageError(`${command}: ${message.replace(/\. To specify.*$/s, '')}`);

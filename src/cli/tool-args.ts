@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v from 'valibot';
 import { InvalidSettingError } from '../engine/errors';
+import { joinNegativeValues } from './negative-values';
 
 export function parseToolArgs<Schema extends v.GenericSchema>(
   argv: readonly string[],
@@ -13,7 +14,8 @@ export function parseToolArgs<Schema extends v.GenericSchema>(
 ): v.InferOutput<Schema> {
   let values: Record<string, unknown>;
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+    const args = joinNegativeValues(argv, options);
+    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new InvalidSettingError(`${(error as Error).message}\n${usage}`);
   }

@@ -66,6 +66,11 @@ describe('parseCliArgs', () => {
       '--seed must be an integer in 0..4294967295, got "1e3"',
     ],
     [
+      ['generate', '--class', '1', '--out', 'x', '--seed', '-1'],
+      '--seed must be an integer in 0..4294967295, got "-1"',
+    ],
+    [['generate', '--class', '1', '--out', 'x', '--steps', '-3'], '--steps must be an integer in 1..'],
+    [
       ['generate', '--class', '1', '--out', 'x', '--batch', '17'],
       '--batch must be an integer in 1..16, got "17"',
     ],
