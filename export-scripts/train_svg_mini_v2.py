@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from svg_export.cli import add_ort_check_argument
 from svg_mini.cli import NODE_MODULES, timestamped_log
 from svg_mini.pipeline_v2 import BUDGETS, EXPORT_VARIANTS, SIZES, Run, describe, export
 from svg_mini.prepared import load_prepared, prepare
@@ -42,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-ablations", action="store_true", help="skip decoder-clean and the shift ablation")
     parser.add_argument("--snapshot-every", type=int, help="keep stage snapshots every N steps (run/snapshots)")
     parser.add_argument("--out", type=Path, help="model-set folder to export to (e.g. public/models/svg-mini-v2)")
-    parser.add_argument("--no-ort-check", action="store_true", help="skip the ONNX Runtime (Node) comparison")
+    add_ort_check_argument(parser)
     parser.add_argument("--variants", default=",".join(EXPORT_VARIANTS),
                         help="precision ids to export, comma-separated (src/engine/model-set/precisions.json)")
     args = parser.parse_args(argv)

@@ -1,5 +1,6 @@
-"""The options the export CLIs share (export_network.py, export_svg.py, make_random_set.py, train_svg_mini.py),
-written once so their names, defaults, help and the ONNX Runtime availability check cannot drift apart."""
+"""The options the export CLIs share (export_network.py, export_svg.py, make_random_set.py, train_svg_mini.py,
+train_svg_mini_v2.py), written once so their names, defaults, help and the ONNX Runtime availability check
+cannot drift apart."""
 import argparse
 
 from .export import ort_run_available
