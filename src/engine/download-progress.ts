@@ -28,7 +28,8 @@ export function addSample(
 }
 
 export interface TransferStats {
-  /** bytes per second over the window, or null before two samples span some time */
+  /** bytes per second over the window, or null before two samples span some time (or, once done, when
+   * the window holds no bytes arriving: the file came in one piece or finished before the window) */
   readonly bytesPerSecond: number | null;
   /** seconds left at that speed; 0 when done, null when the speed is unknown or zero */
   readonly etaSeconds: number | null;
@@ -38,7 +39,11 @@ export function transferStats(samples: readonly ByteSample[], totalBytes: number
   const last = samples[samples.length - 1];
   const first = samples[0];
   if (last && totalBytes > 0 && last.loadedBytes >= totalBytes) {
-    return { bytesPerSecond: rate(first, last), etaSeconds: 0 };
+    // The speed of a finished transfer is measured up to the sample that completed it: later samples
+    // (the session stage, reported after ONNX Runtime compiled it) carry no new bytes, and once they
+    // push the earlier ones out of the window the speed would read 0 B/s for a file that arrived.
+    const completed = samples.find((sample) => sample.loadedBytes >= totalBytes);
+    return { bytesPerSecond: rate(first, completed) || null, etaSeconds: 0 };
   }
   const bytesPerSecond = rate(first, last);
   const etaSeconds =

@@ -64,6 +64,34 @@ describe('download progress', () => {
     ).toEqual({ bytesPerSecond: 0, etaSeconds: null });
   });
 
+  it('keeps the speed of a finished transfer when later samples carry no new bytes', () => {
+    // 1000 B/s until done at 2 s, then the session stage reports the same bytes at 9 s
+    const late = series([
+      [0, 0],
+      [1000, 1000],
+      [2000, 2000],
+      [9000, 2000],
+    ]);
+    expect(transferStats(late, 2000)).toEqual({ bytesPerSecond: null, etaSeconds: 0 });
+    const inWindow = series([
+      [0, 0],
+      [1000, 1000],
+      [2000, 2000],
+      [2500, 2000],
+    ]);
+    expect(transferStats(inWindow, 2000)).toEqual({ bytesPerSecond: 1000, etaSeconds: 0 });
+    // a file read from the cache in one piece has no speed to show, not 0 B/s
+    expect(
+      transferStats(
+        series([
+          [0, 2000],
+          [4000, 2000],
+        ]),
+        2000,
+      ).bytesPerSecond,
+    ).toBeNull();
+  });
+
   it('formats bytes in binary units and speeds per second', () => {
     expect(formatBytes(812)).toBe('812 B');
     expect(formatBytes(3174)).toBe('3.1 KiB');
