@@ -1,6 +1,7 @@
-// Shared Playwright fixtures: the `provider` option each project sets, and the studio page object
-// opened on the bundled test model set with that provider selected.
-import { test as base } from '@playwright/test';
+// Shared Playwright fixtures: the `provider` option each project sets, the studio page object
+// opened on the bundled test model set with that provider selected, and the full-quota start.
+import { expect, test as base, type Page } from '@playwright/test';
+import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';
 
 export const E2E_MODEL_SET = 'svg-mini';
@@ -14,4 +15,28 @@ export const test = base.extend<{ provider: 'webgpu' | 'wasm'; studio: StudioPag
   },
 });
 
-export { expect } from '@playwright/test';
+/**
+ * Caps the origin's storage quota at 256 KiB, opens the bundled set on WASM and waits for the Models
+ * view to say it loaded uncached because the quota is exceeded. A real quota, not a stub (DevTools
+ * protocol): Chromium then refuses the Cache Storage writes with QuotaExceededError part-way.
+ */
+export async function openWithFullQuota(
+  page: Page,
+  baseURL: string | undefined,
+): Promise<{ studio: StudioPage; models: ModelsPage }> {
+  const studio = new StudioPage(page);
+  const models = new ModelsPage(page);
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send('Storage.overrideQuotaForOrigin', {
+    origin: new URL(baseURL!).origin,
+    quotaSize: 256 * 1024,
+  });
+  await studio.open(E2E_MODEL_SET, 'wasm');
+  await models.openView();
+  await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'uncached');
+  await expect(models.cacheStatus).toContainText('the storage quota is exceeded');
+  await expect(models.cacheStatus).toContainText('continued without caching');
+  return { studio, models };
+}
+
+export { expect };

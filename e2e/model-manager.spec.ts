@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../src/engine/download-progress';
 import { NETWORK_ROLES, parseManifest, TASK_NETWORKS } from '../src/engine/model-set';
-import { E2E_MODEL_SET } from './fixtures';
+import { E2E_MODEL_SET, openWithFullQuota } from './fixtures';
 import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';
 
@@ -101,19 +101,7 @@ test('a full storage quota loads uncached; a set too large for the device is ref
   page,
   baseURL,
 }, testInfo) => {
-  const studio = new StudioPage(page);
-  const models = new ModelsPage(page);
-  // A real quota, not a stub: Chromium then refuses the Cache Storage writes with QuotaExceededError.
-  const devtools = await page.context().newCDPSession(page);
-  await devtools.send('Storage.overrideQuotaForOrigin', {
-    origin: new URL(baseURL!).origin,
-    quotaSize: 256 * 1024,
-  });
-  await studio.open(E2E_MODEL_SET, 'wasm');
-  await models.openView();
-  await expect(models.cacheStatus).toHaveAttribute('data-cache-status', 'uncached');
-  await expect(models.cacheStatus).toContainText('the storage quota is exceeded');
-  await expect(models.cacheStatus).toContainText('continued without caching');
+  const { studio, models } = await openWithFullQuota(page, baseURL);
   await page.screenshot({ path: testInfo.outputPath('quota-full.png'), fullPage: true });
   await generateOnce(studio);
 
