@@ -25,6 +25,10 @@ const cli = (name: string): DefectTest => ({
   file: CLI,
   test: `bad input (cli): svg-studio arguments and files > ${name}`,
 });
+const gallerySlice = (name: string): DefectTest => ({
+  file: GALLERY_SLICE,
+  test: `gallery slice over IndexedDB > ${name}`,
+});
 /** A Playwright test by its spec's name (e2e/<spec>.spec.ts) and its title. */
 const e2e = (spec: string, title: string): DefectTest => ({ file: `e2e/${spec}.spec.ts`, test: title });
 const unit = (file: string, area: string, name: string): DefectTest => ({
@@ -38,10 +42,9 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
     what: 'a gallery record of the wrong shape blanks the studio on every load',
     tests: [
       unit(STORED, 'gallery records', 'settings: null'),
-      {
-        file: GALLERY_SLICE,
-        test: 'gallery slice over IndexedDB > sets a record with settings: null aside, keeps the good ones, and reports it once (defect 1)',
-      },
+      gallerySlice(
+        'sets a record with settings: null aside, keeps the good ones, and reports it once (defect 1)',
+      ),
       e2e(
         'bad-input-storage',
         'malformed stored records and preferences are set aside; the studio and the good gallery entries survive',
@@ -147,10 +150,7 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
     defect: 11,
     what: 'after a storage-quota failure the gallery status counts a result that was not saved',
     tests: [
-      {
-        file: GALLERY_SLICE,
-        test: 'gallery slice over IndexedDB > counts only the results actually saved after a quota failure (defect 11)',
-      },
+      gallerySlice('counts only the results actually saved after a quota failure (defect 11)'),
       unit(STORED, 'gallery storage faults', 'quota full on save'),
     ],
   },
@@ -165,10 +165,9 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
         'settings objects (PNG metadata, records)',
         'class 999999 and schedule early-x and cfg 1e38',
       ),
-      {
-        file: GALLERY_SLICE,
-        test: 'gallery slice over IndexedDB > keeps a link notice and a missing-class notice together instead of replacing one (defect 12)',
-      },
+      gallerySlice(
+        'keeps a link notice and a missing-class notice together instead of replacing one (defect 12)',
+      ),
     ],
   },
   {
@@ -186,10 +185,9 @@ export const ISSUE_17_DEFECTS: readonly IssueDefect[] = [
     defect: 14,
     what: 'two tabs: each tab’s gallery is stale, and a stale tab cannot clear entries it does not show',
     tests: [
-      {
-        file: GALLERY_SLICE,
-        test: 'gallery slice over IndexedDB > keeps two tabs in step: additions, deletions and clear of entries the other tab added (defect 14)',
-      },
+      gallerySlice(
+        'keeps two tabs in step: additions, deletions and clear of entries the other tab added (defect 14)',
+      ),
     ],
   },
   {
