@@ -8,6 +8,7 @@ import { encodePng } from '../../engine/formats/png';
 import { resultTextChunks } from '../../engine/formats/result-metadata';
 import { useStudio } from '../../store';
 import type { GalleryEntry } from '../../store/gallery-slice';
+import { entrySamplerLabel } from './entry-label';
 
 export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
   const toggleFavourite = useStudio((s) => s.toggleFavourite);
@@ -49,9 +50,7 @@ export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
           {settings.seed} (image {entry.batchIndex + 1} of {settings.batch})
         </dd>
         <dt>Sampler</dt>
-        <dd>
-          {settings.sampler}, {settings.steps} steps, shift {settings.shift}
-        </dd>
+        <dd>{entrySamplerLabel(entry)}</dd>
         <dt>Guidance</dt>
         <dd>
           {settings.guidanceScale} ({settings.guidanceSchedule})
