@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'manifest-invalid'
   | 'integrity'
   | 'model-fetch'
+  | 'model-file-local'
   | 'model-io-mismatch'
   | 'unknown-class'
   | 'invalid-setting'
@@ -39,6 +40,19 @@ const define = (code: ErrorCode) =>
 export class ManifestError extends define('manifest-invalid') {}
 export class IntegrityError extends define('integrity') {}
 export class ModelFetchError extends define('model-fetch') {}
+/**
+ * A model file of a set on this machine (a CLI `--models` folder, a file: URL, picked files) is missing
+ * or not a readable regular file: nothing to download again, the set's files have to be put back.
+ */
+export class LocalModelFileError extends SvgStudioError {
+  /** the path the reader tried; '' when unknown (an error rebuilt from the worker protocol) */
+  readonly path: string;
+
+  constructor(message: string, options?: { cause?: unknown; path?: string }) {
+    super('model-file-local', message, options);
+    this.path = options?.path ?? '';
+  }
+}
 export class ModelIoMismatchError extends define('model-io-mismatch') {}
 export class UnknownClassError extends define('unknown-class') {}
 export class InvalidSettingError extends define('invalid-setting') {}
@@ -75,6 +89,7 @@ const NAMED_ERRORS: readonly NamedErrorClass[] = [
   ManifestError,
   IntegrityError,
   ModelFetchError,
+  LocalModelFileError,
   ModelIoMismatchError,
   UnknownClassError,
   InvalidSettingError,

@@ -9,7 +9,13 @@ import { createRequire } from 'node:module';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { IntegrityError, ManifestError, ModelFetchError, SamplingCancelledError } from '../engine/errors';
+import {
+  IntegrityError,
+  LocalModelFileError,
+  ManifestError,
+  ModelFetchError,
+  SamplingCancelledError,
+} from '../engine/errors';
 import { readManifestText, type ModelSetManifest } from '../engine/model-set';
 import { NETWORK_ROLES } from '../engine/model-set/networks';
 import type { FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
@@ -126,12 +132,19 @@ export function nodeModelFileReader(directory: string, options: NodeReaderOption
     try {
       handle = await open(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
-      throw new ModelFetchError(`${filePath}: cannot open the model file (${(error as Error).message})`);
+      throw new LocalModelFileError(`${filePath}: cannot open the model file (${(error as Error).message})`, {
+        cause: error,
+        path: filePath,
+      });
     }
     try {
       const stats = await handle.stat();
       const kind = describeNonRegular(stats);
-      if (kind) throw new ModelFetchError(`${filePath}: is ${kind}, not a regular model file`);
+      if (kind) {
+        throw new LocalModelFileError(`${filePath}: is ${kind}, not a regular model file`, {
+          path: filePath,
+        });
+      }
       if (stats.size !== entry.bytes) {
         throw new IntegrityError(
           `${filePath}: size is ${stats.size} bytes, the manifest says ${entry.bytes} (size mismatch: incomplete or replaced file)`,

@@ -9,7 +9,13 @@ import {
   summarizePlan,
   type LoadPlan,
 } from '../engine/capabilities';
-import { ManifestError, ModelFetchError, SamplingCancelledError, StorageError } from '../engine/errors';
+import {
+  LocalModelFileError,
+  ManifestError,
+  ModelFetchError,
+  SamplingCancelledError,
+  StorageError,
+} from '../engine/errors';
 import { allVariantFiles, readManifestText, type ModelFileReader } from '../engine/model-set';
 import { FIRST_TASK, TASK_NETWORKS } from '../engine/model-set/networks';
 import { variantFiles } from '../engine/model-set/schema';
@@ -104,7 +110,9 @@ async function openFiles(files: readonly LocalModelFile[]): Promise<OpenedSource
       const { file } = entry;
       const blob = byPath.get(folder + file) ?? byName.get(file.split('/').pop() as string);
       if (!blob) {
-        throw new ModelFetchError(`${file} is named by the manifest but was not among the picked files`);
+        throw new LocalModelFileError(`${file} is named by the manifest but was not among the picked files`, {
+          path: folder + file,
+        });
       }
       return verifyLocalFile(entry, blob, progress, signal);
     },

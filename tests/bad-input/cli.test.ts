@@ -100,6 +100,12 @@ const CASES: readonly CliCase[] = [
     output: 'got "9007199254740993"',
   },
   {
+    name: '--seed -1 reaches the seed range check (not parseArgs "forgot the option argument")',
+    args: generate('--seed', '-1'),
+    status: 2,
+    output: '--seed must be an integer in 0..4294967295, got "-1"',
+  },
+  {
     name: '--seed 1.5',
     args: generate('--seed', '1.5'),
     status: 2,
@@ -191,7 +197,9 @@ const CASES: readonly CliCase[] = [
     name: 'model file missing',
     args: withSet('dit-missing'),
     status: 2,
-    output: /dit-missing\/dit\.onnx: cannot open the model file \(ENOENT/,
+    // a local file: its path and how to put it back, not "Check the connection and the address"
+    output:
+      /dit-missing\/dit\.onnx: cannot open the model file \(ENOENT[^\n]*\. Check that \S*dit-missing\/dit\.onnx exists and is a readable file; if it is missing, copy the whole model-set folder again or re-export the set/,
   },
   {
     name: 'reconstruct a directory',

@@ -5,6 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeError } from '../../src/engine/api/describe-error';
+import { LocalModelFileError } from '../../src/engine/errors';
 import type { CpuTensor } from '../../src/engine/latent/tensor';
 import { loadNodeRuntime, nodeModelFileReader, nodeRuntimeLoader } from '../../src/runtime/ort-node';
 
@@ -91,17 +93,21 @@ describe('loadNodeRuntime', () => {
 
   it('names a missing file: at load for the first task, on first use for an encoder', async () => {
     const noDit = copyOfBundledSet((d) => rmSync(path.join(d, 'dit.onnx')));
-    await expect(load(noDit)).rejects.toMatchObject({
-      code: 'model-fetch',
-      message: expect.stringContaining('dit.onnx'),
-    });
+    const missing = await load(noDit).catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(LocalModelFileError);
+    expect(missing).toMatchObject({ code: 'model-file-local', path: path.join(noDit, 'dit.onnx') });
+    // a local file: the hint names the path and says to put the set's files back, not to check a connection
+    const line = describeError(missing);
+    expect(line).toContain(`Check that ${path.join(noDit, 'dit.onnx')} exists and is a readable file`);
+    expect(line).toMatch(/copy the whole model-set folder again or re-export the set/);
+    expect(line).not.toMatch(/connection/);
     // The encoders open when a task needs them (issue 16: start-up opens only the DiT and decoder).
     const noEncoder = copyOfBundledSet((d) => rmSync(path.join(d, 'residual_encoder.onnx')));
     const { manifest, runtime } = await load(noEncoder);
     const r = manifest.image.resolution;
     const pixels = { data: new Float32Array(3 * r * r), dims: [1, 3, r, r] };
     await expect(runtime.encodeResidual(pixels)).rejects.toMatchObject({
-      code: 'model-fetch',
+      code: 'model-file-local',
       message: expect.stringContaining('residual_encoder.onnx'),
     });
     await runtime.dispose();

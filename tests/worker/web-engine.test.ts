@@ -202,9 +202,15 @@ describe('web engine loader', () => {
     const { loaded } = await load({ source: { kind: 'files', files }, provider: 'wasm' });
     expect(loaded.cache).toEqual({ status: 'uncached', note: 'Local files are read from disk, not cached.' });
     expect(cache.entries.size).toBe(0);
-    await expect(
-      load({ source: { kind: 'files', files: files.slice(0, 3) }, provider: 'wasm' }),
-    ).rejects.toThrow('dit.onnx is named by the manifest but was not among the picked files'); // the first file a load reads
+    const withoutDit = load({ source: { kind: 'files', files: files.slice(0, 3) }, provider: 'wasm' });
+    // the first file a load reads; a local file, named by its path among the picked ones
+    await expect(withoutDit).rejects.toThrow(
+      'dit.onnx is named by the manifest but was not among the picked files',
+    );
+    await expect(withoutDit).rejects.toMatchObject({
+      code: 'model-file-local',
+      path: 'random-tiny/dit.onnx',
+    });
     await expect(
       load({ source: { kind: 'files', files: files.slice(1) }, provider: 'wasm' }),
     ).rejects.toThrow(/no manifest\.json among the 4 picked file\(s\)/);

@@ -2,7 +2,7 @@
 // CLI: replaces per-view "error to message" helpers and `error instanceof Error ? … : String(error)`.
 // The named errors already carry a message naming the file, field or value; the table adds the kind of
 // failure (a title for headings such as the error boundary's) and, where there is one, the next step.
-import { SvgStudioError, type ErrorCode } from '../errors';
+import { LocalModelFileError, SvgStudioError, type ErrorCode } from '../errors';
 
 export interface ErrorDescription {
   /** What kind of failure, e.g. "Model file check failed". */
@@ -13,8 +13,11 @@ export interface ErrorDescription {
   readonly hint: string;
 }
 
+/** A row's next step: fixed, or made from the error itself (e.g. the path it names). */
+type Hint = string | ((error: SvgStudioError) => string);
+
 /** Every code of errors.ts must have a row: TypeScript refuses a new code without one. */
-const BY_CODE: { readonly [C in ErrorCode]: { readonly title: string; readonly hint: string } } = {
+const BY_CODE: { readonly [C in ErrorCode]: { readonly title: string; readonly hint: Hint } } = {
   'manifest-invalid': { title: 'The model-set manifest is not valid', hint: '' },
   integrity: {
     title: 'A model file failed its integrity check',
@@ -23,6 +26,14 @@ const BY_CODE: { readonly [C in ErrorCode]: { readonly title: string; readonly h
   'model-fetch': {
     title: 'A model file could not be downloaded',
     hint: 'Check the connection and the address, then load the set again.',
+  },
+  // A local file: no connection is involved, the set's folder lacks the file (or cannot give it).
+  'model-file-local': {
+    title: 'A model file of the local set could not be read',
+    hint: (error) => {
+      const file = error instanceof LocalModelFileError && error.path ? error.path : 'the file named above';
+      return `Check that ${file} exists and is a readable file; if it is missing, copy the whole model-set folder again or re-export the set, then load it again.`;
+    },
   },
   'model-io-mismatch': { title: 'A network does not match its manifest entry', hint: '' },
   'unknown-class': { title: 'Unknown class', hint: '' },
@@ -50,7 +61,7 @@ const isKnownCode = (code: string): code is ErrorCode => Object.hasOwn(BY_CODE, 
 export function describeErrorParts(error: unknown): ErrorDescription {
   if (error instanceof SvgStudioError && isKnownCode(error.code)) {
     const { title, hint } = BY_CODE[error.code];
-    return { title, detail: error.message || title, hint };
+    return { title, detail: error.message || title, hint: typeof hint === 'string' ? hint : hint(error) };
   }
   if (typeof DOMException !== 'undefined' && error instanceof DOMException) {
     return { title: 'The browser refused', detail: `${error.name}: ${error.message}`, hint: '' };

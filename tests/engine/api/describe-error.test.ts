@@ -32,6 +32,20 @@ describe('describeError', () => {
     );
   });
 
+  it('tells a missing local file by its path to put the set back, not to check the connection', () => {
+    const missing = new errors.LocalModelFileError(
+      '/sets/tiny/dit.onnx: cannot open the model file (ENOENT: no such file or directory)',
+      { path: '/sets/tiny/dit.onnx' },
+    );
+    expect(describeError(missing)).toBe(
+      '/sets/tiny/dit.onnx: cannot open the model file (ENOENT: no such file or directory). Check that /sets/tiny/dit.onnx exists and is a readable file; if it is missing, copy the whole model-set folder again or re-export the set, then load it again.',
+    );
+    // rebuilt across the worker the path field is gone: the hint points at the message's path instead
+    const rebuilt = errors.deserializeError(errors.serializeError(missing));
+    expect(rebuilt).toBeInstanceOf(errors.LocalModelFileError);
+    expect(describeErrorParts(rebuilt).hint).toMatch(/^Check that the file named above exists/);
+  });
+
   it('survives errors rebuilt from the worker protocol', () => {
     const rebuilt = errors.deserializeError(errors.serializeError(new errors.StorageError('quota full')));
     expect(describeErrorParts(rebuilt).title).toBe('Browser storage failed');
