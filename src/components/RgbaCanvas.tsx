@@ -1,5 +1,6 @@
-// Draws an engine RgbaImage into a canvas, scaled up with crisp pixels; a view that marks something on
-// the picture (the inspector's selected patch) passes an overlay instead of painting a canvas of its own.
+// Draws an engine RgbaImage into a canvas, scaled to `size` with crisp pixels (or smoothed, for a photo
+// shown smaller than it is); a view that marks something on the picture (the inspector's selected
+// patch, the crop preview's square) passes an overlay instead of painting a canvas of its own.
 import { toImageData } from './image-data';
 import { useEffect, useRef, type CanvasHTMLAttributes } from 'react';
 import type { RgbaImage } from '../engine/formats/pixels';
@@ -10,13 +11,22 @@ interface RgbaCanvasProps extends Omit<
 > {
   readonly image: RgbaImage;
   readonly label: string;
-  /** Shown width and height in CSS pixels. */
+  /** Shown length of the picture's longer side in CSS pixels; the other side keeps its proportion. */
   readonly size?: number;
+  /** Let the browser smooth the scaled picture (a loaded photo) instead of keeping its pixels crisp. */
+  readonly smooth?: boolean;
   /** Drawn over the image after each paint, in image pixels; a new function repaints, so keep it stable. */
   readonly overlay?: (context: CanvasRenderingContext2D) => void;
 }
 
-export function RgbaCanvas({ image, label, size = 256, overlay, ...canvasProps }: RgbaCanvasProps) {
+export function RgbaCanvas({
+  image,
+  label,
+  size = 256,
+  smooth = false,
+  overlay,
+  ...canvasProps
+}: RgbaCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
@@ -24,6 +34,7 @@ export function RgbaCanvas({ image, label, size = 256, overlay, ...canvasProps }
     context.putImageData(toImageData(image), 0, 0);
     overlay?.(context);
   }, [image, overlay]);
+  const longerSide = Math.max(image.width, image.height);
   return (
     <canvas
       {...canvasProps}
@@ -32,7 +43,11 @@ export function RgbaCanvas({ image, label, size = 256, overlay, ...canvasProps }
       height={image.height}
       role="img"
       aria-label={label}
-      style={{ width: size, height: size, imageRendering: 'pixelated' }}
+      style={{
+        width: (image.width * size) / longerSide,
+        height: (image.height * size) / longerSide,
+        imageRendering: smooth ? undefined : 'pixelated',
+      }}
     />
   );
 }
