@@ -3,6 +3,7 @@
 // as they finish; where the evaluation measured a cell's settings on this model set, its Fréchet distance
 // sits under the image with the source named. The finished grid downloads as one PNG with the axes in
 // its metadata.
+import { ChoiceSelect } from '../../components/ChoiceSelect';
 import { RgbaCanvas } from '../../components/RgbaCanvas';
 import { downloadBytes } from '../../components/download-file';
 import { tileImages, type RgbaImage } from '../../engine/formats/pixels';
@@ -33,31 +34,49 @@ const AXIS_EXAMPLES: Record<GridAxisName, string> = {
   solver: SOLVERS_PRESET.values,
 };
 
-function AxisControls(props: {
-  readonly which: 'X' | 'Y';
-  readonly axis: GridAxisInput | null;
-  readonly onChange: (axis: GridAxisInput | null) => void;
-}) {
-  const { which, axis, onChange } = props;
+/** The axis pickers' options, from the axis table; the Y axis may also be off (one row). */
+const AXIS_CHOICES = Object.fromEntries(AXIS_NAMES.map((name) => [name, GRID_AXES[name].label])) as Record<
+  GridAxisName,
+  string
+>;
+const Y_AXIS_CHOICES: Readonly<Record<GridAxisName | '', string>> = { '': 'None (one row)', ...AXIS_CHOICES };
+/** An axis switched to another setting, with that setting's example values. */
+const exampleAxis = (name: GridAxisName): GridAxisInput => ({ name, values: AXIS_EXAMPLES[name] });
+
+/** X is always on; Y may be off (null). */
+type AxisControlsProps =
+  | {
+      readonly which: 'X';
+      readonly axis: GridAxisInput;
+      readonly onChange: (axis: GridAxisInput) => void;
+    }
+  | {
+      readonly which: 'Y';
+      readonly axis: GridAxisInput | null;
+      readonly onChange: (axis: GridAxisInput | null) => void;
+    };
+
+function AxisControls(props: AxisControlsProps) {
+  const { which, axis } = props;
   return (
     <div className="grid-axis">
       <label>
         {which} axis
-        <select
-          aria-label={`${which} axis`}
-          value={axis?.name ?? ''}
-          onChange={(e) => {
-            const name = e.target.value as GridAxisName | '';
-            onChange(name === '' ? null : { name, values: AXIS_EXAMPLES[name] });
-          }}
-        >
-          {which === 'Y' && <option value="">None (one row)</option>}
-          {AXIS_NAMES.map((name) => (
-            <option key={name} value={name}>
-              {GRID_AXES[name].label}
-            </option>
-          ))}
-        </select>
+        {props.which === 'X' ? (
+          <ChoiceSelect
+            aria-label="X axis"
+            choices={AXIS_CHOICES}
+            value={props.axis.name}
+            onChange={(name) => props.onChange(exampleAxis(name))}
+          />
+        ) : (
+          <ChoiceSelect
+            aria-label="Y axis"
+            choices={Y_AXIS_CHOICES}
+            value={props.axis?.name ?? ''}
+            onChange={(name) => props.onChange(name === '' ? null : exampleAxis(name))}
+          />
+        )}
       </label>
       {axis && (
         <label>
@@ -65,7 +84,7 @@ function AxisControls(props: {
           <input
             aria-label={`${which} values`}
             value={axis.values}
-            onChange={(e) => onChange({ ...axis, values: e.target.value })}
+            onChange={(e) => props.onChange({ ...axis, values: e.target.value })}
           />
         </label>
       )}
@@ -112,7 +131,7 @@ export function ComparisonGrid() {
       <h2>Comparison grid</h2>
       <p className="hint">Same seed and settings as the workspace, one image per cell.</p>
       <div className="grid-controls">
-        <AxisControls which="X" axis={gridX} onChange={(axis) => axis && setGridX(axis)} />
+        <AxisControls which="X" axis={gridX} onChange={setGridX} />
         <AxisControls which="Y" axis={gridY} onChange={setGridY} />
         <div className="actions">
           <button

@@ -1,13 +1,19 @@
 // Model-set picker, execution-provider selector, the always-visible "what ran" badge (with the
 // load's overall progress; the Models view has the details) and which networks have open sessions
 // (they open per task and may be closed to stay within the memory budget).
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import { ChoiceSelect } from '../../components/ChoiceSelect';
 import { formatBytes } from '../../engine/download-progress';
 import { NETWORK_LABEL } from '../../engine/model-set';
 import type { ResidencyReport } from '../../engine/api/studio-engine';
 import { PROVIDER_PREFERENCES, preferenceLabel, type ProviderPreference } from '../../engine/providers';
 import { useStudio } from '../../store';
 import { onEngineCallSettled } from '../../store/engine-instance';
+
+/** The provider picker's options: every preference, labelled from the provider table. */
+const PROVIDER_CHOICES = Object.fromEntries(
+  PROVIDER_PREFERENCES.map((preference) => [preference, preferenceLabel(preference)]),
+) as Record<ProviderPreference, string>;
 
 /** One chip per network: filled when its session is open. */
 function Residency({ report }: { report: ResidencyReport }) {
@@ -52,6 +58,11 @@ export function ModelBar() {
   const loadTotal = useStudio((s) => s.loadTotal);
   const residency = useStudio((s) => s.residency);
   const refreshResidency = useStudio((s) => s.refreshResidency);
+  // The set picker's options: each catalogued set by its id.
+  const setChoices = useMemo(
+    () => Object.fromEntries(catalogue.map((entry) => [entry.id, entry.id])),
+    [catalogue],
+  );
 
   // Sessions open and close only inside engine calls: ask again after each one.
   useEffect(
@@ -66,23 +77,19 @@ export function ModelBar() {
     <div className="model-bar">
       <label>
         Model set
-        <select value={selectedSetId ?? ''} onChange={(e) => void selectModelSet(e.target.value)}>
-          {catalogue.map((entry) => (
-            <option key={entry.id} value={entry.id}>
-              {entry.id}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect
+          choices={setChoices}
+          value={selectedSetId ?? ''}
+          onChange={(id) => void selectModelSet(id)}
+        />
       </label>
       <label>
         Execution provider
-        <select value={provider} onChange={(e) => void setProvider(e.target.value as ProviderPreference)}>
-          {PROVIDER_PREFERENCES.map((preference) => (
-            <option key={preference} value={preference}>
-              {preferenceLabel(preference)}
-            </option>
-          ))}
-        </select>
+        <ChoiceSelect
+          choices={PROVIDER_CHOICES}
+          value={provider}
+          onChange={(preference) => void setProvider(preference)}
+        />
       </label>
       <div
         className="execution"
