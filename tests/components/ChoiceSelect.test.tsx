@@ -19,6 +19,23 @@ describe('ChoiceSelect', () => {
     );
   });
 
+  it('keeps the order of [value, label] pairs, integer-like values included', () => {
+    const html = renderToStaticMarkup(
+      <ChoiceSelect
+        choices={[
+          ['svg-mini', 'svg-mini'],
+          ['2', 'set 2'],
+        ]}
+        value="2"
+        onChange={() => {}}
+      />,
+    );
+    expect(html).toBe(
+      '<select><option value="svg-mini">svg-mini</option>' +
+        '<option value="2" selected="">set 2</option></select>',
+    );
+  });
+
   it('reports the chosen key', () => {
     const chosen: string[] = [];
     // A function component without hooks: its element's handler can be called directly (no DOM here).

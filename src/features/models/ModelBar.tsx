@@ -58,11 +58,8 @@ export function ModelBar() {
   const loadTotal = useStudio((s) => s.loadTotal);
   const residency = useStudio((s) => s.residency);
   const refreshResidency = useStudio((s) => s.refreshResidency);
-  // The set picker's options: each catalogued set by its id.
-  const setChoices = useMemo(
-    () => Object.fromEntries(catalogue.map((entry) => [entry.id, entry.id])),
-    [catalogue],
-  );
+  // The set picker's options: each catalogued set by its id, in catalogue order.
+  const setChoices = useMemo(() => catalogue.map((entry) => [entry.id, entry.id] as const), [catalogue]);
 
   // Sessions open and close only inside engine calls: ask again after each one.
   useEffect(
