@@ -67,6 +67,17 @@ test('compares every solver across steps, with the measured Fréchet distance un
   await expect(page.getByTestId('grid-figure-note')).toContainText('evaluation script, 384 samples');
   await page.screenshot({ path: testInfo.outputPath('solvers-grid.png'), fullPage: true });
 
+  // a row mixing cells with and without a figure keeps its images on one line (the caption hangs below)
+  await page.getByLabel('X values').fill('2, 4');
+  await page.getByRole('button', { name: 'Run grid' }).click();
+  await expect(page.getByRole('img', { name: /^Grid cell \d, \d$/ })).toHaveCount(6);
+  await expect(figures).toHaveCount(3);
+  await expect(page.getByRole('button', { name: 'Download grid' })).toBeEnabled();
+  const tops = await page
+    .getByRole('img', { name: /^Grid cell \d, \d$/ })
+    .evaluateAll((cells) => cells.map((cell) => Math.round(cell.getBoundingClientRect().top)));
+  expect([tops[0] === tops[1], tops[2] === tops[3], tops[4] === tops[5]]).toEqual([true, true, true]);
+
   // other guidance: the images, but no figure that was not measured
   await studio.setSettings({ classId: 0, seed: 3, steps: 4, guidance: 2 });
   await page.getByRole('button', { name: 'Run grid' }).click();
