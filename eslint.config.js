@@ -48,7 +48,19 @@ const domGlobals = [
 ].map((name) => ({ name, message: `src/engine runs in Node and workers too: no ${name}.` }));
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'export-scripts'] },
+  // Build and benchmark outputs (git-ignored) are not linted: .bench-xl holds a built studio.
+  {
+    ignores: [
+      'dist',
+      'node_modules',
+      'public',
+      'test-results',
+      'playwright-report',
+      'export-scripts',
+      '.bench-xl',
+      '.parity-cache',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
