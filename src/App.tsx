@@ -7,8 +7,9 @@ import { StudioNotice } from './components/StudioNotice';
 import { useSettingsDrop } from './features/gallery/useSettingsDrop';
 import { useStudioShortcuts } from './features/generate/useStudioShortcuts';
 import { ModelBar } from './features/models/ModelBar';
-import { findTab, WORKSPACE_TABS } from './features/workspace-tabs';
+import { findTab, unknownViewNotice, WORKSPACE_TABS } from './features/workspace-tabs';
 import { useStudio } from './store';
+import { joinNotices } from './store/notices';
 import { writeViewToUrl } from './store/url-sync';
 
 export function App() {
@@ -21,6 +22,11 @@ export function App() {
   );
   useStudioShortcuts();
   useSettingsDrop();
+  useEffect(() => {
+    const viewNotice = unknownViewNotice(new URLSearchParams(window.location.search).get('view'));
+    if (viewNotice)
+      useStudio.setState((s) => ({ workspaceNotice: joinNotices(s.workspaceNotice, viewNotice) }));
+  }, []);
   useEffect(() => {
     void loadCatalogue();
     void openGallery();

@@ -29,3 +29,10 @@ export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
 export function findTab(id: string | null): WorkspaceTab {
   return WORKSPACE_TABS.find((tab) => tab.id === id) ?? WORKSPACE_TABS[0]!;
 }
+
+/** The notice line for a link whose ?view= names no tab (it opens the first tab), or null. */
+export function unknownViewNotice(id: string | null): string | null {
+  if (id === null || WORKSPACE_TABS.some((tab) => tab.id === id)) return null;
+  const first = WORKSPACE_TABS[0]!;
+  return `The link's view "${id}" does not exist (${WORKSPACE_TABS.map((tab) => tab.id).join(', ')}); opening ${first.label}.`;
+}
