@@ -94,7 +94,13 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
   workspaceNotice: null,
 
   updateSettings(patch) {
-    set({ settings: { ...get().settings, ...patch } });
+    // Before the first set has loaded, the fields show placeholders its defaults will replace: what the
+    // user sets meanwhile is held like a link's values, so adoptManifestDefaults applies it over them.
+    const beforeFirstSet = get().manifest === null;
+    set({
+      settings: { ...get().settings, ...patch },
+      ...(beforeFirstSet ? { pendingLinkSettings: { ...get().pendingLinkSettings, ...patch } } : {}),
+    });
   },
 
   setSeedMode(seedMode) {

@@ -23,6 +23,18 @@ describe('generation slice', () => {
     expect(useStudio.getState().pendingLinkSettings).toBeNull();
   });
 
+  it('keeps what the user set while the first set was loading, over its defaults', () => {
+    useStudio.setState({ manifest: null, pendingLinkSettings: { seed: 99 } });
+    useStudio.getState().updateSettings({ steps: 7 });
+    useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
+    expect(useStudio.getState().settings).toMatchObject({
+      steps: 7,
+      seed: 99,
+      shift: TINY_MANIFEST.sampler.shift,
+    });
+    expect(useStudio.getState().pendingLinkSettings).toBeNull();
+  });
+
   it('refuses a link class the set does not have, saying so', () => {
     useStudio.setState({ pendingLinkSettings: { classId: 5000 } });
     useStudio.getState().adoptManifestDefaults(TINY_MANIFEST);
