@@ -73,7 +73,7 @@ export function EntryDetails({ entry }: { readonly entry: GalleryEntry }) {
         <button type="button" onClick={() => void savePng()}>
           Download PNG
         </button>
-        <label className="checkbox">
+        <label>
           <input type="checkbox" checked={storeLatent} onChange={(e) => setStoreLatent(e.target.checked)} />
           Store latent in PNG
         </label>

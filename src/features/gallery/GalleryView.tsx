@@ -48,7 +48,7 @@ export function GalleryView() {
               ))}
             </select>
           </label>
-          <label className="checkbox">
+          <label>
             <input
               type="checkbox"
               checked={favouritesOnly}

@@ -123,7 +123,9 @@ export function ComparisonGrid() {
       }),
       'svg-studio-grid': JSON.stringify({ x: gridRun.x, y: gridRun.y }),
     });
-    downloadBytes(png, `svg-${manifest.id}-grid-${gridRun.x.name}.png`, 'image/png');
+    // The set id already names the model ("svg-mini"); both axes name the grid (steps-by-sampler).
+    const axes = gridRun.y ? `${gridRun.x.name}-by-${gridRun.y.name}` : gridRun.x.name;
+    downloadBytes(png, `${manifest.id}-grid-${axes}.png`, 'image/png');
   };
 
   return (

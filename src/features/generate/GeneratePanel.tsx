@@ -163,7 +163,7 @@ export function GeneratePanel() {
         value={settings.batch}
         onChange={(batch) => update({ batch })}
       />
-      <label className="checkbox">
+      <label>
         <input
           type="checkbox"
           checked={previewsEnabled}

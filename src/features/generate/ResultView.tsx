@@ -34,7 +34,7 @@ export function ResultView() {
         appVersion: APP_VERSION,
       }),
     );
-    downloadBytes(png, `svg-${manifest.id}-class${settings.classId}-seed${settings.seed}.png`, 'image/png');
+    downloadBytes(png, `${manifest.id}-class${settings.classId}-seed${settings.seed}.png`, 'image/png');
   };
   const saveLatent = () => {
     if (!result) return;

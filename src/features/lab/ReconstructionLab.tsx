@@ -124,7 +124,7 @@ export function ReconstructionLab() {
           >
             Reconstruct
           </button>
-          <label className="checkbox">
+          <label>
             <input
               type="checkbox"
               checked={dinoOnly}
@@ -143,7 +143,7 @@ export function ReconstructionLab() {
               onChange={(mode) => redecode(dinoOnly, mode)}
             />
           </label>
-          <label className="checkbox">
+          <label>
             <input
               type="checkbox"
               checked={batchWithSamples}
