@@ -204,6 +204,7 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
     snaps = load("ssl")
     if snaps:
         fit, validation = validation_split(data, train, PROBE_VALIDATION_FRACTION, seed)
+        torch.manual_seed(seed)  # the same random-weight baseline as evaluate_v2's probe, run after run
         random_dino = DinoV3(run.cfg["dino"]).eval()
         base = linear_probe(probe_features(random_dino, data.images), data.labels, fit, validation, train, held,
                             seed, classes)["accuracy"]
