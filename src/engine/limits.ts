@@ -18,6 +18,9 @@
 // - engine batch 1..64: one engine call of the CLI's `sample` holds many batch-1 results (each with its
 //   own seed), so it is bounded by memory only, not by reproducibility.
 // - frames 2..64 (8 a side in grid mode) and 64 grid cells bound interpolation and comparison runs.
+// - network stall 20 s: no byte for this long ends a request (model files, the manifest, ONNX Runtime's
+//   own files) as stalled; long enough for a slow mobile link, short enough that a dead host is named
+//   before a user gives up.
 
 /** An inclusive numeric range. */
 export interface Range {
@@ -52,6 +55,8 @@ export const LIMITS = Object.freeze({
   gridFramesPerSide: range(2, 8),
   /** Cells of a comparison grid. */
   gridCells: range(1, 64),
+  /** Milliseconds without a byte after which any network request of the studio counts as stalled. */
+  networkStallMs: 20_000,
 });
 
 /** true when `value` is an integer inside `limit`. */

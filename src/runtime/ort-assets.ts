@@ -10,6 +10,7 @@
 // config's loader reads it as is).
 import { describeError } from '../engine/api/describe-error';
 import { RuntimeFailureError } from '../engine/errors';
+import { LIMITS } from '../engine/limits';
 import type { WebProvider } from './ort-web';
 import runtimeFiles from './ort-runtime-files.json' with { type: 'json' };
 
@@ -20,7 +21,7 @@ export const ORT_RUNTIME_FILES: Readonly<Record<WebProvider, readonly string[]>>
  * No byte for this long, before the headers or the first body bytes, ends a check as stalled; ORT not
  * started after this long has its files checked while it goes on.
  */
-export const RUNTIME_STALL_TIMEOUT_MS = 20_000;
+export const RUNTIME_STALL_TIMEOUT_MS = LIMITS.networkStallMs;
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 

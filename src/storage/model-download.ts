@@ -23,11 +23,12 @@ import {
   SamplingCancelledError,
   StorageError,
 } from '../engine/errors';
+import { LIMITS } from '../engine/limits';
 import type { ByteProgress, FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
 import { consumeStream, type ModelCache } from './model-cache';
 
 /** No byte for this long, before the headers or within the body, ends the request as stalled. */
-export const STALL_TIMEOUT_MS = 20_000;
+export const STALL_TIMEOUT_MS = LIMITS.networkStallMs;
 /** How often one load reopens a file's download by itself after the connection broke mid-body. */
 export const MAX_AUTO_RESUMES = 3;
 
