@@ -23,9 +23,6 @@ export type OrtNamespace = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>
 type OrtSession = OrtCommon.InferenceSession;
 type OrtTensor = OrtCommon.Tensor;
 
-/** Graph I/O names each session is fed and read by: the graph-io.json table shared with the exporter. */
-export const NETWORK_IO = GRAPH_IO_NAMES;
-
 export type { ModelFileReader } from '../engine/model-set/reader';
 
 /** InferenceSession.create failed (as opposed to reading the file): another variant may still open. */
@@ -398,9 +395,9 @@ async function createSession(
   }
 }
 
-/** The graph must expose exactly the names the manifest and NETWORK_IO promise. */
+/** The graph must expose exactly the names the manifest and graph-io.json promise. */
 function checkGraphIo(role: NetworkRole, file: string, session: OrtSession): void {
-  const expected = NETWORK_IO[role];
+  const expected = GRAPH_IO_NAMES[role];
   const missing = expected.inputs.filter((name) => !session.inputNames.includes(name));
   const extra = session.inputNames.filter((name) => !expected.inputs.includes(name));
   const problems: string[] = [];
@@ -497,7 +494,7 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
   private async run(role: NetworkRole, feeds: Record<string, OrtTensor>): Promise<OrtTensor> {
     if (this.disposed) throw new RuntimeFailureError('the model set was disposed');
     const file = this.sessions.variant(role).variant.file;
-    const outputName = NETWORK_IO[role].output;
+    const outputName = GRAPH_IO_NAMES[role].output;
     const result = await this.sessions.use(role, async (session) => {
       try {
         return await session.run(feeds);

@@ -18,7 +18,8 @@ import {
 import { estimateSessionBytes } from '../../src/engine/model-set/memory';
 import type { ModelSetRuntime } from '../../src/engine/api/runtime-contract';
 import { cpuTensor, type CpuTensor } from '../../src/engine/latent/tensor';
-import { cpuTensorBinding, loadModelSet, NETWORK_IO, type OrtNamespace } from '../../src/runtime/session-set';
+import { GRAPH_IO_NAMES } from '../../src/engine/model-set/graph-io';
+import { cpuTensorBinding, loadModelSet, type OrtNamespace } from '../../src/runtime/session-set';
 import { TINY_MANIFEST } from '../store/fake-engine';
 
 const FILE_BYTES = 100;
@@ -66,10 +67,10 @@ function fakeOrt(log: string[], created: Array<{ model: unknown; options: unknow
         const role = roleOf(file);
         log.push(`open ${role}`);
         return {
-          inputNames: [...NETWORK_IO[role].inputs],
-          outputNames: [NETWORK_IO[role].output],
+          inputNames: [...GRAPH_IO_NAMES[role].inputs],
+          outputNames: [GRAPH_IO_NAMES[role].output],
           async run() {
-            return { [NETWORK_IO[role].output]: new FakeTensor('float32', new Float32Array(4), [1, 4]) };
+            return { [GRAPH_IO_NAMES[role].output]: new FakeTensor('float32', new Float32Array(4), [1, 4]) };
           },
           async release() {
             log.push(`close ${role}`);
