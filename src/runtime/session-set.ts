@@ -13,7 +13,12 @@ import { GRAPH_IO_NAMES } from '../engine/model-set/graph-io';
 import { estimateSessionBytes } from '../engine/model-set/memory';
 import { FIRST_TASK, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole } from '../engine/model-set/networks';
 import { REFERENCE_PRECISION, type PrecisionId } from '../engine/model-set/precisions';
-import type { FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
+import {
+  releaseSource,
+  type FileEntry,
+  type ModelFileReader,
+  type ModelFileSource,
+} from '../engine/model-set/reader';
 import type { ModelSetManifest, NetworkVariant } from '../engine/model-set/schema';
 import type { ExecutionInfo, ModelSetRuntime, ResidencyReport } from '../engine/api/runtime-contract';
 import type { LoadProgressEvent } from '../engine/api/studio-engine';
@@ -104,9 +109,8 @@ interface VariantFiles {
 
 /** ONNX Runtime has copied what it needs from the files (or will never open them): their handles go. */
 function releaseFiles(files: VariantFiles): void {
-  for (const source of [files.graph, files.externalData]) {
-    if (source?.kind === 'location') source.release?.();
-  }
+  releaseSource(files.graph);
+  if (files.externalData) releaseSource(files.externalData);
 }
 
 /** Files read for a session that will not use them: released once (and if) the read ends. */

@@ -24,7 +24,13 @@ import {
   StorageError,
 } from '../engine/errors';
 import { LIMITS } from '../engine/limits';
-import type { ByteProgress, FileEntry, ModelFileReader, ModelFileSource } from '../engine/model-set/reader';
+import {
+  releaseSource,
+  type ByteProgress,
+  type FileEntry,
+  type ModelFileReader,
+  type ModelFileSource,
+} from '../engine/model-set/reader';
 import { consumeStream, type ModelCache } from './model-cache';
 
 /** No byte for this long, before the headers or within the body, ends the request as stalled. */
@@ -146,10 +152,7 @@ export class DownloadReader {
     for (const early of this.early.values()) {
       early.relay.attach(undefined); // the load is over: nobody listens to a dropped read
       early.abort.abort(new SamplingCancelledError(`${early.entry.file} was read ahead for nothing`));
-      void early.source.then(
-        (source) => (source.kind === 'location' ? source.release?.() : undefined),
-        () => undefined,
-      );
+      void early.source.then(releaseSource, () => undefined);
     }
     this.early.clear();
   }

@@ -21,6 +21,11 @@ export type ModelFileSource =
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
   | { readonly kind: 'location'; readonly location: string; readonly release?: () => void };
 
+/** Frees what a source holds (a blob: URL); a caller calls it once the runtime no longer needs the file. */
+export function releaseSource(source: ModelFileSource): void {
+  if (source.kind === 'location') source.release?.();
+}
+
 export type ByteProgress = (loaded: number, total: number) => void;
 
 export type ModelFileReader = (
