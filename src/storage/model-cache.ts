@@ -13,6 +13,7 @@
 import { createSHA256 } from 'hash-wasm';
 import * as v from 'valibot';
 import { IntegrityError, StorageError } from '../engine/errors';
+import { Sha256HexSchema } from '../engine/model-set/schema';
 
 const CACHE_NAME = 'svg-studio-models-v1';
 /** Synthetic same-origin URLs used as Cache Storage keys. */
@@ -25,9 +26,8 @@ const SET_KEY = (source: string) => `/__model-cache/set/${encodeURIComponent(sou
 const SET_PREFIX = '/__model-cache/set/';
 
 const ByteCountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
-const Sha256Schema = v.pipe(v.string(), v.regex(/^[0-9a-fA-F]{64}$/));
 
-const FileRefSchema = v.object({ file: v.string(), bytes: ByteCountSchema, sha256: Sha256Schema });
+const FileRefSchema = v.object({ file: v.string(), bytes: ByteCountSchema, sha256: Sha256HexSchema });
 
 /**
  * The response header of a file's entry that says which file its bytes were verified as, when they were
@@ -38,7 +38,7 @@ const FileRefSchema = v.object({ file: v.string(), bytes: ByteCountSchema, sha25
  */
 const VERIFIED_HEADER = 'x-svg-studio-verified';
 /** The record's value, JSON; one that fails this schema counts as no record (the entry is hashed). */
-const VerifiedRecordSchema = v.object({ sha256: Sha256Schema, bytes: ByteCountSchema });
+const VerifiedRecordSchema = v.object({ sha256: Sha256HexSchema, bytes: ByteCountSchema });
 
 /** One set's record as stored; a record that fails this schema is skipped, never trusted. */
 const CachedSetRecordSchema = v.object({

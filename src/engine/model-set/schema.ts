@@ -75,6 +75,12 @@ export function isPlainRelativePath(file: string): boolean {
   return file.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
+/** A SHA-256 as 64 hex digits: manifest entries, the model cache's records, evaluation outputs. */
+export const Sha256HexSchema = v.pipe(
+  v.string((i) => `must be 64 hex digits, ${got(i)}`),
+  v.regex(/^[0-9a-fA-F]{64}$/, (i) => `must be 64 hex digits, ${got(i)}`),
+);
+
 const fileEntryEntries = {
   file: v.pipe(
     nonEmptyString,
@@ -84,10 +90,7 @@ const fileEntryEntries = {
     ),
   ),
   bytes: positiveInteger,
-  sha256: v.pipe(
-    v.string((i) => `must be 64 hex digits, ${got(i)}`),
-    v.regex(/^[0-9a-fA-F]{64}$/, (i) => `must be 64 hex digits, ${got(i)}`),
-  ),
+  sha256: Sha256HexSchema,
 };
 const FileEntrySchema = v.object(fileEntryEntries, 'must be an object');
 

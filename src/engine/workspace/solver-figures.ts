@@ -5,13 +5,14 @@
 // gets no figure rather than a wrong one.
 import * as v from 'valibot';
 import svgMiniMetrics from '../../../docs/svg-mini/metrics.json' with { type: 'json' };
+import { Sha256HexSchema } from '../model-set/schema';
 import { SOLVER_NAMES, type SolverName } from '../schedulers/solvers';
 
 /** The evaluation output of each bundled set that has one. */
 const EVALUATIONS: readonly unknown[] = [svgMiniMetrics];
 
 const SolverComparisonSchema = v.object({
-  manifestSha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  manifestSha256: Sha256HexSchema,
   samples: v.pipe(v.number(), v.integer(), v.minValue(1)),
   guidance_scale: v.number(),
   shift: v.number(),
