@@ -1,14 +1,16 @@
 // What the studio keeps in localStorage: the model sets added by manifest URL (so they come back after a
-// reload) and the last bundled index seen (so a reload works offline). Every value read back is checked
+// reload), the last bundled index seen (so a reload works offline) and the execution-provider choice. Every value read back is checked
 // with its schema: a value of the wrong shape (an object, a string, [null] where a list of pairs
 // belongs) used to break start-up on every reload. Now it is set aside under QUARANTINE_KEY with the
 // reasons, the key is cleared (or rewritten with the usable part), and the problem is reported once.
 import * as v from 'valibot';
 import { ManifestError } from '../engine/errors';
+import { ProviderPreferenceSchema, type ProviderPreference } from '../engine/providers';
 import { formatIssues } from '../engine/settings-schema';
 
 const URL_SETS_KEY = 'svg-studio.url-model-sets';
 const BUNDLED_KEY = 'svg-studio.bundled-catalogue';
+const PROVIDER_KEY = 'svg-studio.provider';
 /** Where values that failed their check are kept: a list of SetAsideValue, newest last. */
 export const QUARANTINE_KEY = 'svg-studio.quarantine';
 /** How many set-aside values are kept (older ones are dropped first). */
@@ -166,6 +168,26 @@ export function readSavedBundledIndex(): BundledIndex | null {
 
 export function saveBundledIndex(index: BundledIndex): void {
   writeText(BUNDLED_KEY, JSON.stringify(index));
+}
+
+/**
+ * The execution provider picked in the top bar, or null when none was picked (or what is stored is not a
+ * provider this build knows, e.g. one a later version added: it is set aside and Automatic is used).
+ */
+export function readProviderPreference(): ProviderPreference | null {
+  const text = readText(PROVIDER_KEY);
+  if (text === null) return null;
+  const json = parseJson(PROVIDER_KEY, text);
+  if (!json.ok) return null;
+  const result = v.safeParse(ProviderPreferenceSchema, json.value);
+  if (result.success) return result.output;
+  setAside(PROVIDER_KEY, text, formatIssues(result.issues));
+  writeText(PROVIDER_KEY, null);
+  return null;
+}
+
+export function rememberProviderPreference(provider: ProviderPreference): void {
+  writeText(PROVIDER_KEY, JSON.stringify(provider));
 }
 
 /** Checks models/index.json as served; throws a ManifestError naming the problems. */

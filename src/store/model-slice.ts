@@ -17,8 +17,10 @@ import type {
 } from '../engine/api/studio-engine';
 import {
   parseBundledIndex,
+  readProviderPreference,
   readRememberedUrlSets,
   readSavedBundledIndex,
+  rememberProviderPreference,
   rememberUrlSets,
   saveBundledIndex,
   takeSetAsideReport,
@@ -226,7 +228,9 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
   return {
     catalogue: [],
     selectedSetId: null,
-    provider: 'auto',
+    // The choice of the last session (links carry no provider, so nothing overrides it); a stored value
+    // that is not a provider is set aside and reported with the catalogue's first notice.
+    provider: readProviderPreference() ?? 'auto',
     manifest: null,
     manifestSha256: null,
     execution: null,
@@ -288,6 +292,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
 
     async setProvider(provider) {
       set({ provider });
+      rememberProviderPreference(provider);
       const id = get().selectedSetId;
       if (id) await get().selectModelSet(id);
     },

@@ -3,16 +3,20 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   QUARANTINE_KEY,
+  readProviderPreference,
   readRememberedUrlSets,
   readSavedBundledIndex,
   readSetAside,
+  rememberProviderPreference,
   rememberUrlSets,
   saveBundledIndex,
   takeSetAsideReport,
 } from '../../src/storage/preferences';
+import { PROVIDER_PREFERENCES } from '../../src/engine/providers';
 import { installMemoryStorage } from './memory-storage';
 
 const URL_SETS_KEY = 'svg-studio.url-model-sets';
+const PROVIDER_KEY = 'svg-studio.provider';
 const storage = installMemoryStorage();
 
 beforeEach(() => {
@@ -88,5 +92,29 @@ describe('saved bundled index', () => {
     } finally {
       Object.defineProperty(globalThis, 'localStorage', { configurable: true, value: original });
     }
+  });
+});
+
+describe('execution-provider choice', () => {
+  it('round-trips every preference the top bar offers', () => {
+    expect(readProviderPreference()).toBeNull();
+    for (const provider of PROVIDER_PREFERENCES) {
+      rememberProviderPreference(provider);
+      expect(readProviderPreference()).toBe(provider);
+    }
+    expect(takeSetAsideReport()).toBeNull();
+  });
+
+  it.each([
+    ['a provider this build lacks', '"webnn"', /provider must be auto, webgpu or wasm/],
+    ['a number', '3', /provider must be/],
+    ['text that is not JSON', 'webgpu', /not valid JSON/],
+  ])('sets %s aside and reads no choice (Automatic)', (_label, stored, reason) => {
+    storage.setItem(PROVIDER_KEY, stored);
+    expect(readProviderPreference()).toBeNull();
+    expect(readSetAside()[0]).toMatchObject({ key: PROVIDER_KEY, text: stored });
+    expect(readSetAside()[0]?.problems.join('; ')).toMatch(reason);
+    expect(takeSetAsideReport()).toContain(PROVIDER_KEY);
+    expect(storage.getItem(PROVIDER_KEY)).toBeNull();
   });
 });

@@ -132,6 +132,28 @@ describe('model slice', () => {
     expect(cacheReport).toEqual({ status: 'stored' });
   });
 
+  it('remembers the execution provider for the next start, and loads with it', async () => {
+    await useStudio.getState().loadCatalogue();
+    await useStudio.getState().setProvider('wasm');
+    expect(requests.at(-1)?.provider).toBe('wasm');
+    // A reload: the store is created anew from the same localStorage.
+    vi.resetModules();
+    const reloaded = (await import('../../src/store')).useStudio;
+    expect(reloaded.getState().provider).toBe('wasm');
+    await reloaded.getState().loadCatalogue();
+    expect(requests.at(-1)?.provider).toBe('wasm');
+  });
+
+  it('starts on Automatic when the stored provider is not one, and says it was set aside', async () => {
+    storage.set('svg-studio.provider', '"quantum"');
+    vi.resetModules();
+    const reloaded = (await import('../../src/store')).useStudio;
+    expect(reloaded.getState().provider).toBe('auto');
+    await reloaded.getState().loadCatalogue();
+    expect(reloaded.getState().loadStatus).toBe('ready');
+    expect(reloaded.getState().workspaceNotice).toMatch(/svg-studio\.provider/);
+  });
+
   it('keeps the engine’s report of open sessions for the top bar', async () => {
     expect(useStudio.getState().residency).toBeNull();
     await useStudio.getState().refreshResidency();
