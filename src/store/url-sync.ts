@@ -22,10 +22,16 @@ export function startUrlSync(store: StudioStore): () => void {
         }
       : {}),
   });
+  // A page opened with a link gets its address rewritten once the link is applied: the values that were
+  // refused (reported above, or a class or set this studio lacks) must not travel on in a copied link.
+  const openedWithLink =
+    link.modelSetId !== null || Object.keys(link.settings).length > 0 || link.rejected.length > 0;
   return store.subscribe((state, previous) => {
     const changed = state.settings !== previous.settings || state.selectedSetId !== previous.selectedSetId;
+    const linkApplied = previous.pendingLinkSettings !== null && state.pendingLinkSettings === null;
     // Until the link has been applied over the loaded set's defaults, the URL is the source of truth.
-    if (!changed || state.pendingLinkSettings !== null || state.loadStatus !== 'ready') return;
+    if (!(changed || (linkApplied && openedWithLink))) return;
+    if (state.pendingLinkSettings !== null || state.loadStatus !== 'ready') return;
     const search = writeSettingsQuery(window.location.search, state.selectedSetId, state.settings);
     if (search !== window.location.search) window.history.replaceState(null, '', search);
   });
