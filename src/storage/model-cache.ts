@@ -270,8 +270,15 @@ export class ModelCache {
     await Promise.all(keys.map((request) => this.store.delete(new URL(request.url, 'http://x').pathname)));
   }
 
+  /**
+   * Writes the set's record. Every load rewrites it, also one served wholly from the cache, so an earlier
+   * record of the same manifest keeps its `cachedAt`: the storage panel shows when the files were stored,
+   * not when the set was last opened. A changed manifest (new files to download) takes the new time.
+   */
   async writeSet(record: CachedSetRecord): Promise<void> {
-    const body = JSON.stringify(record);
+    const earlier = await this.readSet(record.source);
+    const cachedAt = earlier?.manifestText === record.manifestText ? earlier.cachedAt : record.cachedAt;
+    const body = JSON.stringify({ ...record, cachedAt });
     await this.put(
       SET_KEY(record.source),
       new Response(body, { headers: { 'content-type': 'application/json' } }),

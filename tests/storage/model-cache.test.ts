@@ -156,6 +156,22 @@ describe('ModelCache', () => {
     expect(await cache.readFile(shared.ref)).not.toBeNull();
   });
 
+  it('keeps the time a set was stored when a later load rewrites its record for the same manifest', async () => {
+    const cache = new ModelCache(new FakeCache());
+    const source = 'https://a/manifest.json';
+    const first = record(source, []);
+    await cache.writeSet(first);
+    // A reload served from the cache writes the record again, stamped with its own time.
+    await cache.writeSet({ ...first, cachedAt: '2026-02-01T00:00:00Z' });
+    expect((await cache.readSet(source))?.cachedAt).toBe(first.cachedAt);
+    // A new manifest brings new files: its record is as new as they are.
+    await cache.writeSet({ ...first, manifestText: '{"v":2}', cachedAt: '2026-03-01T00:00:00Z' });
+    expect(await cache.readSet(source)).toMatchObject({
+      manifestText: '{"v":2}',
+      cachedAt: '2026-03-01T00:00:00Z',
+    });
+  });
+
   it('sizes a set by the files it has in the cache, each once', async () => {
     const cache = new ModelCache(new FakeCache());
     const a = await file('a.onnx', 'aaaa');
