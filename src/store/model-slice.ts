@@ -4,7 +4,7 @@
 // happened in the browser cache. The catalogue is remembered in localStorage so a reload works offline.
 import type { StateCreator } from 'zustand';
 import { addSample, type ByteSample } from '../engine/download-progress';
-import type { ModelSetManifest } from '../engine/model-set';
+import { variantFiles, type ModelSetManifest } from '../engine/model-set';
 import type { ExecutionInfo } from '../engine/api/runtime-contract';
 import type {
   LoadPlanSummary,
@@ -47,6 +47,11 @@ export interface FileProgress {
   readonly totalBytes: number;
   /** true when the bytes came from the browser cache rather than the source */
   readonly fromCache: boolean;
+  /**
+   * Read when a view first used its network, after the load (whose progress events had ended): the row
+   * comes from the engine's residency report, so where the bytes came from is not known.
+   */
+  readonly openedAfterLoad?: boolean;
   readonly samples: readonly ByteSample[];
 }
 
@@ -107,6 +112,51 @@ async function fetchBundledIndex(): Promise<BundledIndex> {
     if (saved) return saved;
     throw error;
   }
+}
+
+/**
+ * The download rows with the files of networks opened since the load (a load reads only the first
+ * task's networks; the Reconstruct view, say, opens the encoders later), and the total grown by them.
+ * Rows already listed, by file name, are left as the load reported them.
+ */
+function withFilesOpenedLater(
+  state: Pick<ModelSlice, 'manifest' | 'loadFiles' | 'loadTotal'>,
+  residency: ResidencyReport,
+): Pick<ModelSlice, 'loadFiles' | 'loadTotal'> {
+  const { manifest, loadFiles, loadTotal } = state;
+  const listed = new Set(loadFiles.map((row) => row.file));
+  const added: FileProgress[] = [];
+  for (const network of residency.networks) {
+    const variant = network.resident
+      ? manifest?.networks[network.role].variants[network.precision]
+      : undefined;
+    for (const entry of variant ? variantFiles(variant) : []) {
+      if (listed.has(entry.file)) continue;
+      listed.add(entry.file);
+      added.push({
+        file: entry.file,
+        stage: 'session',
+        loadedBytes: entry.bytes,
+        totalBytes: entry.bytes,
+        fromCache: false,
+        openedAfterLoad: true,
+        // No byte samples: the transfer was not watched, so it has no speed to show.
+        samples: [],
+      });
+    }
+  }
+  if (added.length === 0) return { loadFiles, loadTotal };
+  const addedBytes = added.reduce((sum, row) => sum + row.totalBytes, 0);
+  const loadedBytes = (loadTotal?.loadedBytes ?? 0) + addedBytes;
+  return {
+    loadFiles: [...loadFiles, ...added],
+    // One fresh sample: the load's samples would turn bytes read minutes later into a speed.
+    loadTotal: {
+      loadedBytes,
+      totalBytes: (loadTotal?.totalBytes ?? 0) + addedBytes,
+      samples: [{ atMs: performance.now(), loadedBytes }],
+    },
+  };
 }
 
 const urlEntry = (id: string, url: string): CatalogueEntry => ({
@@ -317,7 +367,10 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
 
     async refreshResidency() {
       try {
-        set({ residency: (await studioEngine().networkResidency?.()) ?? null });
+        const residency = (await studioEngine().networkResidency?.()) ?? null;
+        // During a load the report may describe the set being replaced; its own rows come from the load.
+        const rows = residency && get().loadStatus === 'ready' ? withFilesOpenedLater(get(), residency) : {};
+        set({ residency, ...rows });
       } catch {
         // The worker is gone or busy failing: the bar keeps its last report rather than erroring.
       }

@@ -22,6 +22,8 @@ const RESIDENCY: ResidencyReport = {
   budgetBytes: 40,
 };
 const requests: LoadModelSetRequest[] = [];
+/** What networkResidency answers (a test sets it to the sessions a view has opened). */
+let residencyNow = RESIDENCY;
 
 /** Loads succeed (reporting a plan, one cached and one downloaded file) unless the URL says "down". */
 const engine = {
@@ -60,7 +62,7 @@ const engine = {
     return { done: 0, forwards: 0, forwardTimesMs: [], decodeMs: 0, stopped: true };
   },
   async networkResidency(): Promise<ResidencyReport> {
-    return RESIDENCY;
+    return residencyNow;
   },
 } as unknown as StudioEngine;
 
@@ -84,6 +86,7 @@ beforeEach(() => {
   useStudio.setState(initial, true);
   storage.clear();
   requests.length = 0;
+  residencyNow = RESIDENCY;
   fetchIndex.mockImplementation(async () => new Response(JSON.stringify(INDEX)));
 });
 
@@ -158,6 +161,38 @@ describe('model slice', () => {
     expect(useStudio.getState().residency).toBeNull();
     await useStudio.getState().refreshResidency();
     expect(useStudio.getState().residency).toEqual(RESIDENCY);
+  });
+
+  it('adds the files of networks a view opened after the load to the download rows and total', async () => {
+    await useStudio.getState().loadCatalogue();
+    const { dinoEncoder, decoder } = TINY_MANIFEST.networks;
+    const resident = (role: 'dinoEncoder' | 'decoder' | 'dit', file: string) => ({
+      role,
+      precision: 'float32' as const,
+      file,
+      resident: true,
+      sessionBytes: 1,
+    });
+    // The Reconstruct view opened the encoder and the decoder; the DiT was closed to make room.
+    residencyNow = {
+      networks: [
+        resident('dinoEncoder', dinoEncoder.variants.float32!.file),
+        resident('decoder', decoder.variants.float32!.file),
+        { ...resident('dit', 'dit.onnx'), resident: false },
+      ],
+      residentBytes: 2,
+    };
+    await useStudio.getState().refreshResidency();
+    await useStudio.getState().refreshResidency(); // asked again after the next call: listed once
+    const { loadFiles, loadTotal } = useStudio.getState();
+    expect(loadFiles.map((f) => [f.file, f.stage, f.loadedBytes, f.openedAfterLoad ?? false])).toEqual([
+      ['a.onnx', 'session', 10, false],
+      ['b.onnx', 'download', 20, false],
+      ['dino_encoder.onnx', 'session', dinoEncoder.variants.float32!.bytes, true],
+      ['decoder.onnx', 'session', decoder.variants.float32!.bytes, true],
+    ]);
+    const grown = 30 + dinoEncoder.variants.float32!.bytes + decoder.variants.float32!.bytes;
+    expect(loadTotal).toMatchObject({ loadedBytes: grown, totalBytes: grown });
   });
 
   it('stays on the loaded set when a URL fails, with the reason for the model manager', async () => {

@@ -121,7 +121,7 @@ export function LoadReport() {
               <tr key={row.file} data-stage={row.stage} data-from-cache={row.fromCache}>
                 <td>{row.file}</td>
                 <td>{loading || row.loadedBytes >= row.totalBytes ? STAGE_LABEL[row.stage] : 'stopped'}</td>
-                <td>{row.fromCache ? 'cache' : 'source'}</td>
+                <td>{row.openedAfterLoad ? 'on first use' : row.fromCache ? 'cache' : 'source'}</td>
                 <td>
                   <progress
                     value={row.loadedBytes}
