@@ -135,8 +135,16 @@ test('connections cut half-way resume within the load, and the set generates', a
 function externalDataSet(): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'svg-external-data-'));
   const manifest = JSON.parse(readFileSync(path.join(SET_DIR, 'manifest.json'), 'utf8'));
-  for (const network of Object.values(manifest.networks) as Array<{ file: string }>) {
-    copyFileSync(path.join(SET_DIR, network.file), path.join(folder, network.file));
+  // schemaVersion 2 keeps each network's files under variants.<precision>; version 1 names one file per
+  // network. Only the float32 files are copied: the re-saved DiT would not match its other variants.
+  type FileEntry = { file: string; bytes: number; sha256: string };
+  type Network = FileEntry & { variants?: Record<string, FileEntry>; float16?: FileEntry };
+  const networks = Object.values(manifest.networks) as Network[];
+  const float32 = (network: Network) => network.variants?.float32 ?? network;
+  for (const network of networks) {
+    if (network.variants) network.variants = { float32: network.variants.float32! };
+    delete network.float16;
+    copyFileSync(path.join(SET_DIR, float32(network).file), path.join(folder, float32(network).file));
   }
   const script = [
     'import onnx, sys',
@@ -153,10 +161,11 @@ function externalDataSet(): string {
     const bytes = readFileSync(path.join(folder, file));
     return { file, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
   };
-  // Only the float32 DiT is re-saved: its float16 variant would name the old file's hash.
-  delete manifest.networks.dit.float16;
   manifest.id = `${E2E_MODEL_SET}-external-data`;
-  Object.assign(manifest.networks.dit, { ...entry('dit.onnx'), externalData: entry('dit.onnx.data') });
+  Object.assign(float32(manifest.networks.dit as Network), {
+    ...entry('dit.onnx'),
+    externalData: entry('dit.onnx.data'),
+  });
   writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
   return folder;
 }

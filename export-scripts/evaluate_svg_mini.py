@@ -48,7 +48,8 @@ def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
     if args.snapshots:
         if missing and run.file("ssl").exists():
             result = {"dino": run.ssl()}
-        score_snapshots(run, result, sampler, args.out / "training-curve.json", seed=args.seed, log=log)
+        score_snapshots(run, result, sampler, args.out / "training-curve.json", seed=args.seed, log=log,
+                        every=args.snapshot_every)
     if missing:
         return {}
     return evaluate_v2(result, data, sampler, args.out, seed=args.seed, samples_per_class=args.samples_per_class,
@@ -65,8 +66,12 @@ def main() -> None:
     parser.add_argument("--guidance", type=float, default=3.0, help="v2 without --manifest: guidance scale")
     parser.add_argument("--samples-per-class", type=int, default=32, help="v2: generated samples per class")
     parser.add_argument("--snapshots", action="store_true", help="v2: score the run's snapshots too")
+    parser.add_argument("--snapshot-every", type=int, default=1,
+                        help="v2 with --snapshots: score only snapshots whose step is a multiple of this")
     parser.add_argument("--sizes", choices=("full", "tiny"), default="full", help="v2: the run's network sizes")
     args = parser.parse_args()
+    if args.snapshot_every < 1:
+        parser.error(f"--snapshot-every must be at least 1, got {args.snapshot_every}")
     if args.version == 2:
         evaluate_v2_from_arguments(args)
         return

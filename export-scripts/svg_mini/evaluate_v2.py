@@ -173,10 +173,11 @@ def evaluate_v2(result: dict, data: PreparedData, sampler: dict, out_dir: Path, 
 
 @torch.no_grad()
 def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int = 0, samples_per_class: int = 8,
-                    log=print) -> dict:
+                    log=print, every: int = 1) -> dict:
     """Quality per hour of CPU training from run/snapshots: the probe's margin over random weights per SSL
     snapshot, held-out PSNR per autoencoder snapshot, FD and consistency per DiT snapshot (at the defaults).
-    Hours = step x the stage's median seconds per step between consecutive snapshots."""
+    Hours = step x the stage's median seconds per step between consecutive snapshots (all snapshots count
+    for the rate); only snapshots whose step is a multiple of `every` are scored."""
     from svg_models.decoder import Decoder
     from svg_models.dit import DiT
     from svg_models.residual_vit import ResidualViT
@@ -198,6 +199,9 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
         per_step = statistics.median(rates)
         return [s["step"] * per_step / 3600 for s in snaps]
 
+    def scored(snaps: list[dict], snap_hours: list[float | None]):
+        return [(snap, h) for snap, h in zip(snaps, snap_hours) if snap["step"] % every == 0]
+
     def load(stage: str) -> list[dict]:
         return [torch.load(p, map_location="cpu") for p in sorted(folder.glob(f"{stage}-*.pt"))]
 
@@ -209,7 +213,7 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
         base = linear_probe(probe_features(random_dino, data.images), data.labels, fit, validation, train, held,
                             seed, classes)["accuracy"]
         rows = []
-        for snap, h in zip(snaps, hours("ssl", snaps)):
+        for snap, h in scored(snaps, hours("ssl", snaps)):
             dino = DinoV3(run.cfg["dino"]).eval()
             dino.load_state_dict(snap["dino"])
             acc = linear_probe(probe_features(dino, data.images), data.labels, fit, validation, train, held, seed,
@@ -221,7 +225,7 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
     if snaps and run.file("ssl").exists():
         dino = result["dino"] if result.get("dino") is not None else run._dino()
         rows = []
-        for snap, h in zip(snaps, hours("autoencoder", snaps)):
+        for snap, h in scored(snaps, hours("autoencoder", snaps)):
             residual, decoder = ResidualViT(run.cfg["residual"]).eval(), Decoder(run.cfg["decoder"]).eval()
             residual.load_state_dict(snap["residual"]), decoder.load_state_dict(snap["decoder"])
             recon = torch.cat([decoder(encode(dino, residual, held_images[i:i + 64], run.grid)).clamp(-1, 1)
@@ -234,7 +238,7 @@ def score_snapshots(run, result: dict, sampler: dict, out_path: Path, seed: int 
         labels = torch.arange(classes).repeat_interleave(samples_per_class)
         real = features(result["dino"], held_images)
         rows = []
-        for snap, h in zip(snaps, hours("dit", snaps)):
+        for snap, h in scored(snaps, hours("dit", snaps)):
             dit = DiT(run.cfg["dit"]).eval()
             dit.load_state_dict(full(snap["ema"]))
             images = generate(dit, result["decoder"], labels, sampler["steps"], sampler["shift"],

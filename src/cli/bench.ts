@@ -33,6 +33,8 @@ const BROWSER_FORWARDS = 200;
 const COLD_FORWARDS = 32;
 /** The PyTorch comparison's second model: the SVG DiT-B (12 x 768, 16 x 16 tokens of 392 channels). */
 const DIT_B_PRESET = 'B';
+/** The PyTorch-comparison row of the benched set's own DiT config (the bundled default unless --models). */
+const BENCHED_DIT = 'benched set';
 const PYTHON = process.env.SVG_PYTHON ?? '/usr/bin/python3';
 const WORK_DIR = path.join(os.tmpdir(), 'svg-bench');
 
@@ -59,7 +61,7 @@ const TARGETS = [
     max: 1.6,
     value: (r: BenchReport) => r.guidedStepOverBatchedRatio,
   },
-  ...['svg-mini', 'DiT-B'].map((model) => ({
+  ...[BENCHED_DIT, 'DiT-B'].map((model) => ({
     name: `onnxruntime-node / PyTorch eager DiT forward, ${model}`,
     max: 0.7,
     value: (r: BenchReport) => {
@@ -241,7 +243,7 @@ function run(
 /** PyTorch eager and onnxruntime-node on the same seeded random weights (bench_torch.py exports them). */
 async function torchComparison(manifest: ModelSetManifest): Promise<TorchComparison[]> {
   const models: Array<[string, string]> = [
-    ['svg-mini', JSON.stringify((manifest.networks.dit as unknown as { config: unknown }).config)],
+    [BENCHED_DIT, JSON.stringify((manifest.networks.dit as unknown as { config: unknown }).config)],
     ['DiT-B', DIT_B_PRESET],
   ];
   const rows: TorchComparison[] = [];
@@ -512,7 +514,7 @@ async function main(): Promise<void> {
     dit: {
       ortNodeMs: node.ortNodeMs,
       ortNodeBatch1Ms: node.ortNodeBatch1Ms,
-      torchMs: torch.find((row) => row.model === 'svg-mini')?.torchMs ?? NaN,
+      torchMs: torch.find((row) => row.model === BENCHED_DIT)?.torchMs ?? NaN,
       browserWasmMs: browserFigures?.browserWasmMs ?? NaN,
       browserWasmColdMs: browserFigures?.browserWasmColdMs ?? NaN,
       browserWasmCachedColdMs: browserFigures?.browserWasmCachedColdMs ?? NaN,

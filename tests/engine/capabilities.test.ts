@@ -256,15 +256,18 @@ describe('planModelSet: memory', () => {
   });
 });
 
-describe('the bundled svg-mini set', () => {
-  const path = 'public/models/svg-mini/manifest.json';
+// The bundled default set (public/models/index.json) and v1, which stays bundled beside it.
+const BUNDLED_DEFAULT = (JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { default: string })
+  .default;
+describe.each([...new Set([BUNDLED_DEFAULT, 'svg-mini'])])('the bundled %s set', (id) => {
+  const path = `public/models/${id}/manifest.json`;
   const manifest = parseManifest(JSON.parse(readFileSync(path, 'utf8')), path);
 
   it('ships a float16 file for every network, each checked against float32 at export', () => {
     for (const role of NETWORK_ROLES) {
       const { float32, float16 } = manifest.networks[role].variants;
       expect(float16?.file).toMatch(/\.fp16\.onnx$/);
-      expect(float16!.bytes).toBe(readFileSync(`public/models/svg-mini/${float16!.file}`).byteLength);
+      expect(float16!.bytes).toBe(readFileSync(`public/models/${id}/${float16!.file}`).byteLength);
       expect(float16!.bytes).toBeLessThan(0.6 * float32.bytes);
       expect(float16!.check?.maxRelativeError).toBeLessThanOrEqual(1e-2);
     }
@@ -275,10 +278,20 @@ describe('the bundled svg-mini set', () => {
     expect(NETWORK_ROLES.map((role) => plan.precision[role])).toEqual(NETWORK_ROLES.map(() => 'float16'));
     expect(plan.networks.dit.variant.file).toBe('dit.fp16.onnx');
     expect(line(plan, 'dit: ')).toMatch(
-      /^dit: float16 \(dit\.fp16\.onnx, .* instead of .* for float32\), the smallest variant that runs here; export check against PyTorch float32: max relative error 0\.\d+ %\.$/,
+      /^dit: float16 \(dit\.fp16\.onnx, .* instead of .* for float32\), the smallest variant that runs here; export check against PyTorch float32: max relative error 0\.\d+ %(, [^;]+)?\.$/,
     );
     const full = planModelSet(manifest, NO_F16, 'auto');
     expect(full.networks.dit.variant.file).toBe('dit.onnx');
     expect(plan.downloadBytes).toBeLessThan(0.6 * full.downloadBytes);
+  });
+});
+
+describe('the bundled default set', () => {
+  const path = `public/models/${BUNDLED_DEFAULT}/manifest.json`;
+  const manifest = parseManifest(JSON.parse(readFileSync(path, 'utf8')), path);
+
+  it('downloads at most 40 MB to generate on a shader-f16 adapter (issue 15)', () => {
+    const plan = planModelSet(manifest, GPU, 'auto');
+    expect(plan.firstTaskDownloadBytes).toBeLessThanOrEqual(40e6);
   });
 });
