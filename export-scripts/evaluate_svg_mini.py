@@ -38,8 +38,13 @@ def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
     if missing and not args.snapshots:
         raise SystemExit(f"{args.run}: stages {missing} are not finished (train_svg_mini_v2.py resumes them); "
                          "--snapshots scores what there is")
-    result = {} if missing else run.all(with_ablations=all(run.file(s).exists() for s in (
-        "decoder-clean", "ablation-dit-shift-dim", "ablation-dit-shift-0.4")))
+    result = {} if missing else run.all(with_ablations=False)
+    if result:  # each ablation that was trained: the clean control decoder, the two shift arms (a pair)
+        if run.file("decoder-clean").exists():
+            result["decoder_clean"] = run.decoder(result["dino"], result["residual"], 0.0)
+        arms = ("ablation-dit-shift-dim", "ablation-dit-shift-0.4")
+        if all(run.file(s).exists() for s in arms):
+            result["ablation_dits"] = {s: run.load_dit(s) for s in arms}
     if args.manifest is not None:
         sampler = json.loads(args.manifest.read_text())["sampler"]
     else:

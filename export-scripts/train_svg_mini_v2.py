@@ -26,6 +26,15 @@ from svg_mini.prepared import load_prepared, prepare
 DEFAULT_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
 
 
+def clean_decoder(run: Run) -> None:
+    dino = run.ssl()
+    run.decoder(dino, run.autoencoder(dino), 0.0)
+
+
+# Stages `--only` trains on their own (finished stages they need are loaded, missing ones trained first).
+SINGLE_STAGES = {"classifier": Run.classifier, "decoder-clean": clean_decoder}
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", type=Path, required=True, help="folder of the stage files")
@@ -39,7 +48,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--only", choices=("classifier",), help="train just this stage (it needs no other)")
+    parser.add_argument("--only", choices=sorted(SINGLE_STAGES),
+                        help="train just this stage (classifier: needs no other; decoder-clean: the ablation's "
+                             "control decoder, needs ssl and autoencoder)")
     parser.add_argument("--no-ablations", action="store_true", help="skip decoder-clean and the shift ablation")
     parser.add_argument("--snapshot-every", type=int, help="keep stage snapshots every N steps (run/snapshots)")
     parser.add_argument("--out", type=Path, help="model-set folder to export to (e.g. public/models/svg-mini-v2)")
@@ -74,8 +85,8 @@ def main(argv=None) -> dict:
     run = Run(args.run, data, budget, args.seed, sizes=sizes, device=args.device, scratch=args.scratch, log=log,
               snapshot_every=args.snapshot_every)
     started = time.time()
-    if args.only == "classifier":
-        run.classifier()
+    if args.only is not None:
+        SINGLE_STAGES[args.only](run)
         log("done")
         return {}
     result = run.all(with_ablations=not args.no_ablations)

@@ -197,6 +197,17 @@ def test_cpu_run_keeps_snapshots_and_scores_quality_per_hour(tiny_data, tmp_path
     assert [r["step"] for r in curve["autoencoder"]] == [1, 2] and curve["autoencoder"][0]["psnr_db"] > 0
     assert curve["dit"][0]["class_consistency"] is not None
     assert json.loads((tmp_path / "curve.json").read_text()) == curve
+    every_other = score_snapshots(run, result, sampler, tmp_path / "curve-2.json", samples_per_class=1,
+                                  log=lambda _: None, every=2)
+    assert [r["step"] for r in every_other["ssl"]] == [2] and every_other["ssl"][0]["hours"] is not None
+
+
+def test_only_decoder_clean_trains_the_control_decoder_and_nothing_after_it(tiny_data, tmp_path):
+    done = subprocess.run([sys.executable, str(EXPORT_SCRIPTS / "train_svg_mini_v2.py"), "--run", str(tmp_path),
+                           "--data", str(tiny_data), "--budget", "smoke", "--sizes", "tiny", "--threads", "1",
+                           "--only", "decoder-clean"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert sorted(p.name for p in tmp_path.glob("*.pt")) == ["autoencoder.pt", "decoder-clean.pt", "ssl.pt"]
 
 
 def test_evaluation_command_writes_metrics_and_the_judge_report(gpu_command_tiny, tiny_data, tmp_path):
