@@ -54,12 +54,17 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-ablations", action="store_true", help="skip decoder-clean and the shift ablation")
     parser.add_argument("--snapshot-every", type=int, help="keep stage snapshots every N steps (run/snapshots)")
     parser.add_argument("--out", type=Path, help="model-set folder to export to (e.g. public/models/svg-mini-v2)")
+    parser.add_argument("--sampler-sweep", type=Path,
+                        help="with --out: take the manifest's shift and guidance from this sweep's choice "
+                             "(tune_sampler_svg_mini.py --version 2); default: training shift, guidance 3")
     add_ort_check_argument(parser)
     parser.add_argument("--variants", default=",".join(EXPORT_VARIANTS),
                         help="precision ids to export, comma-separated (src/engine/model-set/precisions.json)")
     args = parser.parse_args(argv)
     if args.device.startswith("cuda") and not torch.cuda.is_available():
         parser.error(f"--device {args.device}: no CUDA device is available to torch {torch.__version__}")
+    if args.sampler_sweep is not None and not args.sampler_sweep.is_file():
+        parser.error(f"--sampler-sweep {args.sampler_sweep}: no such file")
     if args.seconds is not None and args.seconds <= 0:
         parser.error(f"--seconds must be positive, got {args.seconds}")
     return args
@@ -94,7 +99,7 @@ def main(argv=None) -> dict:
     if args.out is not None:
         export(result, data.class_names, data.images.shape[-1], args.out, log=log,
                variants=tuple(v.strip() for v in args.variants.split(",") if v.strip()),
-               check_with_ort=not args.no_ort_check)
+               check_with_ort=not args.no_ort_check, sampler_sweep=args.sampler_sweep)
     log("done")
     return result
 

@@ -437,13 +437,24 @@ def model_set_info(result: dict, class_names: tuple[str, ...], resolution: int, 
 EXPORT_VARIANTS = ("float32", "float16")  # precision ids of src/engine/model-set/precisions.json
 
 
+def chosen_sampler(sweep_path: Path) -> dict:
+    """{"guidance_scale", "shift"} that a sampler sweep (tune_sampler_svg_mini.py --version 2) chose."""
+    try:
+        chosen = json.loads(sweep_path.read_text())["chosen"]
+        return {"guidance_scale": float(chosen["guidance_scale"]), "shift": float(chosen["shift"])}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise SystemExit(f"{sweep_path}: not a sampler sweep with a chosen setting ({error!r}); run "
+                         "export-scripts/tune_sampler_svg_mini.py --version 2 to write one") from None
+
+
 def export(result: dict, class_names: tuple[str, ...], resolution: int, out_dir: Path, log=print,
-           variants: tuple[str, ...] = EXPORT_VARIANTS, **options) -> dict:
+           variants: tuple[str, ...] = EXPORT_VARIANTS, sampler_sweep: Path | None = None, **options) -> dict:
     """The shipped networks (noise-robust decoder) as a studio model set in `variants` (write_model_set
-    refuses unknown precision ids by name)."""
+    refuses unknown precision ids by name), with the sampler defaults `sampler_sweep` chose when given."""
     from svg_export.model_set import SvgNetworks, write_model_set
 
     nets = SvgNetworks(**{role: copy.deepcopy(result[role]).cpu().eval() for role in ("dino", "residual", "decoder",
                                                                                       "dit")})
-    return write_model_set(nets, model_set_info(result, class_names, resolution), out_dir, log=log,
+    sampler = chosen_sampler(sampler_sweep) if sampler_sweep is not None else {}
+    return write_model_set(nets, model_set_info(result, class_names, resolution, **sampler), out_dir, log=log,
                            variants=tuple(variants), **options)

@@ -14,7 +14,8 @@ from svg_mini.autoencoder import noised
 from svg_mini.classes import CLASS_TABLE, PACKAGE, build_class_table, load_class_table
 from svg_mini.evaluate_v2 import evaluate_v2, validation_split
 from svg_mini.flow import class_balanced_weights, dimension_shift, shift_time
-from svg_mini.pipeline_v2 import BUDGETS, SIZES, STAGE_FILES, Run, calibrated_steps, configs, export
+from svg_mini.pipeline_v2 import (BUDGETS, SIZES, STAGE_FILES, Run, calibrated_steps, chosen_sampler, configs,
+                                  export)
 from svg_mini.prepared import FORMAT_VERSION, load_prepared, prepare
 from svg_mini.sampler_sweep import CONSISTENCY_MARGIN, sweep_v2
 
@@ -221,3 +222,12 @@ def test_evaluation_command_writes_metrics_and_the_judge_report(gpu_command_tiny
     assert set(metrics["generation"]["frechet_distance"]) == {"1", "2", "5", "10", "25"}
     assert metrics["linear_probe"]["points_over_random"] == pytest.approx(
         100 * (metrics["linear_probe"]["trained"] - metrics["linear_probe"]["random_weights"]))
+
+
+def test_export_takes_the_sampler_sweeps_choice_and_names_a_file_that_is_not_one(tmp_path):
+    sweep = tmp_path / "sweep.json"
+    sweep.write_text(json.dumps({"chosen": {"shift": 0.686, "guidance_scale": 4.5, "frechet_distance": 1.0}}))
+    assert chosen_sampler(sweep) == {"guidance_scale": 4.5, "shift": 0.686}
+    sweep.write_text("{}")
+    with pytest.raises(SystemExit, match="sweep.json: not a sampler sweep"):
+        chosen_sampler(sweep)
