@@ -1,10 +1,16 @@
 // Shared Playwright fixtures: the `provider` option each project sets, the studio page object
-// opened on the bundled test model set with that provider selected, and the full-quota start.
+// opened on the bundled default model set with that provider selected, and the full-quota start.
+import { readFileSync } from 'node:fs';
 import { expect, test as base, type Page } from '@playwright/test';
 import { ModelsPage } from './models-page';
 import { StudioPage } from './studio-page';
 
-export const E2E_MODEL_SET = 'svg-mini';
+/** The bundled default set (public/models/index.json), which every journey opens unless it says otherwise. */
+export const E2E_MODEL_SET: string = (
+  JSON.parse(readFileSync('public/models/index.json', 'utf8')) as { default: string }
+).default;
+/** The bundled set whose solver x steps figures the evaluation committed (docs/svg-mini/metrics.json). */
+export const SOLVER_FIGURES_SET = 'svg-mini';
 
 export const test = base.extend<{ provider: 'webgpu' | 'wasm'; studio: StudioPage }>({
   provider: ['wasm', { option: true }],

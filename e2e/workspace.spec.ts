@@ -1,7 +1,7 @@
 // Journeys through the generation workspace: a batch of 4, cancelling mid-run then generating again,
 // the steps-comparison grid, every solver across steps with the evaluation's figures, the keyboard
 // shortcut, and a link that reproduces the settings.
-import { expect, test } from './fixtures';
+import { expect, SOLVER_FIGURES_SET, test } from './fixtures';
 
 test('generates a batch of 4 and shows 4 results', async ({ studio }, testInfo) => {
   const results = studio.page.getByRole('region', { name: 'Results', exact: true });
@@ -52,8 +52,11 @@ test('runs a steps-comparison grid with the same seed', async ({ studio, page },
 test('compares every solver across steps, with the measured Fréchet distance under each cell', async ({
   studio,
   page,
+  provider,
 }, testInfo) => {
-  // guidance 4.5 and the manifest's shift 0.2: the settings the evaluation script measured svg-mini at
+  // The solver figures are committed for svg-mini (docs/svg-mini/metrics.json), at guidance 4.5 and its
+  // manifest's shift 0.2: the settings the evaluation script measured it at.
+  await studio.open(SOLVER_FIGURES_SET, provider);
   await studio.setSettings({ classId: 0, seed: 3, steps: 4, guidance: 4.5 });
   await page.getByRole('button', { name: 'Solvers × steps' }).click();
   await expect(page.getByLabel('Y values')).toHaveValue('euler, heun, ab2');

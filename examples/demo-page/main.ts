@@ -8,7 +8,7 @@ const button = byId<HTMLButtonElement>('generate');
 const status = byId<HTMLParagraphElement>('status');
 const canvas = byId<HTMLCanvasElement>('image');
 
-const engine = await createSvgEngine({ models: '../../models/svg-mini/manifest.json' });
+const engine = await createSvgEngine({ models: '../../models/svg-mini-v2/manifest.json' });
 for (const { id, name } of engine.classes) classPicker.add(new Option(`${id}: ${name}`, String(id)));
 classPicker.disabled = button.disabled = false;
 status.textContent = `Ready: ${engine.manifest.name} on ${engine.execution.provider.toUpperCase()} (${engine.execution.adapter}).`;

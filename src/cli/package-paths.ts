@@ -11,7 +11,7 @@ const MODELS_ROOT = path.join(PACKAGE_ROOT, 'public', 'models');
 
 /**
  * The bundled default model set's folder: public/models/index.json names the default set and its
- * manifest (the same list the studio reads). Falls back to the svg-mini folder when the index is absent.
+ * manifest (the same list the studio reads). Falls back to the svg-mini-v2 folder when the index is absent.
  */
 function defaultModelsDirectory(): string {
   try {
@@ -27,7 +27,7 @@ function defaultModelsDirectory(): string {
   } catch {
     // Reported when the set is loaded: "<dir>/manifest.json: cannot read the manifest".
   }
-  return path.join(MODELS_ROOT, 'svg-mini');
+  return path.join(MODELS_ROOT, 'svg-mini-v2');
 }
 
 export const DEFAULT_MODELS = defaultModelsDirectory();

@@ -2,7 +2,7 @@
 // studio's engine: WebGPU, else WASM; files cached by SHA-256 in Cache Storage) and returns the API of
 // src/lib/engine-api.ts. Documented in README "The engine as a library"; example: examples/demo-page/.
 //
-//   const engine = await createSvgEngine({ models: './models/svg-mini/manifest.json' });
+//   const engine = await createSvgEngine({ models: './models/svg-mini-v2/manifest.json' });
 //   const { images, metadata } = await engine.generate({ classId: 'cat', seed: 7 });
 import * as v from 'valibot';
 import { ProviderPreferenceSchema } from '../engine/providers';

@@ -3,7 +3,7 @@
 // a file: URL to either.
 //
 //   import { createSvgEngine } from 'svg-studio';
-//   const engine = await createSvgEngine({ models: 'public/models/svg-mini' });
+//   const engine = await createSvgEngine({ models: 'public/models/svg-mini-v2' });
 //   const { images, png } = await engine.generate({ classId: 3, seed: 7 });
 import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
