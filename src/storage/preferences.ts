@@ -124,6 +124,25 @@ function parseJson(key: string, text: string): { ok: true; value: unknown } | { 
   }
 }
 
+/**
+ * One stored value checked against its schema, or null when absent; a value that is not JSON or fails the
+ * schema is set aside with the reasons and the key cleared.
+ */
+function readStoredValue<TSchema extends v.GenericSchema>(
+  key: string,
+  schema: TSchema,
+): v.InferOutput<TSchema> | null {
+  const text = readText(key);
+  if (text === null) return null;
+  const json = parseJson(key, text);
+  if (!json.ok) return null;
+  const result = v.safeParse(schema, json.value);
+  if (result.success) return result.output;
+  setAside(key, text, formatIssues(result.issues));
+  writeText(key, null);
+  return null;
+}
+
 /** The model sets added by URL; a damaged list keeps its usable pairs and sets the original aside. */
 export function readRememberedUrlSets(): RememberedUrlSet[] {
   const text = readText(URL_SETS_KEY);
@@ -155,15 +174,7 @@ export function rememberUrlSets(sets: readonly RememberedUrlSet[]): void {
 
 /** The bundled index saved by the last successful start, or null (a damaged copy is set aside). */
 export function readSavedBundledIndex(): BundledIndex | null {
-  const text = readText(BUNDLED_KEY);
-  if (text === null) return null;
-  const json = parseJson(BUNDLED_KEY, text);
-  if (!json.ok) return null;
-  const result = v.safeParse(BUNDLED_INDEX_SCHEMA, json.value);
-  if (result.success) return result.output;
-  setAside(BUNDLED_KEY, text, formatIssues(result.issues));
-  writeText(BUNDLED_KEY, null);
-  return null;
+  return readStoredValue(BUNDLED_KEY, BUNDLED_INDEX_SCHEMA);
 }
 
 export function saveBundledIndex(index: BundledIndex): void {
@@ -175,15 +186,7 @@ export function saveBundledIndex(index: BundledIndex): void {
  * provider this build knows, e.g. one a later version added: it is set aside and Automatic is used).
  */
 export function readProviderPreference(): ProviderPreference | null {
-  const text = readText(PROVIDER_KEY);
-  if (text === null) return null;
-  const json = parseJson(PROVIDER_KEY, text);
-  if (!json.ok) return null;
-  const result = v.safeParse(ProviderPreferenceSchema, json.value);
-  if (result.success) return result.output;
-  setAside(PROVIDER_KEY, text, formatIssues(result.issues));
-  writeText(PROVIDER_KEY, null);
-  return null;
+  return readStoredValue(PROVIDER_KEY, ProviderPreferenceSchema);
 }
 
 export function rememberProviderPreference(provider: ProviderPreference): void {
