@@ -32,8 +32,10 @@ import {
 import type { LoadPlanSummary } from './api/studio-engine';
 import {
   BROWSER_PROVIDER_NAMES,
+  LEAVES_PROVIDER_WHEN,
   nextProvider,
   providerSpec,
+  resolveProvider,
   type AdapterFacts,
   type BrowserProvider,
   type ProviderPreference,
@@ -74,6 +76,8 @@ export interface LoadPlan extends SessionPlan {
   readonly adapter: string;
   /** One sentence per decision, in the order they were made. */
   readonly explanation: readonly string[];
+  /** An explicit choice that cannot run here, and the provider that runs instead (for the studio's notice). */
+  readonly providerNotice?: string;
 }
 
 const GiB = 1024 ** 3;
@@ -87,35 +91,38 @@ interface ProviderChoice {
   readonly provider: BrowserProvider;
   /** the plan's first sentence */
   readonly why: string;
+  /** Set when an explicit choice cannot run here and another provider runs instead: for the studio to show. */
+  readonly notice?: string;
 }
 
 /**
- * An explicit choice is taken as it is (one without a usable adapter fails later, in the runtime, saying
- * so); Automatic takes the first row of BROWSER_PROVIDERS that runs here and is not passed over, naming
- * the rows it passed over and what it falls back to.
+ * The sentences for resolveProvider's choice (the rules are LEAVES_PROVIDER_WHEN in providers.ts).
+ * Automatic names the rows it passed over and what it falls back to; an explicit choice is taken as it is
+ * unless it cannot run in this browser at all, and then the provider it fell back to is named, with a
+ * notice saying the choice itself is kept.
  */
 function decideProvider(preference: ProviderPreference, facts: AdapterFacts): ProviderChoice {
-  if (preference !== 'auto') {
-    const { label, unavailable } = providerSpec(preference);
-    const missing = unavailable(facts);
-    return { provider: preference, why: `${label} was selected${missing ? `, but ${missing}` : ''}.` };
-  }
-  const passed: string[] = [];
-  for (const provider of BROWSER_PROVIDER_NAMES) {
-    const spec = providerSpec(provider);
-    const reason = spec.unavailable(facts) ?? spec.passedOver?.(facts);
+  const { provider, passed } = resolveProvider(preference, facts);
+  const spec = providerSpec(provider);
+  const reasons = passed.map((row) => row.why).join('; ');
+  if (preference === 'auto') {
     const next = nextProvider(provider);
-    if (reason !== undefined && next !== undefined) {
-      passed.push(reason);
-      continue;
-    }
-    const chosen = passed.length
-      ? `${spec.label}, because ${passed.join('; ')}`
-      : (spec.chosen?.(facts) ?? spec.label);
+    const chosen = passed.length ? `${spec.label}, because ${reasons}` : (spec.chosen?.(facts) ?? spec.label);
     const fallback = next ? ` (${providerSpec(next).label} if it fails)` : '';
     return { provider, why: `Automatic: ${chosen}${fallback}.` };
   }
-  throw new Error('BROWSER_PROVIDERS is empty'); // unreachable: the table has rows
+  const { label } = providerSpec(preference);
+  if (passed.length === 0) {
+    const missing = spec.unavailable(facts); // the last row is kept even so (the table's last row always runs)
+    return { provider, why: `${label} was selected${missing ? `, but ${missing}` : ''}.` };
+  }
+  return {
+    provider,
+    why: `${label} was selected, but ${reasons}; running on ${spec.label} instead.`,
+    notice:
+      `${label} is not available in this browser (${reasons}); running on ${spec.label}. ` +
+      `The choice of ${label} is kept for when it is available.`,
+  };
 }
 
 interface VariantChoice {
@@ -299,6 +306,7 @@ export function summarizePlan(plan: LoadPlan): LoadPlanSummary {
     adapter: plan.adapter,
     provider: plan.provider,
     explanation: plan.explanation,
+    ...(plan.providerNotice !== undefined ? { providerNotice: plan.providerNotice } : {}),
     estimatedBytes: plan.estimatedBytes,
     downloadBytes: plan.downloadBytes,
     firstTaskDownloadBytes: plan.firstTaskDownloadBytes,
@@ -342,7 +350,7 @@ export function planModelSet(
   facts: AdapterFacts,
   preference: ProviderPreference,
 ): LoadPlan {
-  const { provider, why } = decideProvider(preference, facts);
+  const { provider, why, notice } = decideProvider(preference, facts);
   const sessions = planSessions(manifest, facts, provider);
   const explanation = [why, ...sessions.sentences];
   const { networks } = sessions;
@@ -358,9 +366,13 @@ export function planModelSet(
     );
   }
 
-  // Only Automatic falls back (an explicit choice fails loudly): each later row gets its own sessions.
+  // Only Automatic falls back after a failed load (LEAVES_PROVIDER_WHEN.failed): each later row gets its own sessions.
   const fallbacks: Partial<Record<BrowserProvider, SessionPlan>> = {};
-  for (let next = nextProvider(provider); preference === 'auto' && next; next = nextProvider(next)) {
+  for (
+    let next = nextProvider(provider);
+    LEAVES_PROVIDER_WHEN.failed(preference) && next;
+    next = nextProvider(next)
+  ) {
     if (providerSpec(next).unavailable(facts) !== undefined) continue;
     try {
       fallbacks[next] = sessionPlanOf(planSessions(manifest, facts, next));
@@ -384,5 +396,6 @@ export function planModelSet(
     allResident: sessions.memoryBudgetBytes === undefined,
     adapter: describeAdapter(facts),
     explanation,
+    ...(notice !== undefined ? { providerNotice: notice } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // THE table of browser execution providers (onnxruntime-web), in Automatic's order of preference: the
 // first row that runs here is tried first and each falls back to the next; the last row must always run.
+// Which preference leaves a row for the next one, and when, is LEAVES_PROVIDER_WHEN (resolveProvider).
 // Everything else derives from it: the BrowserProvider and ProviderPreference types, the valibot picklists
 // of createSvgEngine (src/lib), the Models bar options, the capability check's provider choice, memory
 // limit and float16 rule (capabilities.ts, model-set/precisions.ts), and which ORT build loads
@@ -104,4 +105,67 @@ export const ProviderPreferenceSchema = v.picklist(
 /** The provider after `provider` in Automatic's order (what a failed load falls back to), if any. */
 export function nextProvider(provider: BrowserProvider): BrowserProvider | undefined {
   return BROWSER_PROVIDER_NAMES[BROWSER_PROVIDER_NAMES.indexOf(provider) + 1];
+}
+
+/**
+ * THE rules of provider resolution: for each reason to leave a row of BROWSER_PROVIDERS for the next one,
+ * whether a preference does so. The capability plan (capabilities.ts, through resolveProvider) and the
+ * runtime's load (src/runtime/ort-web.ts) both read them, so the two never disagree.
+ * - unavailable: the provider cannot run in this browser at all (no WebGPU, or the adapter request
+ *   failed). Every preference moves on: an explicit choice is remembered across sessions
+ *   (storage/preferences.ts), and one made on another browser must not leave the studio unusable here.
+ *   The plan says so (providerNotice) and the stored choice is left as it is.
+ * - passedOver: it runs, but slower than a later row: only Automatic moves on (chosen by hand, it is used).
+ * - failed: its load failed: only Automatic moves on; an explicit choice fails loudly with the error.
+ */
+export const LEAVES_PROVIDER_WHEN: Readonly<
+  Record<LeaveReason, (preference: ProviderPreference) => boolean>
+> = {
+  unavailable: () => true,
+  passedOver: (preference) => preference === 'auto',
+  failed: (preference) => preference === 'auto',
+};
+
+export type LeaveReason = 'unavailable' | 'passedOver' | 'failed';
+
+/** One row resolution left, and why. */
+export interface PassedProvider {
+  readonly provider: BrowserProvider;
+  readonly reason: LeaveReason;
+  readonly why: string;
+}
+
+export interface ProviderResolution {
+  /** The provider a load tries first. */
+  readonly provider: BrowserProvider;
+  /** The rows left on the way to it, in table order (empty when the first row tried is taken). */
+  readonly passed: readonly PassedProvider[];
+}
+
+/** Why a row might be left with these facts (cannot run, or runs slower than a later row), if at all. */
+function reasonToLeave(
+  spec: BrowserProviderSpec,
+  facts: AdapterFacts,
+): Omit<PassedProvider, 'provider'> | undefined {
+  const unavailable = spec.unavailable(facts);
+  if (unavailable !== undefined) return { reason: 'unavailable', why: unavailable };
+  const slower = spec.passedOver?.(facts);
+  return slower === undefined ? undefined : { reason: 'passedOver', why: slower };
+}
+
+/**
+ * The provider a preference resolves to with these facts: Automatic starts at the table's first row, an
+ * explicit choice at its own row; each row is left for the next one when LEAVES_PROVIDER_WHEN says so.
+ * The last row always runs, so resolution always ends on a provider.
+ */
+export function resolveProvider(preference: ProviderPreference, facts: AdapterFacts): ProviderResolution {
+  const passed: PassedProvider[] = [];
+  let provider = preference === 'auto' ? BROWSER_PROVIDER_NAMES[0] : preference;
+  for (let next = nextProvider(provider); next !== undefined; next = nextProvider(provider)) {
+    const leave = reasonToLeave(providerSpec(provider), facts);
+    if (leave === undefined || !LEAVES_PROVIDER_WHEN[leave.reason](preference)) break;
+    passed.push({ provider, ...leave });
+    provider = next;
+  }
+  return { provider, passed };
 }

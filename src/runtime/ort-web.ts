@@ -1,6 +1,6 @@
 // The only module that imports onnxruntime-web. Loads a model set on the provider the capability plan
-// chose and, for Automatic, falls back through the later rows of BROWSER_PROVIDERS (src/engine/providers.ts)
-// saying why; reports what ran; keeps DiT outputs on the GPU (`gpu-buffer`) so the sampler's state never
+// chose and falls back through the later rows of BROWSER_PROVIDERS (src/engine/providers.ts) as its
+// LEAVES_PROVIDER_WHEN rules say, saying why; reports what ran; keeps DiT outputs on the GPU (`gpu-buffer`) so the sampler's state never
 // leaves the device between steps. Per provider it needs one row in ORT_BUILDS and one in BINDINGS.
 //
 // The ORT build is picked by the provider that will run (ORT_BUILDS) and imported on demand, so the WASM
@@ -19,6 +19,7 @@ import { WebGpuLatentMath, type GpuLatent } from './webgpu-latent-math';
 import { describeError } from '../engine/api/describe-error';
 import { RuntimeFailureError } from '../engine/errors';
 import {
+  LEAVES_PROVIDER_WHEN,
   nextProvider,
   providerSpec,
   type AdapterFacts,
@@ -210,16 +211,16 @@ export interface WebLoadOptions {
   /** The provider the plan chose, tried first, and why (the plan's first sentence: the execution reason). */
   readonly provider: WebProvider;
   readonly reason: string;
-  /** An explicit choice fails loudly; Automatic falls back through the later rows of BROWSER_PROVIDERS. */
+  /** Which fallbacks apply (LEAVES_PROVIDER_WHEN): an explicit choice fails loudly unless it cannot run here. */
   readonly preference: ProviderPreference;
   readonly readFile: ModelFileReader;
   readonly onProgress?: (progress: LoadProgressEvent) => void;
 }
 
 /**
- * Loads a model set on the plan's provider. Automatic falls back to the next row of BROWSER_PROVIDERS when
- * a provider cannot run here or its load fails, saying why in the execution reason; an explicit choice
- * fails instead. A fallback reuses the started build when that build carries the next provider too.
+ * Loads a model set on the plan's provider. Every preference falls back to the next row of BROWSER_PROVIDERS
+ * when a provider cannot run here; only Automatic does when its load fails (an explicit choice fails
+ * instead, with the error): LEAVES_PROVIDER_WHEN. The execution reason says why. A fallback reuses the started build when that build carries the next provider too.
  */
 export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSetRuntime<WebLatent>> {
   const base = { manifest: options.manifest, readFile: options.readFile, onProgress: options.onProgress };
@@ -229,14 +230,16 @@ export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSet
   let started: { readonly provider: WebProvider; readonly ort: Ort } | undefined;
   for (;;) {
     const { label } = providerSpec(provider);
-    const next = options.preference === 'auto' ? nextProvider(provider) : undefined;
+    const next = nextProvider(provider);
     const fallBack = (why: string) => {
       reason = `fell back to ${providerSpec(next as WebProvider).label}: ${why}`;
       provider = next as WebProvider;
     };
     const missing = providerSpec(provider).unavailable(facts);
     if (missing !== undefined) {
-      if (!next) throw new RuntimeFailureError(`${label} was selected but ${missing}`);
+      if (!next || !LEAVES_PROVIDER_WHEN.unavailable(options.preference)) {
+        throw new RuntimeFailureError(`${label} was selected but ${missing}`);
+      }
       fallBack(missing);
       continue;
     }
@@ -249,7 +252,7 @@ export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSet
       const binding = await BINDINGS[provider](ort, reason);
       return await loadModelSet(ort, binding, { ...base, ...options.sessions?.[provider] });
     } catch (error) {
-      if (!next) throw error;
+      if (!next || !LEAVES_PROVIDER_WHEN.failed(options.preference)) throw error;
       fallBack(`${label} failed (${describeError(error)})`);
     }
   }

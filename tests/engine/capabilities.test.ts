@@ -88,11 +88,39 @@ describe('planModelSet: provider', () => {
     ['auto', NO_GPU, 'wasm', /^Automatic: WASM, because this browser has no WebGPU/],
     ['wasm', GPU, 'wasm', /^WASM was selected/],
     ['webgpu', GPU, 'webgpu', /^WebGPU was selected\.$/],
-    ['webgpu', NO_GPU, 'webgpu', /^WebGPU was selected, but this browser has no WebGPU/],
+    [
+      'webgpu',
+      NO_GPU,
+      'wasm',
+      /^WebGPU was selected, but this browser has no WebGPU; running on WASM instead\.$/,
+    ],
   ] as const)('preference %s with %o tries %s', (preference, facts, provider, why) => {
     const plan = planModelSet(TINY_MANIFEST, facts, preference);
     expect(plan.provider).toBe(provider);
     expect(plan.explanation[0]).toMatch(why);
+  });
+
+  it('runs an explicit WebGPU choice that cannot run here on WASM, with a notice that keeps the choice', () => {
+    // e.g. WebGPU remembered from another browser: the studio must still work, and say why it runs on WASM
+    const plan = planModelSet(TINY_MANIFEST, NO_GPU, 'webgpu');
+    expect(plan.provider).toBe('wasm');
+    expect(plan.providerNotice).toBe(
+      'WebGPU is not available in this browser (this browser has no WebGPU); running on WASM. ' +
+        'The choice of WebGPU is kept for when it is available.',
+    );
+    expect(summarizePlan(plan).providerNotice).toBe(plan.providerNotice);
+    expect(Object.keys(sessionPlans(plan))).toEqual(['wasm']); // WASM's own sessions (float32 only)
+    // nothing to say when the choice runs, or when Automatic picks
+    for (const [preference, facts] of [
+      ['webgpu', GPU],
+      ['wasm', NO_GPU],
+      ['auto', NO_GPU],
+    ] as const) {
+      expect(planModelSet(TINY_MANIFEST, facts, preference).providerNotice).toBeUndefined();
+      expect(summarizePlan(planModelSet(TINY_MANIFEST, facts, preference))).not.toHaveProperty(
+        'providerNotice',
+      );
+    }
   });
 
   it('treats a software adapter as slower than WASM in Automatic mode, saying why; WebGPU stays selectable', () => {

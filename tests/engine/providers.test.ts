@@ -4,11 +4,13 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
   BROWSER_PROVIDER_NAMES,
+  LEAVES_PROVIDER_WHEN,
   nextProvider,
   preferenceLabel,
   PROVIDER_PREFERENCES,
   ProviderPreferenceSchema,
   providerSpec,
+  resolveProvider,
   softwareAdapterReason,
   type AdapterFacts,
 } from '../../src/engine/providers';
@@ -54,5 +56,25 @@ describe('browser providers', () => {
     expect(webgpu.noFloat16(GPU)).toBeUndefined();
     expect(providerSpec('wasm').noFloat16(GPU)).toBe('WASM computes in float32 only');
     expect(providerSpec('wasm').heapLimit?.bytes).toBe(4 * 1024 ** 3);
+  });
+
+  it('resolves every preference by one table of rules: a provider that cannot run is left by all', () => {
+    // what cannot run here is left whatever was chosen (a remembered choice must not strand the studio);
+    // slower, or failed to load: only Automatic moves on, an explicit choice is used or fails loudly
+    expect(PROVIDER_PREFERENCES.map((p) => LEAVES_PROVIDER_WHEN.unavailable(p))).toEqual([true, true, true]);
+    expect(PROVIDER_PREFERENCES.map((p) => LEAVES_PROVIDER_WHEN.passedOver(p))).toEqual([true, false, false]);
+    expect(PROVIDER_PREFERENCES.map((p) => LEAVES_PROVIDER_WHEN.failed(p))).toEqual([true, false, false]);
+
+    const noWebGpu = [{ provider: 'webgpu', reason: 'unavailable', why: 'this browser has no WebGPU' }];
+    expect(resolveProvider('webgpu', NO_GPU)).toEqual({ provider: 'wasm', passed: noWebGpu });
+    expect(resolveProvider('auto', NO_GPU)).toEqual({ provider: 'wasm', passed: noWebGpu });
+    expect(resolveProvider('webgpu', GPU)).toEqual({ provider: 'webgpu', passed: [] });
+    expect(resolveProvider('wasm', GPU)).toEqual({ provider: 'wasm', passed: [] });
+    const swiftshader = { ...GPU, description: 'google / swiftshader' };
+    expect(resolveProvider('webgpu', swiftshader)).toEqual({ provider: 'webgpu', passed: [] });
+    expect(resolveProvider('auto', swiftshader)).toMatchObject({
+      provider: 'wasm',
+      passed: [{ provider: 'webgpu', reason: 'passedOver' }],
+    });
   });
 });

@@ -1,6 +1,7 @@
 // The browser runtime's provider choice without an if/else over names: the plan's provider first, then
-// (Automatic only) each later row of BROWSER_PROVIDERS, reusing a started build that carries the next
-// provider; an explicit choice fails by name. ONNX Runtime, the session set and WebGPU are stand-ins.
+// each later row of BROWSER_PROVIDERS as LEAVES_PROVIDER_WHEN says (a provider that cannot run here, for
+// every preference; a failed load, for Automatic only), reusing a started build that carries the next
+// provider; an explicit choice whose load fails fails by name. ONNX Runtime, the session set and WebGPU are stand-ins.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExecutionInfo } from '../../src/engine/api/runtime-contract';
 import type { ModelSetManifest } from '../../src/engine/model-set';
@@ -72,23 +73,20 @@ describe('loadWebModelSet', () => {
     expect(opened.map((e) => e.provider)).toEqual(['webgpu']);
   });
 
-  it('names what is missing when the chosen provider cannot run here', async () => {
+  it('falls back to WASM, naming what is missing, when the chosen provider cannot run here', async () => {
     vi.resetModules(); // a fresh module: the adapter request is cached per worker
     withGpu(false);
     const fresh = await import('../../src/runtime/ort-web');
-    await expect(
-      fresh.loadWebModelSet({ ...base, provider: 'webgpu', reason: 'x', preference: 'webgpu' }),
-    ).rejects.toThrow('WebGPU was selected but this browser has no WebGPU (navigator.gpu is missing)');
-    const runtime = await fresh.loadWebModelSet({
-      ...base,
-      provider: 'webgpu',
-      reason: 'x',
-      preference: 'auto',
-    });
-    expect(runtime.execution).toMatchObject({
-      provider: 'wasm',
-      reason: 'fell back to WASM: this browser has no WebGPU (navigator.gpu is missing)',
-    });
+    // Automatic, and an explicit choice too (remembered from a browser that had WebGPU): both still run
+    for (const preference of ['auto', 'webgpu'] as const) {
+      opened.length = 0;
+      const runtime = await fresh.loadWebModelSet({ ...base, provider: 'webgpu', reason: 'x', preference });
+      expect(opened.map((e) => e.provider)).toEqual(['wasm']);
+      expect(runtime.execution).toMatchObject({
+        provider: 'wasm',
+        reason: 'fell back to WASM: this browser has no WebGPU (navigator.gpu is missing)',
+      });
+    }
   });
 
   it('loads WASM as planned, with the plan’s reason', async () => {

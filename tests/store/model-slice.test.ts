@@ -40,6 +40,8 @@ const engine = {
       explanation: ['WASM was selected.'],
       estimatedBytes: 40,
       downloadBytes: 30,
+      // no WebGPU here: an explicit WebGPU choice runs on WASM and the plan says so (capabilities.ts)
+      ...(request.provider === 'webgpu' ? { providerNotice: 'WebGPU is not available in this browser' } : {}),
     };
     for (const event of [
       { ...base, file: 'set', stage: 'plan', loadedBytes: 0, totalBytes: 30, setLoadedBytes: 0, plan },
@@ -145,6 +147,18 @@ describe('model slice', () => {
     expect(reloaded.getState().provider).toBe('wasm');
     await reloaded.getState().loadCatalogue();
     expect(requests.at(-1)?.provider).toBe('wasm');
+  });
+
+  it('keeps a remembered WebGPU choice that ran on WASM here, with the plan’s notice for the top bar', async () => {
+    storage.set('svg-studio.provider', '"webgpu"');
+    vi.resetModules();
+    const reloaded = (await import('../../src/store')).useStudio;
+    await reloaded.getState().loadCatalogue();
+    expect(requests.at(-1)?.provider).toBe('webgpu');
+    expect(reloaded.getState().loadStatus).toBe('ready');
+    expect(reloaded.getState().loadPlan?.providerNotice).toBe('WebGPU is not available in this browser');
+    expect(reloaded.getState().provider).toBe('webgpu');
+    expect(storage.get('svg-studio.provider')).toBe('"webgpu"'); // the user's setting is not overwritten
   });
 
   it('starts on Automatic when the stored provider is not one, and says it was set aside', async () => {

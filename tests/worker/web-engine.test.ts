@@ -149,6 +149,16 @@ describe('web engine loader', () => {
     expect(prepared).toEqual([{ provider: 'wasm', fetchedBefore: 0 }]);
   });
 
+  it('loads a remembered WebGPU choice on WASM where there is no WebGPU, with a notice saying so', async () => {
+    const { loaded, events } = await load({ ...byUrl, provider: 'webgpu' });
+    expect(prepared.map((p) => p.provider)).toEqual(['wasm']); // the WebGPU build is never fetched
+    expect(events[0]?.plan?.provider).toBe('wasm');
+    expect(events[0]?.plan?.providerNotice).toMatch(
+      /^WebGPU is not available in this browser \(no WebGPU in this test\); running on WASM\./,
+    );
+    expect(loaded.execution.provider).toBe('wasm');
+  });
+
   it('loads from the cache, manifest included, when the network is down', async () => {
     await load();
     networkUp = false;

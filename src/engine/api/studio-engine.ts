@@ -73,6 +73,8 @@ export interface LoadPlanSummary {
   readonly provider?: BrowserProvider;
   /** one sentence per decision: provider, variant per network, memory estimate */
   readonly explanation: readonly string[];
+  /** set when an explicit provider choice cannot run here and another runs instead; the studio shows it */
+  readonly providerNotice?: string;
   readonly estimatedBytes: number;
   /** all four networks' chosen files */
   readonly downloadBytes: number;

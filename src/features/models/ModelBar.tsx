@@ -44,6 +44,19 @@ function Residency({ report }: { report: ResidencyReport }) {
   );
 }
 
+/**
+ * The plan's notice that an explicit provider choice cannot run here and another one runs instead (e.g.
+ * WebGPU remembered from another browser); nothing when the choice runs.
+ */
+export function ProviderNotice({ notice }: { readonly notice: string | undefined }) {
+  if (!notice) return null;
+  return (
+    <p className="warning" role="note" aria-label="Execution provider notice">
+      {notice}
+    </p>
+  );
+}
+
 export function ModelBar() {
   const catalogue = useStudio((s) => s.catalogue);
   const selectedSetId = useStudio((s) => s.selectedSetId);
@@ -57,6 +70,9 @@ export function ModelBar() {
   const loadError = useStudio((s) => s.loadError);
   const loadTotal = useStudio((s) => s.loadTotal);
   const residency = useStudio((s) => s.residency);
+  // An explicit choice (perhaps remembered from another browser) that cannot run here: the plan fell
+  // back and says so; the stored choice is left as it is.
+  const providerNotice = useStudio((s) => s.loadPlan?.providerNotice);
   const refreshResidency = useStudio((s) => s.refreshResidency);
   // The set picker's options: each catalogued set by its id, in catalogue order.
   const setChoices = useMemo(() => catalogue.map((entry) => [entry.id, entry.id] as const), [catalogue]);
@@ -110,6 +126,7 @@ export function ModelBar() {
         )}
         {loadStatus === 'error' && <span className="error">Model set failed to load: {loadError}</span>}
       </div>
+      {loadStatus !== 'error' && <ProviderNotice notice={providerNotice} />}
       {loadStatus === 'ready' && residency && <Residency report={residency} />}
       {manifest?.randomWeights && (
         <p className="warning" role="note">
