@@ -105,6 +105,15 @@ export function FeatureInspector() {
           error={error}
         />
       </section>
+      {!busy && !error && !a && (
+        <section className="panel" aria-label="Features">
+          <p className="empty-state">
+            No image inspected yet. Drop, paste or upload an image, or choose a sample image: the principal
+            components of its DINO patch features appear here as colours, and clicking a patch shows which
+            patches resemble it (in a second image too).
+          </p>
+        </section>
+      )}
       {a && grid && pca && (
         <section className="panel" aria-label="Features">
           <div className="inspector-row">

@@ -181,6 +181,13 @@ export function ReconstructionLab() {
           onCancel={cancelReconstruct}
           error={error}
         />
+        {!busy && !error && !current && (
+          <p className="empty-state">
+            {source
+              ? 'Press Reconstruct: the image goes through the encoders and back through the decoder, shown here beside its input with the difference and PSNR/SSIM.'
+              : 'No image yet. Drop, paste or upload an image on the left, or choose a sample image, then press Reconstruct to see how well its latent rebuilds it.'}
+          </p>
+        )}
         {current && input && metrics && difference && (
           <div data-testid="reconstruction">
             <div className="lab-images">
