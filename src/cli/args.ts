@@ -11,9 +11,7 @@ import { GUIDANCE_SCHEDULE_FORMS } from '../engine/schedulers/guidance';
 import { SOLVER_NAMES } from '../engine/schedulers/solvers';
 import { NODE_PROVIDER_NAMES } from '../runtime/node-providers';
 import { joinNegativeValues } from './negative-values';
-import { DEFAULT_MODELS } from './package-paths';
-
-export { DEFAULT_MODELS };
+import { defaultModelsDirectory } from './package-paths';
 
 export class UsageError extends SvgStudioError {
   constructor(message: string) {
@@ -437,7 +435,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     noPositionals(command, positionals);
     return {
       command,
-      models: values.models ?? DEFAULT_MODELS,
+      models: values.models ?? defaultModelsDirectory(),
       provider: values.provider ?? 'cpu',
       classRef: values.class as string,
       seed: values.seed ?? 0,
@@ -453,7 +451,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new UsageError(`reconstruct takes exactly one image path, got ${positionals.length}`);
     return {
       command,
-      models: values.models ?? DEFAULT_MODELS,
+      models: values.models ?? defaultModelsDirectory(),
       provider: values.provider ?? 'cpu',
       image: positionals[0] as string,
       out: values.out as string,
@@ -472,7 +470,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       );
     return {
       command,
-      models: values.models ?? DEFAULT_MODELS,
+      models: values.models ?? defaultModelsDirectory(),
       provider: values.provider ?? 'cpu',
       seed: values.seed ?? 0,
       out: values.out as string,
@@ -493,7 +491,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     noPositionals(command, positionals);
     return {
       command,
-      models: values.models ?? DEFAULT_MODELS,
+      models: values.models ?? defaultModelsDirectory(),
       provider: values.provider ?? 'cpu',
       frames: values.frames as number,
       out: values.out as string,

@@ -19,7 +19,7 @@ import { EngineService } from '../engine/api/service';
 import type { GenerateRequest } from '../engine/api/studio-engine';
 import { cpuTensor, type CpuTensor } from '../engine/latent/tensor';
 import { loadNodeRuntime, NODE_INTRA_OP_THREADS, openOnnxFile } from '../runtime/ort-node';
-import { DEFAULT_MODELS } from './args';
+import { defaultModelsDirectory } from './package-paths';
 import type { BrowserDitReport, BrowserDitRequest } from './bench-browser-dit';
 import { describeError } from '../engine/api/describe-error';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './headless-chromium';
@@ -472,7 +472,7 @@ async function main(): Promise<void> {
       'no-torch': { type: 'boolean' },
     },
   });
-  const modelDir = path.resolve(values.models ?? DEFAULT_MODELS);
+  const modelDir = path.resolve(values.models ?? defaultModelsDirectory());
   const loadAtStart = os.loadavg()[0] ?? NaN;
   mkdirSync(WORK_DIR, { recursive: true });
   const node = await nodeFigures(modelDir);

@@ -3,34 +3,54 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeError } from '../engine/api/describe-error';
+import { ManifestError } from '../engine/errors';
+import { parseBundledIndex, type BundledIndex } from '../storage/preferences';
 
 /** The package root: this file is <root>/src/cli/package-paths.ts. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const MODELS_ROOT = path.join(PACKAGE_ROOT, 'public', 'models');
+/**
+ * public/models/index.json: the bundled model sets and which is the default, the one place the default
+ * is named (the studio reads the same file).
+ */
+export const BUNDLED_INDEX_FILE = path.join(PACKAGE_ROOT, 'public', 'models', 'index.json');
 
 /**
- * The bundled default model set's folder: public/models/index.json names the default set and its
- * manifest (the same list the studio reads). Falls back to the svg-mini-v2 folder when the index is absent.
+ * The bundled default model set's folder, as `indexFile` names it (its `default` set's manifest; paths in
+ * the index are relative to public/, the page's base: "models/<set>/manifest.json"). Read only when a
+ * command is given no --models, so a missing index never stops one that names its folder. A missing,
+ * unreadable or malformed index is a ManifestError naming the file and how to fix it: no folder is guessed.
  */
-function defaultModelsDirectory(): string {
+export function defaultModelsDirectory(indexFile: string = BUNDLED_INDEX_FILE): string {
+  const fix =
+    'pass --models <folder with manifest.json>, or restore the index (reinstall the package, or ' +
+    '`git checkout public/models/index.json` in a clone)';
+  let text: string;
   try {
-    const index = JSON.parse(readFileSync(path.join(MODELS_ROOT, 'index.json'), 'utf8')) as {
-      modelSets?: { id?: unknown; manifest?: unknown }[];
-      default?: unknown;
-    };
-    const entry = index.modelSets?.find((set) => set.id === index.default);
-    if (typeof entry?.manifest === 'string') {
-      // index.json paths are relative to public/ (the page's base): "models/<set>/manifest.json".
-      return path.dirname(path.join(PACKAGE_ROOT, 'public', entry.manifest));
-    }
-  } catch {
-    // Reported when the set is loaded: "<dir>/manifest.json: cannot read the manifest".
+    text = readFileSync(indexFile, 'utf8');
+  } catch (error) {
+    throw new ManifestError(
+      `${indexFile}: cannot read the bundled model-set index, which names the default model set ` +
+        `(${describeError(error)}); ${fix}`,
+    );
   }
-  return path.join(MODELS_ROOT, 'svg-mini-v2');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ManifestError(`${indexFile}: the bundled model-set index is not valid JSON; ${fix}`);
+  }
+  let index: BundledIndex;
+  try {
+    index = parseBundledIndex(json, indexFile);
+  } catch (error) {
+    throw new ManifestError(`${describeError(error)}; ${fix}`);
+  }
+  // The schema checks that `default` names a listed set.
+  const entry = index.modelSets.find((set) => set.id === index.default) as BundledIndex['modelSets'][number];
+  return path.dirname(path.resolve(path.dirname(indexFile), '..', entry.manifest));
 }
-
-export const DEFAULT_MODELS = defaultModelsDirectory();
 
 /** The package's version (package.json), recorded in every PNG the CLI writes. */
 export const PACKAGE_VERSION: string = (() => {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, parseCliArgs, UsageError } from '../../src/cli/args';
+import { parseCliArgs, UsageError } from '../../src/cli/args';
+import { defaultModelsDirectory } from '../../src/cli/package-paths';
 
 describe('parseCliArgs', () => {
   it('parses a full generate command', () => {
@@ -46,7 +47,7 @@ describe('parseCliArgs', () => {
 
   it('defaults the model set, seed and batch', () => {
     const args = parseCliArgs(['generate', '--class', '1', '--out', 'x.png']);
-    expect(args).toMatchObject({ models: DEFAULT_MODELS, seed: 0, batch: 1 });
+    expect(args).toMatchObject({ models: defaultModelsDirectory(), seed: 0, batch: 1 });
   });
 
   it.each([
@@ -137,7 +138,8 @@ describe('parseCliArgs', () => {
   });
 
   it('finds the bundled default model set relative to the package, not the working directory', () => {
-    expect(path.isAbsolute(DEFAULT_MODELS)).toBe(true);
-    expect(existsSync(path.join(DEFAULT_MODELS, 'manifest.json'))).toBe(true);
+    const folder = defaultModelsDirectory();
+    expect(path.isAbsolute(folder)).toBe(true);
+    expect(existsSync(path.join(folder, 'manifest.json'))).toBe(true);
   });
 });
