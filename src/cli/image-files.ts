@@ -1,14 +1,14 @@
 // Reads an input image file for the CLI with the page's rules: the same header check and limits
 // (engine/formats/image-input.ts: format from the signature, size limits, SVG and truncated files refused), PNG
 // through the engine's decoder, the one the page uses too (every colour type and bit depth, palettes, tRNS,
-// Adam7, CRCs checked; why it is not a library: engine/formats/png.ts), JPEG through jpeg-js with its EXIF
-// orientation applied
-// (engine/formats/exif-orientation.ts), and transparency over white, so the same photo gives the model the same
-// pixels as in the studio.
+// Adam7, CRCs checked; why it is not a library: engine/formats/png.ts), JPEG through jpeg-js, either one
+// turned by its EXIF orientation (JPEG APP1 or PNG eXIf: readImageOrientation of
+// engine/formats/exif-orientation.ts, the page's function too), and transparency over white, so the same
+// photo gives the model the same pixels as in the studio.
 import jpeg from 'jpeg-js';
 import { describeError } from '../engine/api/describe-error';
 import { ImageDecodeError } from '../engine/errors';
-import { applyOrientation, readJpegOrientation } from '../engine/formats/exif-orientation';
+import { applyOrientation, readImageOrientation } from '../engine/formats/exif-orientation';
 import type { RgbaImage } from '../engine/formats/pixels';
 import { IMAGE_LIMITS, readImageHeader } from '../engine/formats/image-input';
 import { decodePng } from '../engine/formats/png';
@@ -40,35 +40,37 @@ export function compositeOverWhite(image: RgbaImage): RgbaImage {
   return { width: image.width, height: image.height, data };
 }
 
+/** The file's pixels, upright by its EXIF orientation (JPEG APP1 or PNG eXIf), as the page turns them. */
 export async function decodeImageFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {
   const header = readImageHeader(bytes, name);
-  if (header.format === 'png') return decodePngFile(name, bytes);
-  if (header.format === 'jpeg') {
-    let decoded;
-    try {
-      decoded = jpeg.decode(bytes, {
-        useTArray: true,
-        formatAsRGBA: true,
-        maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6,
-      });
-    } catch (error) {
-      throw new ImageDecodeError(`${name}: not a readable JPEG (${describeError(error)})`);
-    }
-    const image = {
-      width: decoded.width,
-      height: decoded.height,
-      data: new Uint8ClampedArray(decoded.data.buffer),
-    };
-    return applyOrientation(image, readJpegOrientation(bytes));
+  if (header.format !== 'png' && header.format !== 'jpeg') {
+    throw new ImageDecodeError(
+      `${name}: ${header.format.toUpperCase()} is read by the studio page only; the CLI reads PNG and JPEG`,
+    );
   }
-  throw new ImageDecodeError(
-    `${name}: ${header.format.toUpperCase()} is read by the studio page only; the CLI reads PNG and JPEG`,
-  );
+  const stored = header.format === 'png' ? await decodePngFile(name, bytes) : decodeJpegFile(name, bytes);
+  return applyOrientation(stored, readImageOrientation(bytes));
+}
+
+/** A JPEG as RGBA, as stored (no orientation applied). */
+function decodeJpegFile(name: string, bytes: Uint8Array): RgbaImage {
+  let decoded;
+  try {
+    decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: IMAGE_LIMITS.maxPixels / 1e6,
+    });
+  } catch (error) {
+    throw new ImageDecodeError(`${name}: not a readable JPEG (${describeError(error)})`);
+  }
+  return { width: decoded.width, height: decoded.height, data: new Uint8ClampedArray(decoded.data.buffer) };
 }
 
 /**
- * A PNG as 8-bit RGBA (16-bit samples rounded, low depths scaled, tRNS applied; gamma is not applied, as
- * the page's canvas ignores it too). The decoder checks the size against the pixel limit before it
+ * A PNG as 8-bit RGBA, as stored: 16-bit samples rounded, low depths scaled, tRNS applied; neither gamma
+ * (the page's canvas ignores it too) nor orientation (decodeImageFile applies it; the CLI's own output
+ * PNGs are read back with this). The decoder checks the size against the pixel limit before it
  * inflates anything; its message (the damaged chunk named) gets the file's name in front.
  */
 export async function decodePngFile(name: string, bytes: Uint8Array): Promise<RgbaImage> {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { compositeOverWhite, decodeImageFile, decodePngFile } from '../../src/cli/image-files';
+import { applyOrientation } from '../../src/engine/formats/exif-orientation';
 import { encodePng } from '../../src/engine/formats/png';
-import { jpegWithOrientation } from '../engine/jpeg-fixtures';
+import { jpegWithOrientation, pngWithOrientation } from '../engine/jpeg-fixtures';
 
 describe('CLI image files', () => {
   it('composites transparency over white, as the page draws images', () => {
@@ -20,6 +21,13 @@ describe('CLI image files', () => {
     await expect(decodeImageFile('a.gif', gif)).rejects.toThrow(
       /a\.gif: GIF is read by the studio page only/,
     );
+  });
+
+  it('turns a PNG upright by its eXIf orientation, as the studio does', async () => {
+    const stored = await decodePngFile('shot.png', await pngWithOrientation(40, 80, 1));
+    const upright = await decodeImageFile('shot.png', await pngWithOrientation(40, 80, 8));
+    expect([upright.width, upright.height]).toEqual([80, 40]);
+    expect(Array.from(upright.data)).toEqual(Array.from(applyOrientation(stored, 8).data));
   });
 
   it('decodes PNGs through the engine decoder to the pixels pngjs reads, and names a damaged chunk', async () => {

@@ -1,8 +1,13 @@
-// JPEG EXIF orientation (tag 0x0112), read from the file's bytes and applied to decoded pixels, so a
-// photo taken sideways is upright before it is resized and cropped. Both surfaces orient through this
-// file: the CLI decodes with jpeg-js, which ignores the tag; the page hands the browser a copy with the
-// tag set to 1 (withoutJpegOrientation), so the browser's own orientation handling never runs, then
-// applies applyOrientation to the decoded pixels. Pure: bytes and RgbaImage in, RgbaImage out.
+// EXIF orientation (tag 0x0112), read from the file's bytes and applied to decoded pixels, so a photo
+// taken sideways is upright before it is resized and cropped. It is read from a JPEG's APP1 Exif segment
+// and from a PNG's eXIf chunk, by ONE function (readImageOrientation) that both surfaces call, so the same
+// file gives the same pixels (and latents) in the CLI and the studio: the CLI decodes with jpeg-js and the
+// engine's PNG decoder, which ignore the tag; the page hands the browser a copy with the tag set to 1
+// (withoutImageOrientation; browsers apply a PNG's eXIf orientation as well as a JPEG's), so the
+// browser's own orientation handling never runs, then applies applyOrientation to the decoded pixels.
+// Pure: bytes and RgbaImage in, RgbaImage out.
+import { crc32 } from './crc32';
+import { hasPngSignature, PNG_SIGNATURE } from './png';
 import type { RgbaImage } from './pixels';
 
 /** EXIF orientation values 1..8 (1 = as stored). */
@@ -14,12 +19,17 @@ const ORIENTATION_TAG = 0x0112;
 interface OrientationEntry {
   readonly valueOffset: number;
   readonly littleEndian: boolean;
+  /** For a PNG eXIf chunk: where its CRC-covered bytes (type + data) start and end (the CRC follows). */
+  readonly pngChunk?: { readonly start: number; readonly end: number };
 }
 
 const isOrientation = (value: number): value is ExifOrientation => value >= 1 && value <= 8;
 
-/** The orientation a JPEG's APP1 Exif segment declares; 1 when there is none or it is unreadable. */
-export function readJpegOrientation(bytes: Uint8Array): ExifOrientation {
+/**
+ * The orientation a JPEG (APP1 Exif) or PNG (eXIf) declares; 1 for other formats, when there is none,
+ * or when it is unreadable.
+ */
+export function readImageOrientation(bytes: Uint8Array): ExifOrientation {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const entry of orientationEntries(bytes)) {
     const value = view.getUint16(entry.valueOffset, entry.littleEndian);
@@ -29,12 +39,13 @@ export function readJpegOrientation(bytes: Uint8Array): ExifOrientation {
 }
 
 /**
- * The JPEG with every orientation entry set to 1 (a copy; the same array when all are 1 already), for a
- * decoder that would otherwise apply the tag itself. Browsers disagree on what createImageBitmap's
- * `imageOrientation: 'none'` means (before the 2023 rename it meant "apply the tag"), so the page
- * removes what there is to apply instead of relying on the option.
+ * The file with every orientation entry set to 1 (a copy; the same array when all are 1 already), for a
+ * decoder that would otherwise apply the tag itself; a PNG's eXIf chunk gets its CRC recomputed, so the
+ * browser does not drop the chunk or the file. Browsers disagree on what createImageBitmap's
+ * `imageOrientation: 'none'` means (before the 2023 rename it meant "apply the tag"), so the page removes
+ * what there is to apply instead of relying on the option.
  */
-export function withoutJpegOrientation(bytes: Uint8Array): Uint8Array {
+export function withoutImageOrientation(bytes: Uint8Array): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const entries = orientationEntries(bytes).filter(
     (entry) => view.getUint16(entry.valueOffset, entry.littleEndian) !== 1,
@@ -42,12 +53,25 @@ export function withoutJpegOrientation(bytes: Uint8Array): Uint8Array {
   if (entries.length === 0) return bytes;
   const copy = bytes.slice();
   const copyView = new DataView(copy.buffer);
-  for (const entry of entries) copyView.setUint16(entry.valueOffset, 1, entry.littleEndian);
+  for (const entry of entries) {
+    copyView.setUint16(entry.valueOffset, 1, entry.littleEndian);
+    if (entry.pngChunk) {
+      const { start, end } = entry.pngChunk;
+      copyView.setUint32(end, crc32(copy.subarray(start, end)));
+    }
+  }
   return copy;
 }
 
-/** IFD0 orientation entries of every APP1 Exif segment before the scan data, in file order. */
+/** The IFD0 orientation entries the file declares (JPEG APP1 Exif, PNG eXIf), in file order. */
 function orientationEntries(bytes: Uint8Array): OrientationEntry[] {
+  if (hasPngSignature(bytes)) return pngOrientationEntries(bytes);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return jpegOrientationEntries(bytes);
+  return [];
+}
+
+/** IFD0 orientation entries of every APP1 Exif segment before the scan data, in file order. */
+function jpegOrientationEntries(bytes: Uint8Array): OrientationEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const entries: OrientationEntry[] = [];
   let offset = 2;
@@ -56,7 +80,7 @@ function orientationEntries(bytes: Uint8Array): OrientationEntry[] {
     if (marker === 0xda || marker === 0xd9) break; // scan data: no more metadata segments
     const length = view.getUint16(offset + 2);
     const start = offset + 4;
-    if (marker === 0xe1 && start + 14 <= bytes.length && view.getUint32(start) === 0x45786966) {
+    if (marker === 0xe1 && start + 14 <= bytes.length && view.getUint32(start) === EXIF_HEADER) {
       const entry = tiffOrientationEntry(view, start + 6, Math.min(bytes.length, offset + 2 + length));
       if (entry) entries.push(entry);
     }
@@ -65,8 +89,40 @@ function orientationEntries(bytes: Uint8Array): OrientationEntry[] {
   return entries;
 }
 
+/** "Exif": the start of the "Exif\0\0" header in front of a JPEG's TIFF structure. */
+const EXIF_HEADER = 0x45786966;
+/** "eXIf" as a big-endian chunk type. */
+const EXIF_CHUNK = 0x65584966;
+/** "IEND" as a big-endian chunk type. */
+const END_CHUNK = 0x49454e44;
+
+/**
+ * The orientation entry of each eXIf chunk up to IEND. The chunk holds the TIFF structure itself; a
+ * writer that put the JPEG "Exif\0\0" header in front of it is tolerated. Chunks are only walked, not
+ * CRC-checked: the decoder checks them (a damaged file is refused there, with the chunk named).
+ */
+function pngOrientationEntries(bytes: Uint8Array): OrientationEntry[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: OrientationEntry[] = [];
+  for (let offset = PNG_SIGNATURE.length; offset + 12 <= bytes.length;) {
+    const length = view.getUint32(offset);
+    const type = view.getUint32(offset + 4);
+    const data = offset + 8;
+    const end = data + length;
+    if (type === END_CHUNK || end + 4 > bytes.length) break;
+    if (type === EXIF_CHUNK) {
+      const tiff = length >= 6 && view.getUint32(data) === EXIF_HEADER ? data + 6 : data;
+      const entry = tiffOrientationEntry(view, tiff, end);
+      if (entry) entries.push({ ...entry, pngChunk: { start: offset + 4, end } });
+    }
+    offset = end + 4;
+  }
+  return entries;
+}
+
 /** IFD0's orientation entry of the TIFF structure at [tiff, end), if it has one. */
 function tiffOrientationEntry(view: DataView, tiff: number, end: number): OrientationEntry | null {
+  if (tiff + 8 > end) return null;
   const order = view.getUint16(tiff);
   if (order !== 0x4949 && order !== 0x4d4d) return null;
   const littleEndian = order === 0x4949;

@@ -2,15 +2,14 @@
 // (src/engine/formats/image-input: format, header dimensions, limits), so a huge or non-image file is
 // refused before the browser decodes anything; then createImageBitmap decodes off the main thread (GIFs
 // give their first frame), and a canvas turns it into an RgbaImage, transparency composited over white
-// and scaled so its short side is at most WORKING_SIDE. A JPEG's EXIF orientation is applied by the
-// engine's code (engine/formats/exif-orientation.ts), as the CLI applies it, not by the browser: the
+// and scaled so its short side is at most WORKING_SIDE. A JPEG's or PNG's EXIF orientation is applied by
+// the engine's code (engine/formats/exif-orientation.ts), as the CLI applies it, not by the browser: the
 // browser gets the file with the tag set to 1, so a photo is turned the same way on both surfaces.
 import { ImageDecodeError } from '../../engine/errors';
 import {
   applyOrientation,
-  readJpegOrientation,
-  withoutJpegOrientation,
-  type ExifOrientation,
+  readImageOrientation,
+  withoutImageOrientation,
 } from '../../engine/formats/exif-orientation';
 import type { RgbaImage } from '../../engine/formats/pixels';
 import { IMAGE_LIMITS, readImageHeader, type ImageHeader } from '../../engine/formats/image-input';
@@ -35,8 +34,9 @@ export async function loadImageBlob(blob: Blob, name: string): Promise<LoadedIma
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const header = readImageHeader(bytes, name, blob.type);
-  const orientation: ExifOrientation = header.format === 'jpeg' ? readJpegOrientation(bytes) : 1;
-  const stored = header.format === 'jpeg' ? withoutJpegOrientation(bytes) : bytes;
+  // JPEG APP1 Exif and PNG eXIf: the orientation the CLI applies too (engine/formats/exif-orientation.ts).
+  const orientation = readImageOrientation(bytes);
+  const stored = withoutImageOrientation(bytes);
   // A changed file is a fresh copy (Uint8Array.slice), whose buffer holds exactly its bytes.
   const decodable = stored === bytes ? blob : new Blob([stored.buffer as ArrayBuffer], { type: blob.type });
   let bitmap: ImageBitmap;

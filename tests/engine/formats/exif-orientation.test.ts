@@ -2,11 +2,12 @@ import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import {
   applyOrientation,
-  readJpegOrientation,
-  withoutJpegOrientation,
+  readImageOrientation,
+  withoutImageOrientation,
   type ExifOrientation,
 } from '../../../src/engine/formats/exif-orientation';
-import { jpegWithOrientation } from '../jpeg-fixtures';
+import { decodePng, encodePng } from '../../../src/engine/formats/png';
+import { jpegWithOrientation, pngWithOrientation } from '../jpeg-fixtures';
 
 const IMAGE = {
   width: 3,
@@ -16,21 +17,21 @@ const IMAGE = {
 };
 const reds = (image: { data: Uint8ClampedArray }) => Array.from(image.data).filter((_, i) => i % 4 === 0);
 
-describe('EXIF orientation', () => {
+describe('EXIF orientation (JPEG APP1 and PNG eXIf)', () => {
   it('reads the orientation tag in either byte order, 1 when absent', () => {
-    expect(readJpegOrientation(jpegWithOrientation(4, 2, 6))).toBe(6);
-    expect(readJpegOrientation(jpegWithOrientation(4, 2, 3, true))).toBe(3);
-    expect(readJpegOrientation(jpegWithOrientation(4, 2, 0))).toBe(1);
+    expect(readImageOrientation(jpegWithOrientation(4, 2, 6))).toBe(6);
+    expect(readImageOrientation(jpegWithOrientation(4, 2, 3, true))).toBe(3);
+    expect(readImageOrientation(jpegWithOrientation(4, 2, 0))).toBe(1);
     const plain = new Uint8Array(jpeg.encode({ width: 2, height: 2, data: new Uint8Array(16) }).data);
-    expect(readJpegOrientation(plain)).toBe(1);
+    expect(readImageOrientation(plain)).toBe(1);
   });
 
   it('sets the tag to 1 in a copy for a decoder that would apply it, leaving the rest as it was', () => {
     for (const littleEndian of [false, true]) {
       const rotated = jpegWithOrientation(4, 2, 6, littleEndian);
-      const stored = withoutJpegOrientation(rotated);
-      expect(readJpegOrientation(stored)).toBe(1);
-      expect(readJpegOrientation(rotated)).toBe(6); // the caller's bytes are not changed
+      const stored = withoutImageOrientation(rotated);
+      expect(readImageOrientation(stored)).toBe(1);
+      expect(readImageOrientation(rotated)).toBe(6); // the caller's bytes are not changed
       const changed = [...stored.keys()].filter((i) => stored[i] !== rotated[i]);
       expect(changed).toHaveLength(1); // the value's low byte; the pixels decode as before
       expect(jpeg.decode(stored, { useTArray: true }).data).toEqual(
@@ -38,9 +39,36 @@ describe('EXIF orientation', () => {
       );
     }
     const upright = jpegWithOrientation(4, 2, 1);
-    expect(withoutJpegOrientation(upright)).toBe(upright);
+    expect(withoutImageOrientation(upright)).toBe(upright);
     const plain = new Uint8Array(jpeg.encode({ width: 2, height: 2, data: new Uint8Array(16) }).data);
-    expect(withoutJpegOrientation(plain)).toBe(plain);
+    expect(withoutImageOrientation(plain)).toBe(plain);
+  });
+
+  it('reads a PNG eXIf chunk’s orientation with the same function, in either byte order', async () => {
+    expect(readImageOrientation(await pngWithOrientation(4, 2, 6))).toBe(6);
+    expect(readImageOrientation(await pngWithOrientation(4, 2, 3, { littleEndian: true }))).toBe(3);
+    expect(readImageOrientation(await pngWithOrientation(4, 2, 8, { exifHeader: true }))).toBe(8);
+    expect(readImageOrientation(await pngWithOrientation(4, 2, 0))).toBe(1); // not an orientation
+    const plain = await encodePng({ width: 2, height: 2, data: new Uint8ClampedArray(16) });
+    expect(readImageOrientation(plain)).toBe(1);
+    // a cut-off eXIf chunk, or bytes of no known format, read as "as stored"
+    const rotated = await pngWithOrientation(4, 2, 6);
+    expect(readImageOrientation(rotated.subarray(0, 8 + 25 + 20))).toBe(1);
+    expect(readImageOrientation(new TextEncoder().encode('GIF89a'))).toBe(1);
+  });
+
+  it('sets a PNG’s orientation to 1 in a copy with the eXIf CRC recomputed, pixels untouched', async () => {
+    const rotated = await pngWithOrientation(4, 2, 6);
+    const stored = withoutImageOrientation(rotated);
+    expect(readImageOrientation(stored)).toBe(1);
+    expect(readImageOrientation(rotated)).toBe(6);
+    const changed = [...stored.keys()].filter((i) => stored[i] !== rotated[i]);
+    expect(changed.length).toBeGreaterThan(1); // the value's low byte and the chunk's CRC
+    expect(changed.length).toBeLessThanOrEqual(5);
+    // the engine's decoder checks every CRC: the copy is still a valid PNG with the same pixels
+    expect((await decodePng(stored)).image).toEqual((await decodePng(rotated)).image);
+    const upright = await pngWithOrientation(4, 2, 1);
+    expect(withoutImageOrientation(upright)).toBe(upright);
   });
 
   // Stored:   0 1 2      as the EXIF specification displays each orientation

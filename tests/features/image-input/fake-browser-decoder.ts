@@ -1,11 +1,13 @@
-// The browser's half of image loading, faked for Node: createImageBitmap decodes JPEGs with jpeg-js
-// (which, like a browser handed an orientation tag of 1, applies no orientation) and refuses anything
-// else as a browser refuses corrupt data; OffscreenCanvas copies a bitmap at its own size (the fixtures
+// The browser's half of image loading, faked for Node: createImageBitmap decodes JPEGs with jpeg-js and
+// PNGs with pngjs (which, like a browser handed an orientation tag of 1, apply no orientation) and refuses
+// anything else as a browser refuses corrupt data; OffscreenCanvas copies a bitmap at its own size (the fixtures
 // are below the loader's working side, so nothing is scaled). It records the orientation tag of each
 // file it was asked to decode, so a test can tell whether the browser would have turned the image.
 import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { expect, vi } from 'vitest';
-import { readJpegOrientation } from '../../../src/engine/formats/exif-orientation';
+import { readImageOrientation } from '../../../src/engine/formats/exif-orientation';
+import { hasPngSignature } from '../../../src/engine/formats/png';
 
 interface FakeBitmap {
   readonly width: number;
@@ -42,8 +44,10 @@ export function stubBrowserDecoder(): number[] {
   vi.stubGlobal('OffscreenCanvas', FakeCanvas);
   vi.stubGlobal('createImageBitmap', async (blob: Blob): Promise<FakeBitmap> => {
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    decodedOrientations.push(readJpegOrientation(bytes));
-    const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    decodedOrientations.push(readImageOrientation(bytes));
+    const { width, height, data } = hasPngSignature(bytes)
+      ? PNG.sync.read(Buffer.from(bytes))
+      : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
     return { width, height, data, close: () => undefined };
   });
   return decodedOrientations;

@@ -1,10 +1,10 @@
 // The page's image loading with the browser's decoder faked (fake-browser-decoder.ts): the browser must
-// receive the JPEG with its orientation set to 1, and the engine's orientation must be applied once, so
-// the page's pixels equal the CLI's.
+// receive the JPEG or PNG with its orientation set to 1, and the engine's orientation must be applied
+// once, so the page's pixels equal the CLI's.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeImageFile } from '../../../src/cli/image-files';
 import { loadImageBlob } from '../../../src/features/image-input/load-image';
-import { jpegWithOrientation } from '../../engine/jpeg-fixtures';
+import { jpegWithOrientation, pngWithOrientation } from '../../engine/jpeg-fixtures';
 import { stubBrowserDecoder } from './fake-browser-decoder';
 
 let decodedOrientations: number[] = [];
@@ -22,6 +22,21 @@ describe('loadImageBlob', () => {
       const cli = await decodeImageFile('photo.jpg', file);
 
       expect(decodedOrientations).toEqual([1]);
+      expect([page.image.width, page.image.height]).toEqual([cli.width, cli.height]);
+      expect([page.orientedWidth, page.orientedHeight]).toEqual([cli.width, cli.height]);
+      expect(Array.from(page.image.data)).toEqual(Array.from(cli.data));
+    },
+  );
+
+  it.each([3, 6, 8])(
+    'PNG eXIf orientation %i: turned by the engine as the CLI turns it, the browser given 1',
+    async (orientation) => {
+      const file = await pngWithOrientation(12, 6, orientation);
+      const page = await loadImageBlob(new Blob([file.slice()], { type: 'image/png' }), 'shot.png');
+      const cli = await decodeImageFile('shot.png', file);
+
+      expect(decodedOrientations).toEqual([1]);
+      expect([cli.width, cli.height]).toEqual(orientation >= 5 ? [6, 12] : [12, 6]);
       expect([page.image.width, page.image.height]).toEqual([cli.width, cli.height]);
       expect([page.orientedWidth, page.orientedHeight]).toEqual([cli.width, cli.height]);
       expect(Array.from(page.image.data)).toEqual(Array.from(cli.data));
