@@ -4,24 +4,19 @@
 // asks for the same files itself (each with an AbortSignal and a stall timeout) and checks each answers
 // with its kind of content, so a 404, an HTML page served in its place, a wrong content type or an
 // unreachable host is named: the runtime file, its URL, and that it is the runtime, not a model file.
+// The HTML-page and stall checks are src/storage/http-checks.ts's, shared with the model downloader.
 // A start that works asks for nothing more: the service worker caches ORT's WebAssembly on its first
 // fetch, so asking at the same time would download it twice. The files per build are one table
 // (ort-runtime-files.json), also read by vite.config.ts, which copies them to ort/ (JSON, so the
 // config's loader reads it as is).
 import { describeError } from '../engine/api/describe-error';
 import { RuntimeFailureError } from '../engine/errors';
-import { LIMITS } from '../engine/limits';
+import { servedHtmlPage, servedMarkup, StallWatchdog, STALL_TIMEOUT_MS } from '../storage/http-checks';
 import type { WebProvider } from './ort-web';
 import runtimeFiles from './ort-runtime-files.json' with { type: 'json' };
 
 /** The runtime files each provider's ORT build loads from env.wasm.wasmPaths (see ORT_BUILDS in ort-web.ts). */
 export const ORT_RUNTIME_FILES: Readonly<Record<WebProvider, readonly string[]>> = runtimeFiles;
-
-/**
- * No byte for this long, before the headers or the first body bytes, ends a check as stalled; ORT not
- * started after this long has its files checked while it goes on.
- */
-export const RUNTIME_STALL_TIMEOUT_MS = LIMITS.networkStallMs;
 
 type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -30,16 +25,13 @@ export interface RuntimeFileCheckOptions {
   readonly stallTimeoutMs?: number;
 }
 
-/** What each kind of runtime file must look like for ORT to use it; null when it does. */
+/** What each kind of runtime file must look like for ORT to use it (past the HTML checks); null when it does. */
 const EXPECTED: Readonly<Record<'.mjs' | '.wasm', (type: string, head: Uint8Array) => string | null>> = {
   // The glue script is imported as a module, which browsers refuse without a JavaScript MIME type.
-  '.mjs': (type, head) => {
-    const text = new TextDecoder().decode(head.subarray(0, 64)).trimStart();
-    if (text.startsWith('<')) return `starts "${text.slice(0, 24)}" (an HTML page?)`;
-    return /javascript|ecmascript/i.test(type)
+  '.mjs': (type) =>
+    /javascript|ecmascript/i.test(type)
       ? null
-      : `is served as "${type}", and a module script needs a JavaScript content type`;
-  },
+      : `is served as "${type}", and a module script needs a JavaScript content type`,
   '.wasm': (_type, head) =>
     [0x00, 0x61, 0x73, 0x6d].every((byte, i) => head[i] === byte)
       ? null
@@ -71,55 +63,42 @@ async function checkRuntimeFile(
   options: RuntimeFileCheckOptions,
 ): Promise<FileProblem | null> {
   const expected = file.endsWith('.wasm') ? EXPECTED['.wasm'] : EXPECTED['.mjs'];
-  const stallMs = options.stallTimeoutMs ?? RUNTIME_STALL_TIMEOUT_MS;
-  const stall = new AbortController();
-  const timer = setTimeout(() => stall.abort(), stallMs);
+  const watchdog = new StallWatchdog({ limitMs: options.stallTimeoutMs, signal: stop });
   const problem = (what: string): FileProblem => ({ error: runtimeFileError(file, what), stalled: false });
   const failed = (what: string, error: unknown): FileProblem | null => {
     if (stop.aborted) return null;
-    if (stall.signal.aborted) {
-      const silent = `no bytes from ${url} for ${stallMs / 1000} s (RUNTIME_STALL_TIMEOUT_MS)`;
+    if (watchdog.stalled) {
+      const silent = `no bytes from ${url} for ${watchdog.limitText}`;
       return { error: runtimeFileError(file, silent, error), stalled: true };
     }
     return { error: runtimeFileError(file, `${what} (${describeError(error)})`, error), stalled: false };
   };
-  const signal = AbortSignal.any([stop, stall.signal]);
-  // A body read does not end by itself when the signal aborts on every fetch implementation: raced.
-  const aborted = new Promise<never>((_, reject) =>
-    signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
-  );
-  aborted.catch(() => undefined);
+  let response: Response;
   try {
-    let response: Response;
-    try {
-      response = await (options.fetch ?? fetch)(url, { signal, cache: 'no-store' });
-    } catch (error) {
-      return failed(`could not fetch ${url}`, error);
-    }
-    const type = response.headers.get('content-type') ?? '';
-    const reader = response.ok && !type.includes('text/html') ? response.body?.getReader() : undefined;
-    if (!reader) {
-      void response.body?.cancel().catch(() => undefined);
-      if (!response.ok) return problem(`${url} answered HTTP ${response.status}`);
-      return problem(
-        type.includes('text/html')
-          ? `${url} served an HTML page (content-type ${type})`
-          : `${url} answered with no body`,
-      );
-    }
-    let head: Uint8Array;
-    try {
-      head = (await Promise.race([reader.read(), aborted])).value ?? new Uint8Array();
-    } catch (error) {
-      return failed(`${url} broke off`, error);
-    } finally {
-      void reader.cancel().catch(() => undefined);
-    }
-    const wrong = expected(type, head);
-    return wrong ? problem(`${url} ${wrong}`) : null;
-  } finally {
-    clearTimeout(timer);
+    const request = (options.fetch ?? fetch)(url, { signal: watchdog.signal, cache: 'no-store' });
+    response = await watchdog.wait(request);
+  } catch (error) {
+    return failed(`could not fetch ${url}`, error);
   }
+  const htmlPage = servedHtmlPage(url, response);
+  const reader = response.ok && !htmlPage ? response.body?.getReader() : undefined;
+  if (!reader) {
+    void response.body?.cancel().catch(() => undefined);
+    if (!response.ok) return problem(`${url} answered HTTP ${response.status}`);
+    return problem(htmlPage ?? `${url} answered with no body`);
+  }
+  let head: Uint8Array;
+  try {
+    head = (await watchdog.wait(reader.read())).value ?? new Uint8Array();
+  } catch (error) {
+    return failed(`${url} broke off`, error);
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  const markup = servedMarkup(url, head);
+  if (markup) return problem(markup);
+  const wrong = expected(response.headers.get('content-type') ?? '', head);
+  return wrong ? problem(`${url} ${wrong}`) : null;
 }
 
 /** The first problem among the build's runtime files (in table order), all asked for at once. */
@@ -167,7 +146,7 @@ export async function startCheckingRuntimeFiles<T>(
     (error: unknown) => ({ started: false, error }) as const,
   );
   try {
-    const stallMs = options.stallTimeoutMs ?? RUNTIME_STALL_TIMEOUT_MS;
+    const stallMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
     let outcome = await Promise.race([runtime, delay(stallMs, stop.signal).then(() => null)]);
     if (!outcome) {
       const fault = check().then((problem) => (problem && !problem.stalled ? problem.error : never));

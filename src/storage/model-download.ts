@@ -9,8 +9,9 @@
 //   kept in the cache under a temporary key (see model-cache.ts) so a later load resumes them too. A
 //   server that ignores Range (200 instead of 206) is read again from byte 0. Nothing reaches a file's
 //   final cache key before the whole file matched its size and hash.
-// - Every request takes the load's AbortSignal and a stall timeout (no bytes for STALL_TIMEOUT_MS);
-//   every failure names the file, the URL and the byte offset; HTML served in place of a model is named.
+// - Every request takes the load's AbortSignal and a stall watchdog (no bytes for STALL_TIMEOUT_MS);
+//   every failure names the file, the URL and the byte offset; HTML served in place of a model is named
+//   (the stall and HTML checks are http-checks.ts's, shared with ONNX Runtime's own file check).
 // - `readAhead` starts the first task's files before any session asks for them (while ONNX Runtime is
 //   still fetched and compiled), reporting their progress from the first byte; the session's own read
 //   then takes over the read under way, and its progress from there on.
@@ -23,7 +24,6 @@ import {
   SamplingCancelledError,
   StorageError,
 } from '../engine/errors';
-import { LIMITS } from '../engine/limits';
 import {
   releaseSource,
   type ByteProgress,
@@ -31,10 +31,8 @@ import {
   type ModelFileReader,
   type ModelFileSource,
 } from '../engine/model-set/reader';
+import { servedHtmlPage, servedMarkup, StallWatchdog, STALL_TIMEOUT_MS } from './http-checks';
 import { consumeStream, type ModelCache } from './model-cache';
-
-/** No byte for this long, before the headers or within the body, ends the request as stalled. */
-export const STALL_TIMEOUT_MS = LIMITS.networkStallMs;
 /** How often one load reopens a file's download by itself after the connection broke mid-body. */
 export const MAX_AUTO_RESUMES = 3;
 
@@ -256,14 +254,14 @@ export class DownloadReader {
               }
             }
           },
-          cancel: (reason) => body.cancel(reason),
+          cancel: (reason) => body.reader.cancel(reason),
         },
         { highWaterMark: 0 },
       );
       try {
         await cache.writePartial(entry, start, segment);
       } catch (error) {
-        await body.cancel().catch(() => undefined);
+        await body.reader.cancel().catch(() => undefined);
         if (failed !== null || !(error instanceof StorageError)) await cache.deletePartial(entry);
         throw failed ?? error;
       }
@@ -319,26 +317,26 @@ export class DownloadReader {
     }
   }
 
-  /** Requests the rest of the file (a Range from `received`) and checks the response's status and type. */
-  private async open(
-    transfer: Transfer,
-    signal: AbortSignal | undefined,
-  ): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  /**
+   * Requests the rest of the file (a Range from `received`) and checks the response's status and type;
+   * the body comes with the request's stall watchdog, which then times each chunk.
+   */
+  private async open(transfer: Transfer, signal: AbortSignal | undefined): Promise<OpenBody> {
     const { entry, url } = transfer;
     const offset = transfer.received;
-    const stall = new AbortController();
-    const timer = setTimeout(() => stall.abort(), this.stallTimeoutMs);
+    const watchdog = new StallWatchdog({ limitMs: this.stallTimeoutMs, signal });
     let response: Response;
     try {
-      response = await this.fetch(url, {
-        signal: combineSignals(signal, stall.signal),
+      const request = this.fetch(url, {
+        signal: watchdog.signal,
         ...(offset > 0 ? { headers: { Range: `bytes=${offset}-` } } : {}),
       });
+      response = await watchdog.wait(request);
     } catch (error) {
       signal?.throwIfAborted();
-      if (stall.signal.aborted) {
+      if (watchdog.stalled) {
         throw new ModelFetchError(
-          `${entry.file}: ${url} sent no response for ${this.stallTimeoutMs / 1000} s (STALL_TIMEOUT_MS) at byte ${offset}; the server is not answering`,
+          `${entry.file}: ${url} sent no response for ${watchdog.limitText} at byte ${offset}; the server is not answering`,
         );
       }
       const failure = new ModelFetchError(
@@ -354,8 +352,6 @@ export class DownloadReader {
       } catch (retryError) {
         throw retryError instanceof ModelFetchError ? failure : retryError;
       }
-    } finally {
-      clearTimeout(timer);
     }
     if (offset > 0 && response.status === 206) {
       const start = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1];
@@ -375,41 +371,28 @@ export class DownloadReader {
           (offset > 0 ? ` at byte ${offset}` : ''),
       );
     }
-    const type = response.headers.get('content-type') ?? '';
-    if (/^text\/html\b/i.test(type)) {
+    const htmlPage = servedHtmlPage(url, response);
+    if (htmlPage) {
       await response.body?.cancel().catch(() => undefined);
       throw new IntegrityError(
-        `${entry.file}: ${url} served an HTML page (content-type ${type}) instead of the model file; the file is missing on the server or the address is wrong`,
+        `${entry.file}: ${htmlPage} instead of the model file; the file is missing on the server or the address is wrong`,
       );
     }
     if (!response.body) throw new ModelFetchError(`${entry.file}: ${url} answered without a body`);
-    return response.body.getReader();
+    return { reader: response.body.getReader(), watchdog };
   }
 
   /** The next chunk, checked and hashed; null at the end. Throws TransferBroken on a cut or a stall. */
   private async nextChunk(
     transfer: Transfer,
-    body: ReadableStreamDefaultReader<Uint8Array>,
+    body: OpenBody,
     signal: AbortSignal | undefined,
   ): Promise<Uint8Array | null> {
     signal?.throwIfAborted();
     const { entry, url } = transfer;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onAbort: (() => void) | undefined;
-    const interrupted = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new TransferBroken(
-            `${entry.file}: no bytes from ${url} for ${this.stallTimeoutMs / 1000} s (STALL_TIMEOUT_MS) after byte ${transfer.received} of ${entry.bytes}; the download stalled`,
-            true,
-          ),
-        );
-      }, this.stallTimeoutMs);
-      onAbort = () => reject(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    const { reader, watchdog } = body;
     try {
-      const { done, value } = await Promise.race([body.read(), interrupted]);
+      const { done, value } = await watchdog.wait(reader.read());
       if (done && transfer.received < entry.bytes) {
         // Closed early without an error (a proxy's timeout, a truncated file): resumable like a cut.
         throw new TransferBroken(
@@ -421,19 +404,28 @@ export class DownloadReader {
       transfer.absorb(value);
       return value;
     } catch (error) {
-      await body.cancel().catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
       signal?.throwIfAborted();
+      if (watchdog.stalled) {
+        throw new TransferBroken(
+          `${entry.file}: no bytes from ${url} for ${watchdog.limitText} after byte ${transfer.received} of ${entry.bytes}; the download stalled`,
+          true,
+        );
+      }
       if (error instanceof TransferBroken || error instanceof IntegrityError) throw error;
       throw new TransferBroken(
         `${entry.file}: the connection to ${url} broke at byte ${transfer.received} of ${entry.bytes} (${describe(error)})`,
         false,
         { cause: error },
       );
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A response's body being read, with the watchdog that ends it when it goes silent. */
+interface OpenBody {
+  readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly watchdog: StallWatchdog;
 }
 
 /** A read started by `readAhead`, until a `read` takes it over. */
@@ -503,11 +495,8 @@ class Transfer {
   }
 
   absorb(chunk: Uint8Array): void {
-    if (this.received === 0 && looksLikeMarkup(chunk)) {
-      throw new IntegrityError(
-        `${this.entry.file}: ${this.url} served text starting "${preview(chunk)}" (an HTML page?) instead of the model file`,
-      );
-    }
+    const markup = this.received === 0 ? servedMarkup(this.url, chunk) : null;
+    if (markup) throw new IntegrityError(`${this.entry.file}: ${markup} instead of the model file`);
     this.received += chunk.byteLength;
     if (this.received > this.entry.bytes) {
       throw new IntegrityError(
@@ -589,19 +578,6 @@ function combineSignals(...signals: ReadonlyArray<AbortSignal | undefined>): Abo
   return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
-/** A model file is binary: a first byte '<' followed by printable text is a web page or XML. */
-function looksLikeMarkup(chunk: Uint8Array): boolean {
-  if (chunk[0] !== 0x3c) return false;
-  const head = chunk.subarray(0, 16);
-  return head.every(
-    (byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d,
-  );
-}
-
-function preview(chunk: Uint8Array): string {
-  return new TextDecoder().decode(chunk.subarray(0, 24)).replace(/\s+/g, ' ');
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -627,29 +603,29 @@ export async function fetchManifestText(
   signal?: AbortSignal,
   options: { readonly fetch?: Fetch; readonly stallTimeoutMs?: number } = {},
 ): Promise<string> {
-  const stallTimeoutMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const stall = new AbortController();
-  const timer = setTimeout(() => stall.abort(), stallTimeoutMs);
+  const watchdog = new StallWatchdog({ limitMs: options.stallTimeoutMs, signal });
   try {
-    const response = await doFetch(url, { signal: combineSignals(signal, stall.signal) });
-    if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new ModelFetchError(`${url}: HTTP ${response.status} ${response.statusText}`.trimEnd());
-    }
-    return await response.text();
+    // One wait for headers and body together: a manifest is small.
+    return await watchdog.wait(
+      doFetch(url, { signal: watchdog.signal }).then(async (response) => {
+        if (!response.ok) {
+          await response.body?.cancel().catch(() => undefined);
+          throw new ModelFetchError(`${url}: HTTP ${response.status} ${response.statusText}`.trimEnd());
+        }
+        return response.text();
+      }),
+    );
   } catch (error) {
     if (signal?.aborted) throw new SamplingCancelledError(`loading ${url} was cancelled`);
     if (error instanceof ModelFetchError) throw error;
-    if (stall.signal.aborted) {
+    if (watchdog.stalled) {
       throw new ManifestUnreachableError(
-        `${url} did not arrive within ${stallTimeoutMs / 1000} s (STALL_TIMEOUT_MS); the server is not answering`,
+        `${url} did not arrive within ${watchdog.limitText}; the server is not answering`,
       );
     }
     throw new ManifestUnreachableError(`${url} is unreachable (${describe(error)}); ${offlineHint()}`, {
       cause: error,
     });
-  } finally {
-    clearTimeout(timer);
   }
 }

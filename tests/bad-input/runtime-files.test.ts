@@ -67,7 +67,7 @@ const CASES: readonly RuntimeFileCase[] = [
   {
     name: '.wasm path served an HTML page as application/octet-stream',
     wasm: { body: HTML_PAGE },
-    message: `${AT(WASM)} does not start with the WebAssembly signature (\\0asm)`,
+    message: `${AT(WASM)} served text starting "<!DOCTYPE html><html><bo" (an HTML page?)`,
   },
   {
     name: '.mjs served as application/octet-stream',
@@ -77,7 +77,7 @@ const CASES: readonly RuntimeFileCase[] = [
   {
     name: '.mjs path served an HTML page labelled text/javascript',
     script: { body: HTML_PAGE, contentType: 'text/javascript' },
-    message: `${AT(MJS)} starts "<!DOCTYPE html><html><bo" (an HTML page?)`,
+    message: `${AT(MJS)} served text starting "<!DOCTYPE html><html><bo" (an HTML page?)`,
   },
   {
     name: 'offline (host unreachable)',
@@ -87,12 +87,12 @@ const CASES: readonly RuntimeFileCase[] = [
   {
     name: 'host sends no response',
     script: { silent: true },
-    message: `ONNX Runtime file ${MJS}: no bytes from ${FOLDER}${MJS} for 0.03 s (RUNTIME_STALL_TIMEOUT_MS)`,
+    message: `ONNX Runtime file ${MJS}: no bytes from ${FOLDER}${MJS} for 0.03 s (STALL_TIMEOUT_MS)`,
   },
   {
     name: '.wasm stalls after its headers',
     wasm: { stallAfter: 0 },
-    message: `ONNX Runtime file ${WASM}: no bytes from ${FOLDER}${WASM} for 0.03 s (RUNTIME_STALL_TIMEOUT_MS)`,
+    message: `ONNX Runtime file ${WASM}: no bytes from ${FOLDER}${WASM} for 0.03 s (STALL_TIMEOUT_MS)`,
   },
   {
     name: '.wasm connection cut before its first bytes',

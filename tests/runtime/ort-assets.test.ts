@@ -64,6 +64,19 @@ describe('startCheckingRuntimeFiles', () => {
     expect((error as Error).message).toMatch(/^ONNX Runtime file ort-wasm-simd-threaded\.mjs: /);
   });
 
+  it('names a .wasm that is neither WebAssembly nor a page, and an HTML page under another type', async () => {
+    const failing = () => Promise.reject(new Error('no available backend found'));
+    const host = new FakeModelHost();
+    host.behaviours = [SCRIPT, { body: new TextEncoder().encode('PK\u0003\u0004 an archive') }];
+    await expect(startCheckingRuntimeFiles('wasm', FOLDER, failing, { fetch: host.fetch })).rejects.toThrow(
+      `${FOLDER}ort-wasm-simd-threaded.wasm does not start with the WebAssembly signature`,
+    );
+    host.behaviours = [{ body: new TextEncoder().encode('\n<!doctype html><title>x</title>') }, WASM];
+    await expect(startCheckingRuntimeFiles('wasm', FOLDER, failing, { fetch: host.fetch })).rejects.toThrow(
+      `${FOLDER}ort-wasm-simd-threaded.mjs served text starting "<!doctype html><title>x<" (an HTML page?)`,
+    );
+  });
+
   it("gives ORT's own error, with the build and folder, when every file answered", async () => {
     const host = new FakeModelHost();
     host.behaviours = [SCRIPT, WASM];
