@@ -169,6 +169,12 @@ export class SessionSet {
    * bandwidth and delay the file the next session waits for, and a reader's in-memory bytes (no cache, or
    * Node) are not counted by the session budget. When an open fails or `signal` aborts, the read ahead is
    * aborted and whatever it read is released.
+   *
+   * One of two read-aheads, at two moments: this one overlaps reading with session creation, for any
+   * reader (Node's files too) and for every task. The browser's loader (src/worker/web-engine.ts) starts
+   * DownloadReader.readAhead (src/storage/model-download.ts) earlier, for the first task's files while
+   * ONNX Runtime itself still downloads and compiles, when no SessionSet exists yet; the reads made here
+   * then take those over through the reader (one download per file, its progress reported once).
    */
   async prepare(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void> {
     // Not `signal`: a read handed to an open is shared by every caller awaiting that network, and one

@@ -131,6 +131,11 @@ export class DownloadReader {
    * takes over the read under way: its progress from then on (the figure so far too, when no
    * `onProgress` reported it already, so no figure is reported twice), its result or error, and its
    * cancellation by the taker's signal.
+   *
+   * It covers the time before any session exists (ONNX Runtime still downloading and compiling), which
+   * is why it lives in the reader. Once sessions open, SessionSet.prepare (src/runtime/session-set.ts)
+   * reads one network ahead of the session being created, for any reader; its reads of these files are
+   * the `read`s that take them over, so the two never download a file twice.
    */
   readAhead(entries: readonly FileEntry[], onProgress?: ReadAheadProgress): void {
     let previous: Promise<unknown> = Promise.resolve();

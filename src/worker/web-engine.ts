@@ -203,7 +203,8 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
   const fromCache = downloads?.report().fromCache ?? new Set<string>();
   const loadProgress = setProgress(plan, fromCache, onProgress);
   // The first task's files download while ONNX Runtime may still be compiling, their progress shown from
-  // the first byte (as the sessions' reads report it); the sessions take them over.
+  // the first byte (as the sessions' reads report it); the sessions take them over. (Once ORT runs, the
+  // session set reads one network ahead itself, SessionSet.prepare: its reads are those take-overs.)
   downloads?.readAhead(
     TASK_NETWORKS[FIRST_TASK].flatMap((role) => variantFiles(plan.networks[role].variant)),
     (entry, loadedBytes, totalBytes) =>

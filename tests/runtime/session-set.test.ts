@@ -3,7 +3,9 @@
 // last), residency is reported, a set that cannot hold a task's networks at once still runs it (they
 // take turns, the reader is asked again), and reader sources (bytes or a location, external data) reach
 // InferenceSession.create as they are. Loading reads one network ahead: the decoder's file is read while
-// the DiT's session is created, and a failed open or a cancel stops that read and releases what it read.
+// the DiT's session is created, and a failed open or a cancel stops that read and releases what it read;
+// over the browser's download reader, those reads take over the ones its loader started ahead.
+import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { IntegrityError, SamplingCancelledError } from '../../src/engine/errors';
 import {
@@ -20,7 +22,10 @@ import type { ModelSetRuntime } from '../../src/engine/api/runtime-contract';
 import { cpuTensor, type CpuTensor } from '../../src/engine/latent/tensor';
 import { GRAPH_IO_NAMES } from '../../src/engine/model-set/graph-io';
 import { cpuTensorBinding, loadModelSet, type OrtNamespace } from '../../src/runtime/session-set';
+import { FIRST_TASK } from '../../src/engine/model-set/networks';
+import { DownloadReader } from '../../src/storage/model-download';
 import { TINY_MANIFEST } from '../store/fake-engine';
+import { FakeModelHost } from '../storage/fake-model-host';
 
 const FILE_BYTES = 100;
 const SESSION_BYTES = estimateSessionBytes({ file: 'x.onnx', bytes: FILE_BYTES, sha256: '' });
@@ -401,5 +406,53 @@ describe('loadModelSet: reading ahead', () => {
     await expect(loading).rejects.toThrow();
     expect(log).toContain('close dit');
     expect(log).not.toContain('open decoder');
+  });
+});
+
+describe("loadModelSet over the browser loader's read ahead", () => {
+  it('takes over the reads the loader started early: each file fetched once, each figure reported once', async () => {
+    // Files whose bytes are their names (the fake ORT tells the network from them), hashed for real.
+    const body = (file: string) => new TextEncoder().encode(file);
+    const base = manifest();
+    const networks = Object.fromEntries(
+      NETWORK_ROLES.map((role) => {
+        const entry = base.networks[role];
+        const bytes = body(entry.variants.float32.file);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        return [
+          role,
+          { ...entry, variants: { float32: { ...entry.variants.float32, bytes: bytes.length, sha256 } } },
+        ];
+      }),
+    ) as unknown as ModelSetManifest['networks'];
+    const set: ModelSetManifest = { ...base, networks };
+    const first = TASK_NETWORKS[FIRST_TASK].map((role) => set.networks[role].variants.float32);
+    const host = new FakeModelHost();
+    host.behaviours = first.map((entry) => ({ body: body(entry.file) }));
+    const downloads = new DownloadReader({
+      manifestUrl: 'https://models.test/set/manifest.json',
+      cache: null,
+      fetch: host.fetch,
+    });
+    // What src/worker/web-engine.ts does before ONNX Runtime has started: the first task's files, ahead.
+    const figures: string[] = [];
+    downloads.readAhead(first, (entry, loaded) => figures.push(`${entry.file} ${loaded}`));
+    const log: string[] = [];
+    const ort = fakeOrt(log, []);
+    const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+    const runtime = await loadModelSet(ort, binding, {
+      manifest: set,
+      readFile: downloads.read,
+      onProgress: (event) => {
+        if (event.stage === 'download') figures.push(`${event.file} ${event.loadedBytes}`);
+      },
+    });
+    expect(resident(runtime).sort()).toEqual([...TASK_NETWORKS[FIRST_TASK]].sort());
+    expect(host.requests.map((request) => request.url)).toEqual(
+      first.map((entry) => `https://models.test/set/${entry.file}`),
+    );
+    expect(figures.sort()).toEqual(first.map((entry) => `${entry.file} ${entry.bytes}`).sort());
+    downloads.dropReadAhead(); // nothing left to drop: both reads were taken over
+    expect(host.requests).toHaveLength(first.length);
   });
 });
