@@ -59,17 +59,7 @@ export type BenchXlOptions = v.InferOutput<typeof OptionsSchema>;
 const USAGE = 'usage: npm run bench:xl -- --out <report.json> [--set <dir>] [--no-browser] [--recheck]';
 
 export function parseBenchXlArgs(argv: readonly string[]): BenchXlOptions {
-  return parseToolArgs(
-    argv,
-    {
-      out: { type: 'string' },
-      set: { type: 'string' },
-      'no-browser': { type: 'boolean' },
-      recheck: { type: 'boolean' },
-    },
-    OptionsSchema,
-    USAGE,
-  );
+  return parseToolArgs(argv, OptionsSchema, USAGE);
 }
 
 export interface VariantFigures {

@@ -1,4 +1,5 @@
-// `npm run bench [-- --json <file>] [--models <dir>] [--no-browser] [--no-torch]`: one run that measures,
+// `npm run bench [-- --json <file>] [--models <dir>] [--repeats N] [--no-browser] [--no-torch]` (options:
+// bench-args.ts; `npm run bench -- --help` lists them): one run that measures,
 // on the same weights, batch and thread count, the DiT forward in onnxruntime-node, in PyTorch eager
 // (Debian's torch on OpenBLAS, export-scripts/bench_torch.py) and in headless Chromium's WASM build
 // (cross-origin isolated, threads reported), plus the studio's time to first image (cold and from the
@@ -11,7 +12,6 @@ import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { ModelSetManifest } from '../engine/model-set';
 import type { ModelSetRuntime } from '../engine/api/runtime-contract';
@@ -22,11 +22,12 @@ import { loadNodeRuntime, NODE_INTRA_OP_THREADS, openOnnxFile } from '../runtime
 import { defaultModelsDirectory } from './package-paths';
 import type { BrowserDitReport, BrowserDitRequest } from './bench-browser-dit';
 import { describeError } from '../engine/api/describe-error';
+import { InvalidSettingError } from '../engine/errors';
+import { BENCH_USAGE, parseBenchArgs } from './bench-args';
 import { CHROMIUM_PATH, QUIET_CHROMIUM_ARGS } from './headless-chromium';
 
 /** The batch every DiT comparison runs at: one guided image (conditional and unconditional rows). */
 const BATCH = 2;
-const REPEATS = 15;
 /** Forwards the browser harness runs after a fresh load (enough to pass the baseline-tier phase). */
 const BROWSER_FORWARDS = 200;
 /** browserWasmColdMs: mean of this many first forwards after a fresh load (issue 16). */
@@ -89,6 +90,8 @@ interface BenchReport {
   };
   readonly modelSet: string;
   readonly batch: number;
+  /** timed runs per DiT forward comparison (--repeats) */
+  readonly repeats: number;
   readonly dit: {
     readonly ortNodeMs: number;
     readonly ortNodeBatch1Ms: number;
@@ -124,7 +127,7 @@ const median = (values: readonly number[]) => {
 };
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-async function medianMs(run: () => Promise<unknown>, repeats = REPEATS, warmUps = 3): Promise<number> {
+async function medianMs(run: () => Promise<unknown>, repeats: number, warmUps = 3): Promise<number> {
   for (let i = 0; i < warmUps; i++) await run(); // first runs allocate and specialise kernels
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -181,7 +184,7 @@ function defaultRequest(manifest: ModelSetManifest, guidanceSchedule?: string): 
   } as GenerateRequest;
 }
 
-async function nodeFigures(modelDir: string) {
+async function nodeFigures(modelDir: string, repeats: number) {
   const source = { kind: 'directory' as const, path: modelDir };
   // The CLI's in-process generation: a fresh load, then the first generation (what one CLI run does).
   const cli = new EngineService(loadNodeRuntime);
@@ -206,8 +209,8 @@ async function nodeFigures(modelDir: string) {
   const [tokens, channels] = [tokensOf(manifest), manifest.latent.channels];
   const x2 = filled([BATCH, tokens, channels]);
   const x1 = filled([1, tokens, channels]);
-  const ortNodeMs = await medianMs(() => typed.velocity(x2, 0.5, [0, manifest.classes.nullId]));
-  const ortNodeBatch1Ms = await medianMs(() => typed.velocity(x1, 0.5, [0]));
+  const ortNodeMs = await medianMs(() => typed.velocity(x2, 0.5, [0, manifest.classes.nullId]), repeats);
+  const ortNodeBatch1Ms = await medianMs(() => typed.velocity(x1, 0.5, [0]), repeats);
   await runtime.dispose();
   return {
     manifest,
@@ -241,7 +244,7 @@ function run(
 }
 
 /** PyTorch eager and onnxruntime-node on the same seeded random weights (bench_torch.py exports them). */
-async function torchComparison(manifest: ModelSetManifest): Promise<TorchComparison[]> {
+async function torchComparison(manifest: ModelSetManifest, repeats: number): Promise<TorchComparison[]> {
   const models: Array<[string, string]> = [
     [BENCHED_DIT, JSON.stringify((manifest.networks.dit as unknown as { config: unknown }).config)],
     ['DiT-B', DIT_B_PRESET],
@@ -264,7 +267,7 @@ async function torchComparison(manifest: ModelSetManifest): Promise<TorchCompari
         '--onnx',
         onnx,
         '--repeats',
-        model === 'DiT-B' ? '5' : String(REPEATS),
+        model === 'DiT-B' ? '5' : String(repeats),
       ],
       { OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads },
       path.resolve('export-scripts'),
@@ -282,7 +285,7 @@ async function torchComparison(manifest: ModelSetManifest): Promise<TorchCompari
       t: { data: new Float32Array(BATCH).fill(0.5), dims: [BATCH] },
       y: { data: new BigInt64Array(BATCH), dims: [BATCH] },
     };
-    const ortNodeMs = await medianMs(() => session.run(inputs), model === 'DiT-B' ? 5 : REPEATS, 1);
+    const ortNodeMs = await medianMs(() => session.run(inputs), model === 'DiT-B' ? 5 : repeats, 1);
     await session.release();
     rows.push({ model, parameters: torch.parameters, ortNodeMs, torchMs: torch.torchMs, blas: torch.blas });
   }
@@ -464,18 +467,15 @@ function printReport(report: BenchReport): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      json: { type: 'string' },
-      models: { type: 'string' },
-      'no-browser': { type: 'boolean' },
-      'no-torch': { type: 'boolean' },
-    },
-  });
+  const values = parseBenchArgs(process.argv.slice(2));
+  if (values === 'help') {
+    console.log(BENCH_USAGE);
+    return;
+  }
   const modelDir = path.resolve(values.models ?? defaultModelsDirectory());
   const loadAtStart = os.loadavg()[0] ?? NaN;
   mkdirSync(WORK_DIR, { recursive: true });
-  const node = await nodeFigures(modelDir);
+  const node = await nodeFigures(modelDir, values.repeats);
   const { manifest } = node;
   const failures: string[] = [];
   /** A failed section is reported and left out (NaN), so one broken part does not lose the others. */
@@ -490,7 +490,7 @@ async function main(): Promise<void> {
   };
   const torch = values['no-torch']
     ? []
-    : ((await section('PyTorch comparison', () => torchComparison(manifest))) ?? []);
+    : ((await section('PyTorch comparison', () => torchComparison(manifest, values.repeats))) ?? []);
   let browserFigures: Awaited<ReturnType<typeof browserDit>> | null = null;
   let ttfi: Awaited<ReturnType<typeof timeToFirstImage>> | null = null;
   if (!values['no-browser']) {
@@ -511,6 +511,7 @@ async function main(): Promise<void> {
     },
     modelSet: manifest.id,
     batch: BATCH,
+    repeats: values.repeats,
     dit: {
       ortNodeMs: node.ortNodeMs,
       ortNodeBatch1Ms: node.ortNodeBatch1Ms,
@@ -547,6 +548,6 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(`bench: ${describeError(error)}`);
-    process.exit(1);
+    process.exit(error instanceof InvalidSettingError ? 2 : 1); // 2: bad arguments, as the CLI's
   },
 );

@@ -67,18 +67,7 @@ export interface VariantCheckResult {
 
 /** Parses argv (without node and the script) into checked options; throws InvalidSettingError. */
 export function parseVariantCheckArgs(argv: readonly string[]): VariantCheckOptions {
-  return parseToolArgs(
-    argv,
-    {
-      set: { type: 'string' },
-      dit: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      seed: { type: 'string' },
-      class: { type: 'string' },
-    },
-    OptionsSchema,
-    USAGE,
-  );
+  return parseToolArgs(argv, OptionsSchema, USAGE);
 }
 
 /** The generation half of ModelSetRuntime over two plain sessions (the check needs no encoders). */
