@@ -270,15 +270,9 @@ export class ModelCache {
     await Promise.all(keys.map((request) => this.store.delete(new URL(request.url, 'http://x').pathname)));
   }
 
-  /**
-   * Writes the set's record. Every load rewrites it, also one served wholly from the cache, so an earlier
-   * record of the same manifest keeps its `cachedAt`: the storage panel shows when the files were stored,
-   * not when the set was last opened. A changed manifest (new files to download) takes the new time.
-   */
+  /** Writes the set's record as given (setRecordAfterLoad says what a load writes, if anything). */
   async writeSet(record: CachedSetRecord): Promise<void> {
-    const earlier = await this.readSet(record.source);
-    const cachedAt = earlier?.manifestText === record.manifestText ? earlier.cachedAt : record.cachedAt;
-    const body = JSON.stringify({ ...record, cachedAt });
+    const body = JSON.stringify(record);
     await this.put(
       SET_KEY(record.source),
       new Response(body, { headers: { 'content-type': 'application/json' } }),
@@ -342,6 +336,28 @@ export class ModelCache {
       throw new StorageError(`${what} could not be cached: ${reason}`, { cause: error });
     }
   }
+}
+
+/**
+ * The set record a finished load leaves in the cache, or null when the cache holds it already, so a
+ * reload of an unchanged set (a cached reload above all) writes nothing. An earlier record of the same
+ * manifest keeps its `cachedAt`: the storage panel shows when the set was stored, not when it was last
+ * opened. A changed manifest (new files to download) takes the new record and its time.
+ */
+export function setRecordAfterLoad(
+  earlier: CachedSetRecord | null,
+  loaded: CachedSetRecord,
+): CachedSetRecord | null {
+  if (!earlier || earlier.manifestText !== loaded.manifestText) return loaded;
+  const next: CachedSetRecord = { ...loaded, cachedAt: earlier.cachedAt };
+  return recordText(next) === recordText(earlier) ? null : next;
+}
+
+/** A record's stored content in a fixed field order (an earlier record may list its fields otherwise). */
+function recordText(record: CachedSetRecord): string {
+  const { source, id, name, manifestText, files, cachedAt } = record;
+  const refs = files.map(({ file, bytes, sha256 }) => ({ file, bytes, sha256: sha256.toLowerCase() }));
+  return JSON.stringify({ source, id, name, manifestText, files: refs, cachedAt });
 }
 
 /** A file entry's response: its bytes with the record that they were verified as `ref`. */

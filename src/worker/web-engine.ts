@@ -28,7 +28,12 @@ import type {
   ModelSetSource,
 } from '../engine/api/studio-engine';
 import { loadWebModelSet, prepareWebRuntime, readAdapterCapabilities } from '../runtime/ort-web';
-import { openModelCache, type ModelCache } from '../storage/model-cache';
+import {
+  openModelCache,
+  setRecordAfterLoad,
+  type CachedSetRecord,
+  type ModelCache,
+} from '../storage/model-cache';
 import {
   browserOffline,
   DownloadReader,
@@ -60,13 +65,17 @@ function checkLooksLikeJson(text: string, name: string): void {
 }
 
 /** A manifest URL; when the network fails, the manifest recorded with the cached set stands in. */
-async function openUrl(url: string, cache: ModelCache | null, signal?: AbortSignal): Promise<OpenedSource> {
+async function openUrl(
+  url: string,
+  cachedRecord: Promise<CachedSetRecord | null>,
+  signal?: AbortSignal,
+): Promise<OpenedSource> {
   let text: string;
   try {
     text = await fetchManifestText(url, signal);
   } catch (error) {
     if (!(error instanceof ManifestUnreachableError)) throw error;
-    const record = await cache?.readSet(url);
+    const record = await cachedRecord;
     if (!record) {
       if (!browserOffline()) throw error;
       throw new ModelFetchError(
@@ -121,10 +130,10 @@ async function openFiles(files: readonly LocalModelFile[]): Promise<OpenedSource
 
 function openSource(
   source: ModelSetSource,
-  cache: ModelCache | null,
+  cachedRecord: Promise<CachedSetRecord | null>,
   signal?: AbortSignal,
 ): Promise<OpenedSource> {
-  if (source.kind === 'url') return openUrl(source.url, cache, signal);
+  if (source.kind === 'url') return openUrl(source.url, cachedRecord, signal);
   if (source.kind === 'files') return openFiles(source.files);
   throw new ModelFetchError('the browser reads model sets from a URL or from picked files, not a directory');
 }
@@ -175,7 +184,13 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     .then((facts) => prepareWebRuntime(chooseProvider(request.provider, facts)))
     .catch(() => undefined); // the load itself reports a runtime that cannot start
   const cache = await openModelCache();
-  const source = await openSource(request.source, cache, signal);
+  // The set's record in the cache, read once while the manifest is fetched: it stands in for the
+  // manifest when the network is down, and says whether the load has a record to write at all.
+  const cachedRecord =
+    cache && request.source.kind === 'url'
+      ? cache.readSet(request.source.url).catch(() => null)
+      : Promise.resolve(null);
+  const source = await openSource(request.source, cachedRecord, signal);
   const { manifest, manifestSha256 } = await readManifestText(source.manifestText, source.name);
   // Paths resolved, then checked: a name that leaves the set's folder is refused before any download.
   const manifestUrl = source.manifestUrl;
@@ -228,16 +243,18 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
   });
   const runtime = await cancellable(loading, signal, downloads).finally(() => downloads?.dropReadAhead());
   if (useCache && downloads && !downloads.report().failure) {
+    // Nothing is written when the cache holds this record already (a cached reload writes nothing).
+    const record = setRecordAfterLoad(await cachedRecord, {
+      source: source.name,
+      id: manifest.id,
+      name: manifest.name,
+      manifestText: source.manifestText,
+      // Every file the set may cache: sessions open on first use, so some arrive after this record.
+      files: allVariantFiles(manifest),
+      cachedAt: new Date().toISOString(),
+    });
     try {
-      await useCache.writeSet({
-        source: source.name,
-        id: manifest.id,
-        name: manifest.name,
-        manifestText: source.manifestText,
-        // Every file the set may cache: sessions open on first use, so some arrive after this record.
-        files: allVariantFiles(manifest),
-        cachedAt: new Date().toISOString(),
-      });
+      if (record) await useCache.writeSet(record);
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       await downloads.giveUpCaching(error);

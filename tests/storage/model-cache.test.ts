@@ -6,7 +6,12 @@ import * as hashWasm from 'hash-wasm';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../../src/engine/errors';
 import { sha256Hex } from '../../src/engine/model-set';
-import { ModelCache, type CachedFileRef, type CachedSetRecord } from '../../src/storage/model-cache';
+import {
+  ModelCache,
+  setRecordAfterLoad,
+  type CachedFileRef,
+  type CachedSetRecord,
+} from '../../src/storage/model-cache';
 import { FakeCache } from './fake-cache';
 
 // Counts the hashers made, to show which reads hash (the hashing itself is hash-wasm's).
@@ -156,22 +161,15 @@ describe('ModelCache', () => {
     expect(await cache.readFile(shared.ref)).not.toBeNull();
   });
 
-  it('keeps the time a set was stored when a later load rewrites its record for the same manifest', async () => {
-    const cache = new ModelCache(new FakeCache());
-    const source = 'https://a/manifest.json';
-    const first = record(source, []);
+  it('writes a record as given', async () => {
+    const store = new FakeCache();
+    const cache = new ModelCache(store);
+    const first = record('https://a/manifest.json', []);
     await cache.writeSet(first);
-    // A reload served from the cache writes the record again, stamped with its own time.
     await cache.writeSet({ ...first, cachedAt: '2026-02-01T00:00:00Z' });
-    expect((await cache.readSet(source))?.cachedAt).toBe(first.cachedAt);
-    // A new manifest brings new files: its record is as new as they are.
-    await cache.writeSet({ ...first, manifestText: '{"v":2}', cachedAt: '2026-03-01T00:00:00Z' });
-    expect(await cache.readSet(source)).toMatchObject({
-      manifestText: '{"v":2}',
-      cachedAt: '2026-03-01T00:00:00Z',
-    });
+    expect((await cache.readSet(first.source))?.cachedAt).toBe('2026-02-01T00:00:00Z');
+    expect(store.puts).toBe(2);
   });
-
   it('sizes a set by the files it has in the cache, each once', async () => {
     const cache = new ModelCache(new FakeCache());
     const a = await file('a.onnx', 'aaaa');
@@ -230,5 +228,37 @@ describe('ModelCache', () => {
     });
     await expect(new ModelCache(store).writePartial(a.ref, 0, failing)).rejects.toThrow('network error');
     expect(store.entries.size).toBe(0);
+  });
+});
+
+describe('setRecordAfterLoad', () => {
+  const source = 'https://a/manifest.json';
+  const stored = record(source, [{ file: 'dit.onnx', bytes: 4, sha256: 'AB'.repeat(32) }]);
+  const reload = { ...stored, cachedAt: '2026-02-01T00:00:00Z' };
+
+  it('writes the first record of a set', () => {
+    expect(setRecordAfterLoad(null, reload)).toBe(reload);
+  });
+
+  it('writes nothing when a later load of the same manifest finds its record (a cached reload)', () => {
+    expect(setRecordAfterLoad(stored, reload)).toBeNull();
+    // the same record with its fields in another order, or the hash in another case, is the same record
+    const { cachedAt, files, ...rest } = stored;
+    const reordered = {
+      cachedAt,
+      files: files.map((f) => ({ ...f, sha256: f.sha256.toLowerCase() })),
+      ...rest,
+    };
+    expect(setRecordAfterLoad(reordered, reload)).toBeNull();
+  });
+
+  it('keeps the time a set was stored when its record of the same manifest needs rewriting', () => {
+    const renamed = { ...reload, name: 'Renamed by an older version' };
+    expect(setRecordAfterLoad(stored, renamed)).toEqual({ ...renamed, cachedAt: stored.cachedAt });
+  });
+
+  it('takes the new record, and its time, for a changed manifest', () => {
+    const changed = { ...reload, manifestText: '{"v":2}' };
+    expect(setRecordAfterLoad(stored, changed)).toBe(changed);
   });
 });

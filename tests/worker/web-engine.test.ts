@@ -159,6 +159,40 @@ describe('web engine loader', () => {
     expect(loaded.execution.provider).toBe('wasm');
   });
 
+  it('writes nothing to the cache on a cached reload, and keeps the time the set was stored', async () => {
+    await load();
+    const [recordKey] = [...cache.entries.keys()].filter((key) => key.startsWith('/__model-cache/set/'));
+    const stored = () =>
+      JSON.parse(new TextDecoder().decode(cache.entries.get(recordKey as string))) as object;
+    const first = stored();
+    expect(first).toMatchObject({ source: MANIFEST_URL, manifestText });
+    cache.puts = 0;
+    fetched.length = 0;
+    const { loaded } = await load();
+    expect(loaded.cache).toEqual({ status: 'cached' });
+    expect(fetched).toEqual([MANIFEST_URL]); // the files came from the cache
+    expect(cache.puts).toBe(0); // no file and no record written
+    expect(stored()).toEqual(first);
+  });
+
+  it('writes a new record when the manifest changed, with the time of that load', async () => {
+    await load();
+    const changed = JSON.parse(manifestText);
+    changed.name = 'Random tiny, renamed';
+    serveText = JSON.stringify(changed);
+    cache.puts = 0;
+    const before = Date.now();
+    await load();
+    expect(cache.puts).toBe(1); // the record; the files were cached
+    const [recordKey] = [...cache.entries.keys()].filter((key) => key.startsWith('/__model-cache/set/'));
+    const record = JSON.parse(new TextDecoder().decode(cache.entries.get(recordKey as string))) as {
+      name: string;
+      cachedAt: string;
+    };
+    expect(record.name).toBe('Random tiny, renamed');
+    expect(Date.parse(record.cachedAt)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
   it('loads from the cache, manifest included, when the network is down', async () => {
     await load();
     networkUp = false;
