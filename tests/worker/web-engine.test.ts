@@ -1,7 +1,7 @@
 // The browser loader with ONNX Runtime mocked out: a load by URL downloads and caches; with the network
 // down it loads from the cache (manifest included); a full quota continues uncached and says so; local
-// files are read, not cached; a page that is not a manifest and a set too large are refused before any
-// file is fetched.
+// files are read, not cached; a cached reload writes nothing to the cache (its record keeps its time); a
+// page that is not a manifest and a set too large are refused before any file is fetched.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
