@@ -14,6 +14,7 @@ import type {
   GenerateResult,
   LoadedModelSet,
   LoadProgressEvent,
+  OpeningProgress,
   ProviderPreference,
   ReconstructResult,
   StepProgressEvent,
@@ -27,6 +28,7 @@ export type { ExecutionInfo } from '../engine/api/runtime-contract';
 export type { RgbaImage } from '../engine/formats/pixels';
 export type {
   LoadProgressEvent,
+  OpeningProgress,
   ProviderPreference,
   StepProgressEvent,
   SolverName,
@@ -97,7 +99,7 @@ export interface SvgEngine {
   readonly execution: ExecutionInfo;
   readonly classes: readonly SvgClass[];
   generate(options: GenerateOptions, call?: CallOptions<StepProgressEvent>): Promise<SvgGeneration>;
-  reconstruct(image: RgbaImage, call?: CallOptions<never>): Promise<SvgReconstruction>;
+  reconstruct(image: RgbaImage, call?: CallOptions<OpeningProgress>): Promise<SvgReconstruction>;
   /** Releases the sessions (and, in the browser, the worker). */
   dispose(): Promise<void>;
 }

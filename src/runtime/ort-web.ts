@@ -215,6 +215,8 @@ export interface WebLoadOptions {
   readonly preference: ProviderPreference;
   readonly readFile: ModelFileReader;
   readonly onProgress?: (progress: LoadProgressEvent) => void;
+  /** See LoadOptions.describeProgress (src/runtime/session-set.ts). */
+  readonly describeProgress?: (progress: LoadProgressEvent) => LoadProgressEvent;
 }
 
 /**
@@ -223,7 +225,12 @@ export interface WebLoadOptions {
  * instead, with the error): LEAVES_PROVIDER_WHEN. The execution reason says why. A fallback reuses the started build when that build carries the next provider too.
  */
 export async function loadWebModelSet(options: WebLoadOptions): Promise<ModelSetRuntime<WebLatent>> {
-  const base = { manifest: options.manifest, readFile: options.readFile, onProgress: options.onProgress };
+  const base = {
+    manifest: options.manifest,
+    readFile: options.readFile,
+    onProgress: options.onProgress,
+    describeProgress: options.describeProgress,
+  };
   const facts = await readAdapterCapabilities();
   let provider: WebProvider = options.provider;
   let reason = options.reason;

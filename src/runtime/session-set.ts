@@ -8,7 +8,7 @@
 // the same (onnxruntime-common); each package is imported by exactly one module (ort-node.ts,
 // ort-web.ts), which passes its namespace in.
 import type * as OrtCommon from 'onnxruntime-common';
-import { ModelIoMismatchError, RuntimeFailureError } from '../engine/errors';
+import { ModelIoMismatchError, RuntimeFailureError, SamplingCancelledError } from '../engine/errors';
 import { GRAPH_IO_NAMES } from '../engine/model-set/graph-io';
 import { estimateSessionBytes } from '../engine/model-set/memory';
 import { FIRST_TASK, NETWORK_ROLES, TASK_NETWORKS, type NetworkRole } from '../engine/model-set/networks';
@@ -74,8 +74,13 @@ export interface LoadOptions {
   readonly memoryBudgetBytes?: number;
   /** Networks opened before the set is returned; the rest open on first use. Default: the first task's. */
   readonly openFirst?: readonly NetworkRole[];
-  /** Progress of the files read and sessions opened while loading (and of later opens, if still set). */
+  /** Progress of the files read and sessions opened while loading; later opens report to their prepare's. */
   readonly onProgress?: (progress: LoadProgressEvent) => void;
+  /**
+   * What the loader adds to every progress event before anyone hears it (the browser's: which bytes came
+   * from the cache, the whole set's totals), for the load's events and later opens' alike.
+   */
+  readonly describeProgress?: (progress: LoadProgressEvent) => LoadProgressEvent;
   readonly signal?: AbortSignal;
 }
 
@@ -99,6 +104,26 @@ export async function loadModelSet<T>(
 interface OpenSession {
   readonly session: OrtSession;
   readonly bytes: number;
+}
+
+/** A network variant's files being read, and what stops that read. */
+interface PendingRead {
+  readonly files: Promise<VariantFiles>;
+  readonly abort: AbortController;
+}
+
+/**
+ * A session being opened, shared by every caller that asked for it. Its read (the download) is aborted
+ * once every caller that can cancel has cancelled and none that cannot is waiting: one task's cancel
+ * never fails another's wait, and a cancelled task does not leave a download running for nobody.
+ */
+interface Opening {
+  readonly session: Promise<OrtSession>;
+  readonly abort: AbortController;
+  /** callers with a signal still waiting */
+  cancellableWaiters: number;
+  /** a caller without a signal waits (it cannot cancel, so the read always finishes) */
+  held: boolean;
 }
 
 /** A network variant's files as the reader handed them over: the graph, and its external data if any. */
@@ -125,9 +150,11 @@ function discardFiles(reading: Promise<VariantFiles>): void {
  */
 export class SessionSet {
   private readonly open = new Map<NetworkRole, OpenSession>();
-  private readonly opening = new Map<NetworkRole, Promise<OrtSession>>();
+  private readonly opening = new Map<NetworkRole, Opening>();
   private readonly running = new Map<NetworkRole, number>();
   private onProgress: LoadOptions['onProgress'];
+  /** The progress listeners of the prepare calls under way after the load (the tasks' own callers). */
+  private readonly taskListeners = new Set<(progress: LoadProgressEvent) => void>();
   /** Networks whose planned variant ONNX Runtime could not open, with why: they run float32 instead. */
   private readonly fallbacks = new Map<NetworkRole, string>();
 
@@ -139,7 +166,7 @@ export class SessionSet {
     this.onProgress = options.onProgress;
   }
 
-  /** Later opens happen outside the load call: its progress callback no longer listens. */
+  /** Later opens happen outside the load call: its progress callback no longer listens (theirs do). */
   loadFinished(): void {
     this.onProgress = undefined;
   }
@@ -175,16 +202,19 @@ export class SessionSet {
    * DownloadReader.readAhead (src/storage/model-download.ts) earlier, for the first task's files while
    * ONNX Runtime itself still downloads and compiles, when no SessionSet exists yet; the reads made here
    * then take those over through the reader (one download per file, its progress reported once).
+   *
+   * `onProgress` hears the files read and sessions opened while this call runs (a task opening the
+   * encoders on first use), as the load's listener hears the load's; `signal` cancels this call, and the
+   * download of a network nobody else waits for with it (see Opening).
    */
-  async prepare(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void> {
-    // Not `signal`: a read handed to an open is shared by every caller awaiting that network, and one
-    // task's cancel must not fail another's. The load's signal and this call's own failure still stop it.
-    const ahead = new AbortController();
-    const readSignal = this.options.signal
-      ? AbortSignal.any([this.options.signal, ahead.signal])
-      : ahead.signal;
+  async prepare(
+    roles: readonly NetworkRole[],
+    signal?: AbortSignal,
+    onProgress?: (progress: LoadProgressEvent) => void,
+  ): Promise<void> {
+    if (onProgress) this.taskListeners.add(onProgress);
     /** reads started for networks whose open has not been asked for yet */
-    const reads = new Map<NetworkRole, Promise<VariantFiles>>();
+    const reads = new Map<NetworkRole, PendingRead>();
     let finished = false;
     const readAhead = (role: NetworkRole | undefined) => {
       if (finished || !role || reads.has(role) || this.open.has(role) || this.opening.has(role)) return;
@@ -194,57 +224,110 @@ export class SessionSet {
       } catch {
         return; // a variant the set lacks: its open names it
       }
-      const reading = this.readVariant(variant, readSignal);
-      reading.catch(() => undefined); // a failed read is reported by its network's open, not here
-      reads.set(role, reading);
+      // Its own abort, not `signal`: once handed to an open the read is shared by every caller awaiting
+      // that network, and the open decides when to stop it. The load's signal still stops it.
+      const abort = new AbortController();
+      const files = this.readVariant(role, variant, this.readSignal(abort.signal));
+      files.catch(() => undefined); // a failed read is reported by its network's open, not here
+      reads.set(role, { files, abort });
     };
     try {
       for (const [index, role] of roles.entries()) {
-        signal?.throwIfAborted();
+        if (signal?.aborted)
+          throw new SamplingCancelledError('the task was cancelled before its networks opened');
         readAhead(role);
-        const files = reads.get(role);
+        const read = reads.get(role);
         const next = roles[index + 1];
         // The next network's read starts once this one's files are in (a failed read starts none).
-        void (files ?? Promise.resolve()).then(
+        void (read?.files ?? Promise.resolve()).then(
           () => readAhead(next),
           () => undefined,
         );
         reads.delete(role);
-        await this.acquire(role, roles, files);
+        await this.acquire(role, roles, read, signal);
       }
     } finally {
       finished = true;
-      if (reads.size > 0) {
-        ahead.abort(new RuntimeFailureError('an earlier network of the task failed to open'));
-        for (const reading of reads.values()) discardFiles(reading);
+      if (onProgress) this.taskListeners.delete(onProgress);
+      for (const read of reads.values()) {
+        read.abort.abort(new RuntimeFailureError('an earlier network of the task failed to open'));
+        discardFiles(read.files);
       }
     }
   }
 
   /**
-   * The open session of `role`, opening it (and closing least recently used others) when needed; `files`
-   * are its planned variant's files already being read (by `prepare`), released if not needed after all.
+   * The open session of `role`, opening it (and closing least recently used others) when needed; `read`
+   * is its planned variant's files already being read (by `prepare`), released if not needed after all.
+   * With `signal`, this caller stops waiting when it aborts (see Opening for the read itself).
    */
   async acquire(
     role: NetworkRole,
     task: readonly NetworkRole[] = [role],
-    files?: Promise<VariantFiles>,
+    read?: PendingRead,
+    signal?: AbortSignal,
   ): Promise<OrtSession> {
     const open = this.open.get(role);
     if (open) {
-      if (files) discardFiles(files);
+      if (read) discardFiles(read.files);
       this.open.delete(role);
       this.open.set(role, open); // most recently used
       return open.session;
     }
-    let pending = this.opening.get(role);
-    if (pending) {
-      if (files) discardFiles(files);
+    let opening = this.opening.get(role);
+    if (opening) {
+      if (read) discardFiles(read.files);
     } else {
-      pending = this.openSession(role, task, files).finally(() => this.opening.delete(role));
-      this.opening.set(role, pending);
+      const abort = read?.abort ?? new AbortController();
+      opening = {
+        session: this.openSession(role, task, abort.signal, read?.files).finally(() =>
+          this.opening.delete(role),
+        ),
+        abort,
+        cancellableWaiters: 0,
+        held: false,
+      };
+      this.opening.set(role, opening);
     }
-    return pending;
+    return this.waitFor(role, opening, signal);
+  }
+
+  /** One caller's wait on a shared open; the last cancellable caller to leave stops its download. */
+  private waitFor(role: NetworkRole, opening: Opening, signal: AbortSignal | undefined): Promise<OrtSession> {
+    if (!signal) {
+      opening.held = true;
+      return opening.session;
+    }
+    const file = this.variant(role).variant.file;
+    const cancelled = () => new SamplingCancelledError(`cancelled while ${file} was opening`);
+    if (signal.aborted) return Promise.reject(cancelled());
+    opening.cancellableWaiters++;
+    return new Promise<OrtSession>((resolve, reject) => {
+      let waiting = true;
+      const leave = () => {
+        if (!waiting) return;
+        waiting = false;
+        opening.cancellableWaiters--;
+        signal.removeEventListener('abort', cancel);
+      };
+      const cancel = () => {
+        if (!waiting) return;
+        leave();
+        if (opening.cancellableWaiters === 0 && !opening.held) opening.abort.abort(cancelled());
+        reject(cancelled());
+      };
+      signal.addEventListener('abort', cancel, { once: true });
+      opening.session.then(
+        (session) => {
+          leave();
+          resolve(session);
+        },
+        (error: unknown) => {
+          leave();
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Runs `work` on the session of `role`; the session cannot be closed while it runs. */
@@ -279,7 +362,7 @@ export class SessionSet {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.opening.values()]);
+    await Promise.allSettled([...this.opening.values()].map((opening) => opening.session));
     const sessions = [...this.open.values()];
     this.open.clear();
     await Promise.all(sessions.map((s) => s.session.release()));
@@ -313,23 +396,33 @@ export class SessionSet {
   private async openSession(
     role: NetworkRole,
     task: readonly NetworkRole[],
+    stop: AbortSignal,
     files?: Promise<VariantFiles>,
   ): Promise<OrtSession> {
     const { precision, variant } = this.variant(role);
     try {
-      return await this.openVariant(role, variant, task, files);
+      return await this.openVariant(role, variant, task, stop, files);
     } catch (error) {
       if (precision === REFERENCE_PRECISION || !(error instanceof SessionCreationError)) throw error;
       const reference = this.options.manifest.networks[role].variants[REFERENCE_PRECISION];
       this.fallbacks.set(role, `${error.message}; fell back to ${REFERENCE_PRECISION} (${reference.file})`);
-      return this.openVariant(role, this.variant(role).variant, task);
+      return this.openVariant(role, this.variant(role).variant, task, stop);
     }
   }
 
+  /** What stops a read: its open's (or read ahead's) own signal, and the load's. */
+  private readSignal(own: AbortSignal): AbortSignal {
+    return this.options.signal ? AbortSignal.any([this.options.signal, own]) : own;
+  }
+
   /** Reads a variant's graph, then its external data; progress is reported per file. */
-  private async readVariant(variant: NetworkVariant, signal: AbortSignal | undefined): Promise<VariantFiles> {
+  private async readVariant(
+    role: NetworkRole,
+    variant: NetworkVariant,
+    signal: AbortSignal,
+  ): Promise<VariantFiles> {
     const read = (file: FileEntry) =>
-      this.options.readFile(file, (loaded) => this.report('download', file, loaded), signal);
+      this.options.readFile(file, (loaded) => this.report(role, 'download', file, loaded), signal);
     const graph = await read(variant);
     if (!variant.externalData) return { graph };
     try {
@@ -341,23 +434,43 @@ export class SessionSet {
     }
   }
 
-  private report(stage: LoadProgressEvent['stage'], file: FileEntry, loadedBytes: number): void {
-    this.onProgress?.({ kind: 'load', file: file.file, loadedBytes, totalBytes: file.bytes, stage });
+  /** One progress event, to the load's listener while it loads and to every task's under way. */
+  private report(
+    network: NetworkRole,
+    stage: LoadProgressEvent['stage'],
+    file: FileEntry,
+    loadedBytes: number,
+  ): void {
+    if (!this.onProgress && this.taskListeners.size === 0) return;
+    const raw: LoadProgressEvent = {
+      kind: 'load',
+      file: file.file,
+      network,
+      loadedBytes,
+      totalBytes: file.bytes,
+      stage,
+    };
+    const event = this.options.describeProgress?.(raw) ?? raw;
+    this.onProgress?.(event);
+    for (const listener of this.taskListeners) listener(event);
   }
 
   private async openVariant(
     role: NetworkRole,
     variant: NetworkVariant,
     task: readonly NetworkRole[],
+    stop: AbortSignal,
     files?: Promise<VariantFiles>,
   ): Promise<OrtSession> {
     const bytes = this.sessionBytes(role);
     // The read runs while others close to make room: closing a session does not wait on the network.
-    const reading = files ?? this.readVariant(variant, this.options.signal);
+    const reading = files ?? this.readVariant(role, variant, this.readSignal(stop));
     let read: VariantFiles | undefined;
     try {
       await this.makeRoom(bytes, task);
       read = await reading;
+      // Everyone waiting cancelled as the last bytes came in: no session is created for nobody.
+      stop.throwIfAborted();
       const options = this.binding.sessionOptions(role);
       const { graph, externalData } = read;
       if (externalData && variant.externalData) {
@@ -368,7 +481,7 @@ export class SessionSet {
           },
         ];
       }
-      this.report('session', variant, variant.bytes);
+      this.report(role, 'session', variant, variant.bytes);
       const session = await createSession(this.ort, graph, options, variant);
       try {
         checkGraphIo(role, variant.file, session);
@@ -471,9 +584,13 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     return this.binding.fromOrtTensor(output);
   }
 
-  prepare(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void> {
+  prepare(
+    roles: readonly NetworkRole[],
+    signal?: AbortSignal,
+    onProgress?: (progress: LoadProgressEvent) => void,
+  ): Promise<void> {
     if (this.disposed) return Promise.reject(new RuntimeFailureError('the model set was disposed'));
-    return this.sessions.prepare(roles, signal);
+    return this.sessions.prepare(roles, signal, onProgress);
   }
 
   residency(): ResidencyReport {

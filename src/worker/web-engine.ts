@@ -138,19 +138,26 @@ function openSource(
   throw new ModelFetchError('the browser reads model sets from a URL or from picked files, not a directory');
 }
 
-/** Adds whole-set totals to the per-file events and marks bytes that came from the cache. */
-function setProgress(plan: LoadPlan, fromCache: ReadonlySet<string>, emit?: (e: LoadProgressEvent) => void) {
+/**
+ * What the loader adds to the session set's per-file events (LoadOptions.describeProgress): bytes that
+ * came from the cache are marked as such, for the load and for networks opened later alike; while the
+ * load runs, the whole set's totals too (the load reads the first task's files: the rest open, and
+ * download, when a view needs them, and their task's caller adds them to what it shows).
+ */
+function setProgress(plan: LoadPlan, fromCache: ReadonlySet<string>) {
   const perFile = new Map<string, number>();
-  return (event: LoadProgressEvent) => {
-    if (event.stage === 'download') perFile.set(event.file, event.loadedBytes);
-    const setLoadedBytes = [...perFile.values()].reduce((sum, bytes) => sum + bytes, 0);
-    emit?.({
-      ...event,
-      stage: event.stage === 'download' && fromCache.has(event.file) ? 'cache' : event.stage,
-      setLoadedBytes,
-      // The load reads the first task's files; the rest open (and download) when a view needs them.
-      setTotalBytes: plan.firstTaskDownloadBytes,
-    });
+  let loading = true;
+  return {
+    describe(event: LoadProgressEvent): LoadProgressEvent {
+      const stage = event.stage === 'download' && fromCache.has(event.file) ? 'cache' : event.stage;
+      if (!loading) return { ...event, stage };
+      if (event.stage === 'download') perFile.set(event.file, event.loadedBytes);
+      const setLoadedBytes = [...perFile.values()].reduce((sum, bytes) => sum + bytes, 0);
+      return { ...event, stage, setLoadedBytes, setTotalBytes: plan.firstTaskDownloadBytes };
+    },
+    loadEnded(): void {
+      loading = false;
+    },
   };
 }
 
@@ -216,14 +223,16 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     ? new DownloadReader({ manifestUrl, cache: useCache, ...(signal ? { signal } : {}) })
     : null;
   const fromCache = downloads?.report().fromCache ?? new Set<string>();
-  const loadProgress = setProgress(plan, fromCache, onProgress);
+  const progress = setProgress(plan, fromCache);
   // The first task's files download while ONNX Runtime may still be compiling, their progress shown from
   // the first byte (as the sessions' reads report it); the sessions take them over. (Once ORT runs, the
   // session set reads one network ahead itself, SessionSet.prepare: its reads are those take-overs.)
   downloads?.readAhead(
     TASK_NETWORKS[FIRST_TASK].flatMap((role) => variantFiles(plan.networks[role].variant)),
     (entry, loadedBytes, totalBytes) =>
-      loadProgress({ kind: 'load', file: entry.file, stage: 'download', loadedBytes, totalBytes }),
+      onProgress?.(
+        progress.describe({ kind: 'load', file: entry.file, stage: 'download', loadedBytes, totalBytes }),
+      ),
   );
   const readFile: ModelFileReader = async (entry, progress, fileSignal) => {
     if (downloads) return downloads.read(entry, progress, fileSignal);
@@ -239,9 +248,13 @@ const loadWebRuntime: RuntimeLoader = async (request, onProgress, signal) => {
     reason: plan.explanation[0] ?? '',
     preference: request.provider,
     readFile,
-    onProgress: loadProgress,
+    ...(onProgress ? { onProgress } : {}),
+    describeProgress: progress.describe,
   });
-  const runtime = await cancellable(loading, signal, downloads).finally(() => downloads?.dropReadAhead());
+  const runtime = await cancellable(loading, signal, downloads).finally(() => {
+    downloads?.dropReadAhead();
+    progress.loadEnded();
+  });
   if (useCache && downloads && !downloads.report().failure) {
     // Nothing is written when the cache holds this record already (a cached reload writes nothing).
     const record = setRecordAfterLoad(await cachedRecord, {

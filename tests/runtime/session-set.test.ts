@@ -4,7 +4,9 @@
 // take turns, the reader is asked again), and reader sources (bytes or a location, external data) reach
 // InferenceSession.create as they are. Loading reads one network ahead: the decoder's file is read while
 // the DiT's session is created, and a failed open or a cancel stops that read and releases what it read;
-// over the browser's download reader, those reads take over the ones its loader started ahead.
+// over the browser's download reader, those reads take over the ones its loader started ahead. A network
+// opened after the load reports its bytes and session to the task's listener, and the task's cancel
+// stops a download nobody else waits for.
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { IntegrityError, SamplingCancelledError } from '../../src/engine/errors';
@@ -454,5 +456,123 @@ describe("loadModelSet over the browser loader's read ahead", () => {
     expect(figures.sort()).toEqual(first.map((entry) => `${entry.file} ${entry.bytes}`).sort());
     downloads.dropReadAhead(); // nothing left to drop: both reads were taken over
     expect(host.requests).toHaveLength(first.length);
+  });
+});
+
+/**
+ * A loaded set whose encoder reads report half their bytes, then wait on `encoderRead` (or fail when
+ * their signal aborts, as the browser's reader does); the load's own listener logs into `loadEvents`.
+ */
+async function loadWithSlowEncoders() {
+  const log: string[] = [];
+  const signals = new Map<string, AbortSignal | undefined>();
+  const encoderRead = gate();
+  const loadEvents: string[] = [];
+  const readFile: ModelFileReader = async (entry, onProgress, signal) => {
+    signals.set(entry.file, signal);
+    if (roleOf(entry.file).endsWith('Encoder')) {
+      onProgress?.(entry.bytes / 2, entry.bytes);
+      await new Promise<void>((resolve, reject) => {
+        signal?.addEventListener('abort', () => {
+          log.push(`abort ${entry.file}`);
+          reject(new SamplingCancelledError(`loading ${entry.file} was cancelled; nothing of it was kept`));
+        });
+        void encoderRead.promise.then(resolve);
+      });
+    }
+    onProgress?.(entry.bytes, entry.bytes);
+    return { kind: 'bytes', bytes: new TextEncoder().encode(entry.file) };
+  };
+  const ort = fakeOrt(log, []);
+  const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+  const runtime = await loadModelSet(ort, binding, {
+    manifest: manifest(),
+    readFile,
+    onProgress: (event) => loadEvents.push(`${event.stage} ${event.file}`),
+  });
+  loadEvents.length = 0;
+  log.length = 0;
+  return { runtime, log, signals, encoderRead, loadEvents };
+}
+
+describe('networks opened on first use', () => {
+  it("reports their download and session to the task's listener (not the finished load's)", async () => {
+    const { runtime, encoderRead, loadEvents } = await loadWithSlowEncoders();
+    const events: string[] = [];
+    const preparing = runtime.prepare!(TASK_NETWORKS.encodeImages, undefined, (event) =>
+      events.push(`${event.network} ${event.stage} ${event.file} ${event.loadedBytes}/${event.totalBytes}`),
+    );
+    await vi.waitFor(() => expect(events).toHaveLength(1));
+    // live: half the DINO encoder is in while the task waits
+    expect(events).toEqual([`dinoEncoder download dino_encoder.onnx ${FILE_BYTES / 2}/${FILE_BYTES}`]);
+    encoderRead.open();
+    await preparing;
+    expect(events).toEqual([
+      `dinoEncoder download dino_encoder.onnx ${FILE_BYTES / 2}/${FILE_BYTES}`,
+      `dinoEncoder download dino_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
+      // read one network ahead: the residual encoder's download starts as the DINO session is created
+      `residualEncoder download residual_encoder.onnx ${FILE_BYTES / 2}/${FILE_BYTES}`,
+      `dinoEncoder session dino_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
+      `residualEncoder download residual_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
+      `residualEncoder session residual_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
+    ]);
+    expect(loadEvents).toEqual([]);
+    // a later task opening nothing hears nothing
+    const later: string[] = [];
+    await runtime.prepare!(TASK_NETWORKS.encodeImages, undefined, (event) => later.push(event.file));
+    expect(later).toEqual([]);
+  });
+
+  it('passes every event through the loader’s describeProgress, as during the load', async () => {
+    const ort = fakeOrt([], []);
+    const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+    const runtime = await loadModelSet(ort, binding, {
+      manifest: manifest(),
+      readFile: async (entry) => ({ kind: 'bytes', bytes: new TextEncoder().encode(entry.file) }),
+      describeProgress: (event) => ({ ...event, stage: event.stage === 'download' ? 'cache' : event.stage }),
+    });
+    const stages: string[] = [];
+    await runtime.prepare!(['dinoEncoder'], undefined, (event) => stages.push(event.stage));
+    expect(stages).toEqual(['session']); // this reader reports no bytes; the session event is described too
+  });
+
+  it("a task's cancel stops the download it alone waits for; the network opens on the next use", async () => {
+    const { runtime, log, signals, encoderRead } = await loadWithSlowEncoders();
+    const cancel = new AbortController();
+    const preparing = runtime.prepare!(TASK_NETWORKS.encodeImages, cancel.signal, () => {});
+    await vi.waitFor(() => expect(signals.has('dino_encoder.onnx')).toBe(true));
+    cancel.abort();
+    await expect(preparing).rejects.toThrow(SamplingCancelledError);
+    expect(signals.get('dino_encoder.onnx')?.aborted).toBe(true);
+    expect(log).toEqual(['abort dino_encoder.onnx']);
+    expect(resident(runtime)).toEqual(['decoder', 'dit']);
+    // nothing left half-open: the next use reads again and opens
+    encoderRead.open();
+    await runtime.prepare!(['dinoEncoder']);
+    expect(resident(runtime)).toContain('dinoEncoder');
+  });
+
+  it("one caller's cancel does not stop a download another caller still waits for", async () => {
+    const { runtime, signals, encoderRead } = await loadWithSlowEncoders();
+    const cancel = new AbortController();
+    const cancelled = runtime.prepare!(['dinoEncoder'], cancel.signal);
+    const other = runtime.prepare!(['dinoEncoder'], new AbortController().signal);
+    await vi.waitFor(() => expect(signals.has('dino_encoder.onnx')).toBe(true));
+    cancel.abort();
+    await expect(cancelled).rejects.toThrow(SamplingCancelledError);
+    expect(signals.get('dino_encoder.onnx')?.aborted).toBe(false);
+    encoderRead.open();
+    await other;
+    expect(resident(runtime)).toContain('dinoEncoder');
+  });
+
+  it('a cancel before the networks open reads nothing', async () => {
+    const { runtime, signals } = await loadWithSlowEncoders();
+    const cancel = new AbortController();
+    cancel.abort();
+    await expect(runtime.prepare!(TASK_NETWORKS.encodeImages, cancel.signal)).rejects.toThrow(
+      SamplingCancelledError,
+    );
+    expect(signals.has('dino_encoder.onnx')).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 // The browser loader with ONNX Runtime mocked out: a load by URL downloads and caches; with the network
 // down it loads from the cache (manifest included); a full quota continues uncached and says so; local
 // files are read, not cached; a cached reload writes nothing to the cache (its record keeps its time); a
-// page that is not a manifest and a set too large are refused before any file is fetched.
+// page that is not a manifest and a set too large are refused before any file is fetched. A network
+// opened after the load reports its download live to the task's listener (from the cache when cached),
+// and the task's cancel stops that download, keeping nothing half-stored.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -15,7 +17,9 @@ import {
   TASK_NETWORKS,
   type ModelFileReader,
   type ModelSetManifest,
+  type NetworkRole,
 } from '../../src/engine/model-set';
+import type { ModelSetRuntime } from '../../src/engine/api/runtime-contract';
 import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/api/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
@@ -35,30 +39,59 @@ vi.mock('../../src/runtime/ort-web', () => ({
     maxStorageBufferBindingSize: 0,
     unavailableReason: 'no WebGPU in this test',
   }),
-  // Reads the first task's float32 files the way session-set.ts does (the encoders open on first use).
+  // Reads the first task's float32 files the way session-set.ts does (the encoders open on first use,
+  // through `prepare`, with the loader's describeProgress applied and the task's listener and signal).
   loadWebModelSet: async (options: {
     manifest: ModelSetManifest;
     readFile: ModelFileReader;
     onProgress?: (event: LoadProgressEvent) => void;
+    describeProgress?: (event: LoadProgressEvent) => LoadProgressEvent;
   }) => {
-    await compiled; // ONNX Runtime still compiling: no session asks for a file yet
-    for (const role of TASK_NETWORKS.generate) {
+    const describe = options.describeProgress ?? ((event: LoadProgressEvent) => event);
+    const read = async (
+      role: NetworkRole,
+      listener?: (event: LoadProgressEvent) => void,
+      signal?: AbortSignal,
+    ) => {
       const entry = options.manifest.networks[role].variants.float32;
       const { file, bytes } = entry;
-      const source = await options.readFile(entry, (loaded) =>
-        options.onProgress?.({
-          kind: 'load',
-          file,
-          stage: 'download',
-          loadedBytes: loaded,
-          totalBytes: bytes,
-        }),
+      const source = await options.readFile(
+        entry,
+        (loaded) =>
+          listener?.(
+            describe({
+              kind: 'load',
+              file,
+              network: role,
+              stage: 'download',
+              loadedBytes: loaded,
+              totalBytes: bytes,
+            }),
+          ),
+        signal,
       );
       if (source.kind === 'location') source.release?.();
-    }
-    return { execution: { provider: 'wasm', adapter: 'test', reason: 'test' }, dispose: async () => {} };
+    };
+    await compiled; // ONNX Runtime still compiling: no session asks for a file yet
+    for (const role of TASK_NETWORKS.generate) await read(role, options.onProgress);
+    lastRuntime = {
+      execution: { provider: 'wasm', adapter: 'test', reason: 'test' },
+      dispose: async () => {},
+      prepare: async (
+        roles: readonly NetworkRole[],
+        signal?: AbortSignal,
+        listener?: (e: LoadProgressEvent) => void,
+      ) => {
+        for (const role of roles)
+          if (!TASK_NETWORKS.generate.includes(role)) await read(role, listener, signal);
+      },
+    };
+    return lastRuntime;
   },
 }));
+
+/** The runtime the mocked loader returned last: its prepare opens networks the way the session set does. */
+let lastRuntime: Required<Pick<ModelSetRuntime<unknown>, 'prepare'>> | undefined;
 
 const FOLDER = 'public/models/random-tiny';
 const MANIFEST_URL = 'http://models.test/random-tiny/manifest.json';
@@ -67,6 +100,8 @@ let cache = new FakeCache();
 let networkUp = true;
 const fetched: string[] = [];
 let serveText: string | null = null;
+/** A file served slowly: its first half, then nothing until the request is aborted. */
+let stallingFile: string | null = null;
 
 vi.stubGlobal('navigator', {});
 vi.stubGlobal('caches', { open: async () => cache });
@@ -76,7 +111,16 @@ vi.stubGlobal('fetch', async (input: string, init?: RequestInit) => {
   fetched.push(input);
   const name = input.slice(input.lastIndexOf('/') + 1);
   if (name === 'manifest.json') return new Response(serveText ?? manifestText);
-  return new Response(readFileSync(`${FOLDER}/${name}`));
+  const body = readFileSync(`${FOLDER}/${name}`);
+  if (name !== stallingFile) return new Response(body);
+  const signal = init?.signal;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(body.subarray(0, body.length >> 1));
+      signal?.addEventListener('abort', () => controller.error(signal.reason));
+    },
+  });
+  return new Response(stream, { headers: { 'content-length': String(body.length) } });
 });
 const { createWebEngine } = await import('../../src/worker/web-engine');
 
@@ -94,6 +138,7 @@ beforeEach(() => {
   fetched.length = 0;
   prepared.length = 0;
   serveText = null;
+  stallingFile = null;
   compiled = Promise.resolve();
 });
 
@@ -297,5 +342,48 @@ describe('web engine loader', () => {
     });
     await expect(loading).rejects.toThrow(SamplingCancelledError);
     expect(cache.entries.size).toBe(0);
+  });
+});
+
+describe('web engine: networks opened after the load', () => {
+  const manifest = parseManifest(JSON.parse(manifestText), 'manifest.json');
+  const dino = manifest.networks.dinoEncoder.variants.float32;
+
+  it("reports the download to the task's listener live, then from the cache on a later load", async () => {
+    await load();
+    const events: LoadProgressEvent[] = [];
+    await lastRuntime?.prepare(['dinoEncoder'], undefined, (event) => events.push(event));
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({
+      file: dino.file,
+      network: 'dinoEncoder',
+      stage: 'download',
+      loadedBytes: dino.bytes,
+      totalBytes: dino.bytes,
+    });
+    // the load's whole-set totals are not stretched over a later open
+    expect(events.every((event) => event.setTotalBytes === undefined)).toBe(true);
+    // the set is cached now: the next session's open says the bytes came from the cache
+    await load();
+    const again: LoadProgressEvent[] = [];
+    await lastRuntime?.prepare(['dinoEncoder'], undefined, (event) => again.push(event));
+    expect(again.at(-1)).toMatchObject({ file: dino.file, stage: 'cache', loadedBytes: dino.bytes });
+  });
+
+  it('stops the download when the task is cancelled, keeping nothing of it; the next use downloads it', async () => {
+    await load();
+    const stored = cache.entries.size;
+    stallingFile = dino.file;
+    const cancel = new AbortController();
+    const events: LoadProgressEvent[] = [];
+    const opening = lastRuntime?.prepare(['dinoEncoder'], cancel.signal, (event) => events.push(event));
+    await vi.waitFor(() => expect(events.at(-1)?.loadedBytes).toBeGreaterThan(0));
+    expect(events.at(-1)?.loadedBytes).toBeLessThan(dino.bytes);
+    cancel.abort();
+    await expect(opening).rejects.toThrow(SamplingCancelledError);
+    expect(cache.entries.size).toBe(stored);
+    stallingFile = null;
+    await lastRuntime?.prepare(['dinoEncoder']);
+    expect(cache.entries.size).toBe(stored + 1);
   });
 });

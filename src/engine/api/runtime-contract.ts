@@ -6,6 +6,7 @@ import type { NetworkRole } from '../model-set/networks';
 import type { PrecisionId } from '../model-set/precisions';
 import type { BrowserProvider } from '../providers';
 import type { CpuTensor, LatentMath } from '../latent/tensor';
+import type { LoadProgressEvent } from './studio-engine';
 
 /** A browser provider (BROWSER_PROVIDERS), or 'cpu': onnxruntime-node, whose adapter names its --provider. */
 export type ExecutionProviderName = BrowserProvider | 'cpu';
@@ -62,8 +63,14 @@ export interface ModelSetRuntime<T> {
   /**
    * Opens the sessions of `roles` (a task's row of TASK_NETWORKS) before the task runs, closing the
    * least recently used others when the budget needs room. Optional: runtimes without lazy sessions.
+   * `onProgress` hears the files read and sessions opened meanwhile (the load's progress events, for a
+   * network opened on first use); `signal` stops the wait, and a download nobody else waits for.
    */
-  prepare?(roles: readonly NetworkRole[], signal?: AbortSignal): Promise<void>;
+  prepare?(
+    roles: readonly NetworkRole[],
+    signal?: AbortSignal,
+    onProgress?: (progress: LoadProgressEvent) => void,
+  ): Promise<void>;
   /** Which sessions are open now. */
   residency?(): ResidencyReport;
   /** Frees every session and buffer. */

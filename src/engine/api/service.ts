@@ -22,6 +22,7 @@ import type {
   LoadModelSetRequest,
   LoadProgressEvent,
   ModelCacheReport,
+  OpeningProgress,
   ReconstructRequest,
   ReconstructResult,
   StepProgressEvent,
@@ -43,6 +44,11 @@ export type RuntimeLoader = (
   /** Cancel in the model manager: the loader stops its downloads and keeps nothing of them */
   signal?: AbortSignal,
 ) => Promise<LoadedRuntime>;
+
+/** The options a pipeline without progress of its own takes: the cancel signal. */
+function signalOnly(options: { readonly signal?: AbortSignal } | undefined): { signal?: AbortSignal } {
+  return options?.signal ? { signal: options.signal } : {};
+}
 
 export class EngineService implements StudioEngine {
   private loaded: LoadedRuntime | null = null;
@@ -79,29 +85,33 @@ export class EngineService implements StudioEngine {
     request: GenerateRequest,
     options?: CallOptions<StepProgressEvent>,
   ): Promise<GenerateResult> {
-    const { runtime, manifest } = await this.ready('generate', options?.signal);
+    // Its networks open with the set; one closed since under the memory budget reopens without progress.
+    const { runtime, manifest } = await this.ready('generate', signalOnly(options));
     return generateImages(runtime, manifest, request, options);
   }
 
-  async reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult> {
-    const { runtime, manifest } = await this.ready('reconstruct', options?.signal);
-    return reconstructImage(runtime, manifest, request, options);
+  async reconstruct(
+    request: ReconstructRequest,
+    options?: CallOptions<OpeningProgress>,
+  ): Promise<ReconstructResult> {
+    const { runtime, manifest } = await this.ready('reconstruct', options);
+    return reconstructImage(runtime, manifest, request, signalOnly(options));
   }
 
   async encodeImages(
     request: EncodeImagesRequest,
-    options?: CallOptions<never>,
+    options?: CallOptions<OpeningProgress>,
   ): Promise<EncodeImagesResult> {
-    const { runtime, manifest } = await this.ready('encodeImages', options?.signal);
-    return encodeImages(runtime, manifest, request, options);
+    const { runtime, manifest } = await this.ready('encodeImages', options);
+    return encodeImages(runtime, manifest, request, signalOnly(options));
   }
 
   async decodeLatents(
     request: DecodeLatentsRequest,
-    options?: CallOptions<never>,
+    options?: CallOptions<OpeningProgress>,
   ): Promise<DecodeLatentsResult> {
-    const { runtime, manifest } = await this.ready('decodeLatents', options?.signal);
-    return decodeLatents(runtime, manifest, request, options);
+    const { runtime, manifest } = await this.ready('decodeLatents', options);
+    return decodeLatents(runtime, manifest, request, signalOnly(options));
   }
 
   /**
@@ -137,12 +147,16 @@ export class EngineService implements StudioEngine {
 
   /**
    * The loaded set with the sessions of `task` open (its row of TASK_NETWORKS), after stopping the
-   * warm-up: a task declares its networks here, and the session set makes room for them.
+   * warm-up: a task declares its networks here, and the session set makes room for them. A network
+   * opened now (on first use) reports its download and session to the task's own progress listener.
    */
-  private async ready(task: StudioTask, signal?: AbortSignal): Promise<LoadedRuntime> {
+  private async ready(
+    task: StudioTask,
+    options: CallOptions<OpeningProgress> | undefined,
+  ): Promise<LoadedRuntime> {
     await this.stopWarmUp();
     const loaded = this.current();
-    await loaded.runtime.prepare?.(TASK_NETWORKS[task], signal);
+    await loaded.runtime.prepare?.(TASK_NETWORKS[task], options?.signal, options?.onProgress);
     return loaded;
   }
 

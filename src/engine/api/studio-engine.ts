@@ -85,9 +85,15 @@ export interface LoadPlanSummary {
   readonly networks?: readonly PlannedNetwork[];
 }
 
+/**
+ * A file read or a session opened: while a set loads (the load call's progress), and when a task opens a
+ * network on first use after it (that task call's progress, with the same fields).
+ */
 export interface LoadProgressEvent {
   readonly kind: 'load';
   readonly file: string;
+  /** the network the file belongs to (absent for the plan event) */
+  readonly network?: NetworkRole;
   /** 'plan': the capability decision (`plan` set, no file yet); 'cache': bytes read from the browser cache */
   readonly stage: 'plan' | 'download' | 'cache' | 'verify' | 'session';
   readonly loadedBytes: number;
@@ -200,6 +206,9 @@ export interface DecodeLatentsResult {
   readonly timings: { readonly decodeMs: number };
 }
 
+/** What a task reports while it opens a network it needs (downloading it first when not cached). */
+export type OpeningProgress = LoadProgressEvent;
+
 export interface CallOptions<P> {
   readonly onProgress?: (event: P) => void;
   readonly signal?: AbortSignal;
@@ -210,10 +219,20 @@ export interface StudioEngine {
     request: LoadModelSetRequest,
     options?: CallOptions<LoadProgressEvent>,
   ): Promise<LoadedModelSet>;
+  // A task's progress includes the load events of the networks it opens on first use (OpeningProgress).
   generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult>;
-  reconstruct(request: ReconstructRequest, options?: CallOptions<never>): Promise<ReconstructResult>;
-  encodeImages(request: EncodeImagesRequest, options?: CallOptions<never>): Promise<EncodeImagesResult>;
-  decodeLatents(request: DecodeLatentsRequest, options?: CallOptions<never>): Promise<DecodeLatentsResult>;
+  reconstruct(
+    request: ReconstructRequest,
+    options?: CallOptions<OpeningProgress>,
+  ): Promise<ReconstructResult>;
+  encodeImages(
+    request: EncodeImagesRequest,
+    options?: CallOptions<OpeningProgress>,
+  ): Promise<EncodeImagesResult>;
+  decodeLatents(
+    request: DecodeLatentsRequest,
+    options?: CallOptions<OpeningProgress>,
+  ): Promise<DecodeLatentsResult>;
   /** Which networks of the loaded set have open sessions (null before a load). */
   networkResidency?(request?: ResidencyRequest): Promise<ResidencyReport | null>;
   /** Throwaway forwards after a load (engine/pipelines/warm-up.ts); every other call stops it first. */
