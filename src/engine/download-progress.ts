@@ -60,12 +60,25 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
+/** The unit a byte count is written in, with its digits after the point: the one table of units. */
+function byteUnit(bytes: number): { readonly size: number; readonly name: string; readonly digits: number } {
+  if (bytes >= GiB) return { size: GiB, name: 'GiB', digits: 2 };
+  if (bytes >= MiB) return { size: MiB, name: 'MiB', digits: 1 };
+  if (bytes >= KiB) return { size: KiB, name: 'KiB', digits: 1 };
+  return { size: 1, name: 'B', digits: 0 };
+}
+
 /** "812 B", "3.1 KiB", "7.4 MiB", "1.25 GiB". */
 export function formatBytes(bytes: number): string {
-  if (bytes >= GiB) return `${(bytes / GiB).toFixed(2)} GiB`;
-  if (bytes >= MiB) return `${(bytes / MiB).toFixed(1)} MiB`;
-  if (bytes >= KiB) return `${(bytes / KiB).toFixed(1)} KiB`;
-  return `${Math.round(bytes)} B`;
+  const unit = byteUnit(bytes);
+  return `${(bytes / unit.size).toFixed(unit.digits)} ${unit.name}`;
+}
+
+/** Bytes in of a total, both in the total's unit: "3.1/5.5 MiB", "0.4/1.25 GiB". */
+export function formatByteProgress(loadedBytes: number, totalBytes: number): string {
+  const unit = byteUnit(totalBytes);
+  const figure = (bytes: number) => (bytes / unit.size).toFixed(unit.digits);
+  return `${figure(loadedBytes)}/${figure(totalBytes)} ${unit.name}`;
 }
 
 export function formatSpeed(bytesPerSecond: number): string {

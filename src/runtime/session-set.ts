@@ -21,7 +21,7 @@ import {
 } from '../engine/model-set/reader';
 import type { ModelSetManifest, NetworkVariant } from '../engine/model-set/schema';
 import type { ExecutionInfo, ModelSetRuntime, ResidencyReport } from '../engine/api/runtime-contract';
-import type { LoadProgressEvent } from '../engine/api/studio-engine';
+import type { LoadProgressEvent, OpeningProgress } from '../engine/api/studio-engine';
 import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../engine/latent/tensor';
 
 export type OrtNamespace = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
@@ -154,7 +154,7 @@ export class SessionSet {
   private readonly running = new Map<NetworkRole, number>();
   private onProgress: LoadOptions['onProgress'];
   /** The progress listeners of the prepare calls under way after the load (the tasks' own callers). */
-  private readonly taskListeners = new Set<(progress: LoadProgressEvent) => void>();
+  private readonly taskListeners = new Set<(progress: OpeningProgress) => void>();
   /** Networks whose planned variant ONNX Runtime could not open, with why: they run float32 instead. */
   private readonly fallbacks = new Map<NetworkRole, string>();
 
@@ -210,7 +210,7 @@ export class SessionSet {
   async prepare(
     roles: readonly NetworkRole[],
     signal?: AbortSignal,
-    onProgress?: (progress: LoadProgressEvent) => void,
+    onProgress?: (progress: OpeningProgress) => void,
   ): Promise<void> {
     if (onProgress) this.taskListeners.add(onProgress);
     /** reads started for networks whose open has not been asked for yet */
@@ -442,7 +442,7 @@ export class SessionSet {
     loadedBytes: number,
   ): void {
     if (!this.onProgress && this.taskListeners.size === 0) return;
-    const raw: LoadProgressEvent = {
+    const raw: OpeningProgress = {
       kind: 'load',
       file: file.file,
       network,
@@ -450,7 +450,7 @@ export class SessionSet {
       totalBytes: file.bytes,
       stage,
     };
-    const event = this.options.describeProgress?.(raw) ?? raw;
+    const event = { ...(this.options.describeProgress?.(raw) ?? raw), network };
     this.onProgress?.(event);
     for (const listener of this.taskListeners) listener(event);
   }
@@ -587,7 +587,7 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
   prepare(
     roles: readonly NetworkRole[],
     signal?: AbortSignal,
-    onProgress?: (progress: LoadProgressEvent) => void,
+    onProgress?: (progress: OpeningProgress) => void,
   ): Promise<void> {
     if (this.disposed) return Promise.reject(new RuntimeFailureError('the model set was disposed'));
     return this.sessions.prepare(roles, signal, onProgress);

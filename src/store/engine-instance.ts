@@ -1,15 +1,25 @@
-// The studio's single engine: a WorkerEngineClient over the engine worker, created on first use.
-import type { StudioEngine } from '../engine/api/studio-engine';
-import { WorkerEngineClient } from '../worker/engine-client';
-import type { EngineMethod } from '../worker/protocol';
+// The studio's single engine: a WorkerEngineClient over the engine worker, created on first use, and the
+// studio-wide listeners of its calls (the Models bar's residency and the networks a task is opening).
+import type { OpeningProgress, StudioEngine } from '../engine/api/studio-engine';
+import { WorkerEngineClient, type EngineCall } from '../worker/engine-client';
 
 let engine: StudioEngine | undefined;
-const settledListeners = new Set<(method: EngineMethod) => void>();
+const settledListeners = new Set<(call: EngineCall) => void>();
+const openingListeners = new Set<(event: OpeningProgress, call: EngineCall) => void>();
 
 /** Hears of every engine call that finished; returns the unsubscribe function. */
-export function onEngineCallSettled(listener: (method: EngineMethod) => void): () => void {
+export function onEngineCallSettled(listener: (call: EngineCall) => void): () => void {
   settledListeners.add(listener);
   return () => settledListeners.delete(listener);
+}
+
+/**
+ * Hears the progress of every task call that opens a network after the load (its download, then its
+ * session); returns the unsubscribe function.
+ */
+export function onNetworkOpening(listener: (event: OpeningProgress, call: EngineCall) => void): () => void {
+  openingListeners.add(listener);
+  return () => openingListeners.delete(listener);
 }
 
 export function studioEngine(): StudioEngine {
@@ -18,7 +28,10 @@ export function studioEngine(): StudioEngine {
       type: 'module',
       name: 'svg-engine',
     }),
-    (method) => settledListeners.forEach((listener) => listener(method)),
+    {
+      settled: (call) => settledListeners.forEach((listener) => listener(call)),
+      opening: (event, call) => openingListeners.forEach((listener) => listener(event, call)),
+    },
   );
   return engine;
 }

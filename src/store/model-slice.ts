@@ -1,16 +1,19 @@
 // Model-set slice: the catalogue (bundled sets, sets added by manifest URL, local files), the loaded
 // set, the provider preference and what ran, plus what the model manager shows about a load: the
 // capability plan, per-file and whole-set byte progress with timestamps (for speed and ETA) and what
-// happened in the browser cache. The catalogue is remembered in localStorage so a reload works offline.
+// happened in the browser cache, and the networks a task is opening after the load (downloading them
+// first when not cached: their bytes join the same rows, live). The catalogue is remembered in
+// localStorage so a reload works offline.
 import type { StateCreator } from 'zustand';
 import { addSample, type ByteSample } from '../engine/download-progress';
-import { variantFiles, type ModelSetManifest } from '../engine/model-set';
+import { variantFiles, type ModelSetManifest, type NetworkRole } from '../engine/model-set';
 import type { ExecutionInfo } from '../engine/api/runtime-contract';
 import type {
   LoadPlanSummary,
   LoadProgressEvent,
   LocalModelFile,
   ModelCacheReport,
+  OpeningProgress,
   ResidencyReport,
   ModelSetSource,
   ProviderPreference,
@@ -47,12 +50,29 @@ export interface FileProgress {
   readonly totalBytes: number;
   /** true when the bytes came from the browser cache rather than the source */
   readonly fromCache: boolean;
-  /**
-   * Read when a view first used its network, after the load (whose progress events had ended): the row
-   * comes from the engine's residency report, so where the bytes came from is not known.
-   */
+  /** Read when a view first used its network, after the load. */
   readonly openedAfterLoad?: boolean;
+  /**
+   * The row comes from the engine's residency report, not from progress events (the network opened
+   * unwatched), so where the bytes came from is not known.
+   */
+  readonly sourceUnknown?: boolean;
   readonly samples: readonly ByteSample[];
+}
+
+/**
+ * A network a task is opening after the load: reading its files (downloading them when not cached),
+ * then creating its session. Bytes are the network's files together (graph and external data).
+ */
+export interface NetworkOpening {
+  /** the engine call opening it: its end ends this */
+  readonly callId: number;
+  readonly stage: LoadProgressEvent['stage'];
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+  readonly samples: readonly ByteSample[];
+  /** bytes per file of the network, as reported */
+  readonly files: Readonly<Record<string, { readonly loadedBytes: number; readonly totalBytes: number }>>;
 }
 
 export interface SetProgress {
@@ -80,6 +100,8 @@ export interface ModelSlice {
   cacheReport: ModelCacheReport | null;
   /** Which networks of the loaded set have open sessions (the top bar shows them). */
   residency: ResidencyReport | null;
+  /** Networks a task is opening now, after the load (the top bar's chips and the task's status show them). */
+  openingNetworks: Partial<Readonly<Record<NetworkRole, NetworkOpening>>>;
   /**
    * Why the last load from a URL or local files failed. The engine keeps the set it had, so the studio
    * stays on it (loadStatus 'ready') and the model manager shows this message.
@@ -94,6 +116,10 @@ export interface ModelSlice {
   loadFromFiles: (files: readonly LocalModelFile[]) => Promise<void>;
   /** Asks the engine which sessions are open (after a load, and after every task). */
   refreshResidency: () => Promise<void>;
+  /** A task call's progress while it opens a network after the load (engine-instance's onNetworkOpening). */
+  networkOpeningProgress: (event: OpeningProgress, callId: number) => void;
+  /** An engine call ended: the networks it was opening are open now, or not (failed, cancelled). */
+  engineCallSettled: (callId: number) => void;
 }
 
 /** The bundled index from the server; offline, the copy saved by the last successful start. */
@@ -140,6 +166,7 @@ function withFilesOpenedLater(
         totalBytes: entry.bytes,
         fromCache: false,
         openedAfterLoad: true,
+        sourceUnknown: true,
         // No byte samples: the transfer was not watched, so it has no speed to show.
         samples: [],
       });
@@ -156,6 +183,87 @@ function withFilesOpenedLater(
       totalBytes: (loadTotal?.totalBytes ?? 0) + addedBytes,
       samples: [{ atMs: performance.now(), loadedBytes }],
     },
+  };
+}
+
+/** The bytes of the files a network's open reads (its planned variant's, per the residency report). */
+function plannedNetworkBytes(
+  manifest: ModelSetManifest | null,
+  residency: ResidencyReport | null,
+  role: NetworkRole,
+): number | null {
+  const precision = residency?.networks.find((network) => network.role === role)?.precision;
+  const variant = precision ? manifest?.networks[role].variants[precision] : undefined;
+  return variant ? variantFiles(variant).reduce((sum, entry) => sum + entry.bytes, 0) : null;
+}
+
+/** Bytes of a file in by this event: all of them once its session is being created. */
+const bytesIn = (event: LoadProgressEvent) =>
+  event.stage === 'session' ? event.totalBytes : event.loadedBytes;
+
+/**
+ * The download rows and total with a task's opening event: a file not listed yet joins them (the
+ * total grows by it, its speed measured afresh), a listed one moves on.
+ */
+function withOpeningFile(
+  state: Pick<ModelSlice, 'loadFiles' | 'loadTotal'>,
+  event: OpeningProgress,
+  atMs: number,
+): Pick<ModelSlice, 'loadFiles' | 'loadTotal'> {
+  const files = [...state.loadFiles];
+  const index = files.findIndex((row) => row.file === event.file);
+  const previous = index >= 0 ? files[index] : undefined;
+  const loadedBytes = bytesIn(event);
+  const row: FileProgress = {
+    file: event.file,
+    stage: event.stage,
+    loadedBytes,
+    totalBytes: event.totalBytes,
+    fromCache: (previous?.fromCache ?? false) || event.stage === 'cache',
+    openedAfterLoad: true,
+    // A row listed by the residency report (or a load) before is watched afresh: its old samples would
+    // turn bytes read minutes ago into a speed.
+    samples: addSample(previous?.openedAfterLoad && !previous.sourceUnknown ? previous.samples : [], {
+      atMs,
+      loadedBytes,
+    }),
+  };
+  if (previous) files[index] = row;
+  else files.push(row);
+  const total = state.loadTotal;
+  const grownBy = previous ? 0 : event.totalBytes;
+  const totalLoaded = (total?.loadedBytes ?? 0) + loadedBytes - (previous?.loadedBytes ?? 0);
+  const loadTotal: SetProgress = {
+    loadedBytes: totalLoaded,
+    totalBytes: (total?.totalBytes ?? 0) + grownBy,
+    samples: previous
+      ? addSample(total?.samples ?? [], { atMs, loadedBytes: totalLoaded })
+      : [{ atMs, loadedBytes: totalLoaded }],
+  };
+  return { loadFiles: files, loadTotal };
+}
+
+/** A network's opening moved on by one event of one of its files. */
+function nextOpening(
+  previous: NetworkOpening | undefined,
+  event: OpeningProgress,
+  callId: number,
+  plannedBytes: number | null,
+  atMs: number,
+): NetworkOpening {
+  const sameCall = previous?.callId === callId;
+  const files = { ...(sameCall ? previous.files : {}) };
+  files[event.file] = { loadedBytes: bytesIn(event), totalBytes: event.totalBytes };
+  const seen = Object.values(files);
+  const loadedBytes = seen.reduce((sum, file) => sum + file.loadedBytes, 0);
+  const seenTotal = seen.reduce((sum, file) => sum + file.totalBytes, 0);
+  return {
+    callId,
+    stage: event.stage,
+    loadedBytes,
+    totalBytes: Math.max(plannedBytes ?? 0, seenTotal),
+    samples: addSample(sameCall ? previous.samples : [], { atMs, loadedBytes }),
+    files,
   };
 }
 
@@ -292,6 +400,7 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
     loadTotal: null,
     cacheReport: null,
     residency: null,
+    openingNetworks: {},
     sourceError: null,
 
     async loadCatalogue() {
@@ -374,6 +483,32 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       } catch {
         // The worker is gone or busy failing: the bar keeps its last report rather than erroring.
       }
+    },
+
+    networkOpeningProgress(event, callId) {
+      // A task runs only on a ready set; an event that arrives during a load belongs to none shown.
+      if (get().loadStatus !== 'ready') return;
+      const atMs = performance.now();
+      const { manifest, residency, openingNetworks } = get();
+      const role = event.network;
+      const opening = nextOpening(
+        openingNetworks[role],
+        event,
+        callId,
+        plannedNetworkBytes(manifest, residency, role),
+        atMs,
+      );
+      set({
+        ...withOpeningFile(get(), event, atMs),
+        openingNetworks: { ...openingNetworks, [role]: opening },
+      });
+    },
+
+    engineCallSettled(callId) {
+      const { openingNetworks } = get();
+      const left = Object.entries(openingNetworks).filter(([, opening]) => opening.callId !== callId);
+      if (left.length < Object.keys(openingNetworks).length)
+        set({ openingNetworks: Object.fromEntries(left) });
     },
   };
 };

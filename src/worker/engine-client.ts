@@ -7,11 +7,31 @@ import { deserializeError, RuntimeFailureError } from '../engine/errors';
 import type { CallOptions, StudioEngine } from '../engine/api/studio-engine';
 import {
   describeMalformed,
+  OpeningProgressSchema,
   WorkerResponseSchema,
   type EngineMethod,
   type EngineMethods,
+  type OpeningProgressMessage,
   type WorkerRequest,
 } from './protocol';
+import type { OpeningProgress } from '../engine/api/studio-engine';
+
+/** Which engine call a message belongs to. */
+export interface EngineCall {
+  readonly method: EngineMethod;
+  readonly id: number;
+}
+
+/** What the studio hears of every call besides its own caller (the Models bar and the task status lines). */
+export interface EngineCallObserver {
+  /** A call finished (the model bar then refreshes what is resident). */
+  readonly settled?: (call: EngineCall) => void;
+  /** A task call opening a network after the load reported a file's bytes or its session. */
+  readonly opening?: (event: OpeningProgress, call: EngineCall) => void;
+}
+
+/** A checked opening event is a LoadProgressEvent (the compiler checks the schema against the type). */
+const asOpeningProgress = (event: OpeningProgressMessage): OpeningProgress => event;
 
 interface Pending {
   readonly method: EngineMethod;
@@ -44,10 +64,9 @@ export class WorkerEngineClient extends StudioEngineStubs {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  /** `onCallSettled` hears of every call that finished (the model bar then refreshes what is resident). */
   constructor(
     private readonly worker: Worker,
-    private readonly onCallSettled?: (method: EngineMethod) => void,
+    private readonly observer: EngineCallObserver = {},
   ) {
     super();
     Object.assign(
@@ -97,13 +116,19 @@ export class WorkerEngineClient extends StudioEngineStubs {
     const message = parsed.output;
     const pending = this.pending.get(message.id);
     if (!pending) return;
+    const call = { method: pending.method, id: message.id };
     if (message.type === 'progress') {
+      // The load's own events are the load's caller's; a task's opening events are shown studio-wide too.
+      if (pending.method !== 'loadModelSet' && this.observer.opening) {
+        const opening = v.safeParse(OpeningProgressSchema, message.event);
+        if (opening.success) this.observer.opening(asOpeningProgress(opening.output), call);
+      }
       pending.onProgress?.(message.event);
       return;
     }
     this.pending.delete(message.id);
     if (message.type === 'result') pending.resolve(message.result);
     else pending.reject(deserializeError(message.error));
-    this.onCallSettled?.(pending.method);
+    this.observer.settled?.(call);
   }
 }

@@ -12,6 +12,8 @@ import {
   type EngineResult,
 } from '../engine/api/engine-methods';
 import type { SerializedError } from '../engine/errors';
+import { NETWORK_ROLES } from '../engine/model-set/networks';
+import { LOAD_STAGES } from '../engine/api/studio-engine';
 
 export type { EngineMethod } from '../engine/api/engine-methods';
 
@@ -60,6 +62,24 @@ export const WorkerResponseSchema = v.variant('type', [
   v.object({ id: CallId, type: v.literal('result'), result: v.unknown() }),
   v.object({ id: CallId, type: v.literal('error'), error: SerializedErrorSchema }),
 ]);
+
+const ByteCount = v.pipe(v.number(), v.minValue(0));
+
+/**
+ * The progress a task call reports while it opens a network after the load (a LoadProgressEvent naming
+ * its network): the main thread tells it from the task's own events by this schema, so the Models bar
+ * and the task's status line can show the download.
+ */
+export const OpeningProgressSchema = v.object({
+  kind: v.literal('load'),
+  file: v.string(),
+  network: v.picklist(NETWORK_ROLES),
+  stage: v.picklist(LOAD_STAGES),
+  loadedBytes: ByteCount,
+  totalBytes: ByteCount,
+});
+
+export type OpeningProgressMessage = v.InferOutput<typeof OpeningProgressSchema>;
 
 /** Why a message is not a protocol message, for the error it is answered with. */
 export function describeMalformed(issues: readonly v.BaseIssue<unknown>[]): string {

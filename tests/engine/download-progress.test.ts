@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addSample,
+  formatByteProgress,
   formatBytes,
   formatSpeed,
   PROGRESS_REPORTS_PER_FILE,
@@ -98,6 +99,13 @@ describe('download progress', () => {
     expect(formatBytes(7.4 * 1024 ** 2)).toBe('7.4 MiB');
     expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.25 GiB');
     expect(formatSpeed(2 * 1024 ** 2)).toBe('2.0 MiB/s');
+  });
+
+  it("writes bytes in of a total in the total's unit", () => {
+    expect(formatByteProgress(3.1 * 1024 ** 2, 5.5 * 1024 ** 2)).toBe('3.1/5.5 MiB');
+    expect(formatByteProgress(900, 5.5 * 1024 ** 2)).toBe('0.0/5.5 MiB');
+    expect(formatByteProgress(0.4 * 1024 ** 3, 1.25 * 1024 ** 3)).toBe('0.40/1.25 GiB');
+    expect(formatByteProgress(12, 800)).toBe('12/800 B');
   });
 });
 

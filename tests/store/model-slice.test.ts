@@ -1,6 +1,7 @@
 // The model slice: the bundled catalogue with an offline copy, sets added by URL remembered across
 // reloads, per-file and whole-set progress rows (cache or source), and a failed load from a URL that
-// leaves the studio on the set it had.
+// leaves the studio on the set it had; a network a task opens after the load joins the rows live, with
+// its bytes, speed samples and state for the Models bar, until the task's call ends.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ModelFetchError } from '../../src/engine/errors';
 import type {
@@ -207,6 +208,72 @@ describe('model slice', () => {
     ]);
     const grown = 30 + dinoEncoder.variants.float32!.bytes + decoder.variants.float32!.bytes;
     expect(loadTotal).toMatchObject({ loadedBytes: grown, totalBytes: grown });
+  });
+
+  it('shows a network a task opens after the load live: its row, the grown total, its share in', async () => {
+    await useStudio.getState().loadCatalogue();
+    await useStudio.getState().refreshResidency(); // the DINO encoder's planned variant: float32
+    const dino = TINY_MANIFEST.networks.dinoEncoder.variants.float32!;
+    const event = (stage: 'download' | 'session', loadedBytes: number) =>
+      ({
+        kind: 'load',
+        file: dino.file,
+        network: 'dinoEncoder',
+        stage,
+        loadedBytes,
+        totalBytes: dino.bytes,
+      }) as const;
+    const half = Math.floor(dino.bytes / 2);
+    useStudio.getState().networkOpeningProgress(event('download', half), 7);
+    let state = useStudio.getState();
+    expect(state.openingNetworks.dinoEncoder).toMatchObject({
+      callId: 7,
+      stage: 'download',
+      loadedBytes: half,
+      totalBytes: dino.bytes,
+    });
+    const row = state.loadFiles.find((f) => f.file === dino.file);
+    expect(row).toMatchObject({
+      stage: 'download',
+      loadedBytes: half,
+      openedAfterLoad: true,
+      fromCache: false,
+    });
+    expect(row?.sourceUnknown).toBeUndefined(); // watched: where the bytes come from is known
+    expect(state.loadTotal).toMatchObject({ loadedBytes: 30 + half, totalBytes: 30 + dino.bytes });
+    expect(state.loadTotal?.samples).toHaveLength(1); // the load's samples are not a speed for this
+    useStudio.getState().networkOpeningProgress(event('download', dino.bytes), 7);
+    useStudio.getState().networkOpeningProgress(event('session', dino.bytes), 7);
+    state = useStudio.getState();
+    expect(state.openingNetworks.dinoEncoder).toMatchObject({ stage: 'session', loadedBytes: dino.bytes });
+    expect(state.openingNetworks.dinoEncoder?.samples.length).toBeGreaterThan(1);
+    expect(state.loadTotal).toMatchObject({ loadedBytes: 30 + dino.bytes, totalBytes: 30 + dino.bytes });
+    expect(state.loadFiles.filter((f) => f.file === dino.file)).toHaveLength(1);
+    // another call's end leaves it; its own call's end ends it, and the residency lists the row once
+    useStudio.getState().engineCallSettled(8);
+    expect(useStudio.getState().openingNetworks.dinoEncoder).toBeDefined();
+    useStudio.getState().engineCallSettled(7);
+    expect(useStudio.getState().openingNetworks).toEqual({});
+    residencyNow = {
+      ...RESIDENCY,
+      networks: [
+        { role: 'dinoEncoder', precision: 'float32', file: dino.file, resident: true, sessionBytes: 1 },
+      ],
+    };
+    await useStudio.getState().refreshResidency();
+    expect(useStudio.getState().loadFiles.filter((f) => f.file === dino.file)).toHaveLength(1);
+  });
+
+  it('ignores opening events while a set loads (no task runs then)', () => {
+    useStudio.setState({ loadStatus: 'loading' });
+    useStudio
+      .getState()
+      .networkOpeningProgress(
+        { kind: 'load', file: 'x.onnx', network: 'dit', stage: 'download', loadedBytes: 1, totalBytes: 2 },
+        1,
+      );
+    expect(useStudio.getState().openingNetworks).toEqual({});
+    expect(useStudio.getState().loadFiles).toEqual([]);
   });
 
   it('stays on the loaded set when a URL fails, with the reason for the model manager', async () => {

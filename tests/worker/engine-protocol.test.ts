@@ -1,20 +1,22 @@
-// The worker protocol end to end over a MessageChannel: results, progress, typed errors, cancellation.
+// The worker protocol end to end over a MessageChannel: results, progress, typed errors, cancellation;
+// a task's events of a network opening after the load also reach the studio-wide observer (checked by
+// the opening schema), and every call's end is told with its id.
 import { describe, expect, it } from 'vitest';
 import { SvgStudioError } from '../../src/engine/errors';
 import type { StudioEngine } from '../../src/engine/api/studio-engine';
 import { ENGINE_METHOD_NAMES } from '../../src/engine/api/engine-methods';
-import { WorkerEngineClient } from '../../src/worker/engine-client';
+import { WorkerEngineClient, type EngineCall, type EngineCallObserver } from '../../src/worker/engine-client';
 import { serveEngine } from '../../src/worker/engine-server';
 import { generateRequest } from '../engine/api/generate-request';
 
 const request = generateRequest({ classId: 1, seed: 2, steps: 3, shift: 0.15, guidanceScale: 4 });
 
-function connect(engine: StudioEngine): WorkerEngineClient {
+function connect(engine: StudioEngine, observer?: EngineCallObserver): WorkerEngineClient {
   const channel = new MessageChannel();
   serveEngine(engine, channel.port1 as never);
   channel.port1.start();
   channel.port2.start();
-  return new WorkerEngineClient(channel.port2 as unknown as Worker);
+  return new WorkerEngineClient(channel.port2 as unknown as Worker, observer);
 }
 
 const fakeEngine = (overrides: Partial<StudioEngine>): StudioEngine => ({
@@ -145,6 +147,47 @@ describe('engine worker protocol', () => {
         type: 'error',
         error: expect.objectContaining({ code: 'runtime', message: expect.stringMatching(/request/) }),
       },
+    ]);
+  });
+
+  it("tells the observer of a task's network openings and of every call's end, by call", async () => {
+    const opening = {
+      kind: 'load',
+      file: 'dino_encoder.onnx',
+      network: 'dinoEncoder',
+      stage: 'download',
+      loadedBytes: 3,
+      totalBytes: 6,
+    } as const;
+    const client = connect(
+      fakeEngine({
+        async loadModelSet(_request, options) {
+          // the load's own events are its caller's alone
+          options?.onProgress?.({ ...opening, file: 'dit.onnx', network: 'dit' });
+          throw new Error('no set here');
+        },
+        async encodeImages(_request, options) {
+          options?.onProgress?.(opening);
+          // not an opening event (no network): the caller hears it, the observer does not
+          options?.onProgress?.({ ...opening, network: undefined } as never);
+          return {} as never;
+        },
+      }),
+      {
+        opening: (event, call) => seen.push([event.file, event.loadedBytes, call]),
+        settled: (call) => settled.push(call),
+      },
+    );
+    const seen: Array<[string, number, EngineCall]> = [];
+    const settled: EngineCall[] = [];
+    const own: unknown[] = [];
+    await expect(client.loadModelSet({} as never)).rejects.toThrow('no set here');
+    await client.encodeImages({ images: [] }, { onProgress: (event) => own.push(event) });
+    expect(seen).toEqual([['dino_encoder.onnx', 3, { method: 'encodeImages', id: 2 }]]);
+    expect(own).toHaveLength(2);
+    expect(settled).toEqual([
+      { method: 'loadModelSet', id: 1 },
+      { method: 'encodeImages', id: 2 },
     ]);
   });
 });

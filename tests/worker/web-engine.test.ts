@@ -20,7 +20,11 @@ import {
   type NetworkRole,
 } from '../../src/engine/model-set';
 import type { ModelSetRuntime } from '../../src/engine/api/runtime-contract';
-import type { LoadModelSetRequest, LoadProgressEvent } from '../../src/engine/api/studio-engine';
+import type {
+  LoadModelSetRequest,
+  LoadProgressEvent,
+  OpeningProgress,
+} from '../../src/engine/api/studio-engine';
 import { FakeCache } from '../storage/fake-cache';
 
 /** What the mocked loadWebModelSet waits for before it reads (ONNX Runtime compiling). */
@@ -50,7 +54,7 @@ vi.mock('../../src/runtime/ort-web', () => ({
     const describe = options.describeProgress ?? ((event: LoadProgressEvent) => event);
     const read = async (
       role: NetworkRole,
-      listener?: (event: LoadProgressEvent) => void,
+      listener?: (event: OpeningProgress) => void,
       signal?: AbortSignal,
     ) => {
       const entry = options.manifest.networks[role].variants.float32;
@@ -58,35 +62,30 @@ vi.mock('../../src/runtime/ort-web', () => ({
       const source = await options.readFile(
         entry,
         (loaded) =>
-          listener?.(
-            describe({
-              kind: 'load',
-              file,
-              network: role,
-              stage: 'download',
-              loadedBytes: loaded,
-              totalBytes: bytes,
-            }),
-          ),
+          listener?.({
+            ...describe({ kind: 'load', file, stage: 'download', loadedBytes: loaded, totalBytes: bytes }),
+            network: role,
+          }),
         signal,
       );
       if (source.kind === 'location') source.release?.();
     };
     await compiled; // ONNX Runtime still compiling: no session asks for a file yet
     for (const role of TASK_NETWORKS.generate) await read(role, options.onProgress);
-    lastRuntime = {
+    const opened = new Set<NetworkRole>(TASK_NETWORKS.generate);
+    const runtime = {
       execution: { provider: 'wasm', adapter: 'test', reason: 'test' },
       dispose: async () => {},
       prepare: async (
         roles: readonly NetworkRole[],
         signal?: AbortSignal,
-        listener?: (e: LoadProgressEvent) => void,
+        listener?: (e: OpeningProgress) => void,
       ) => {
-        for (const role of roles)
-          if (!TASK_NETWORKS.generate.includes(role)) await read(role, listener, signal);
+        for (const role of roles) if (!opened.has(role)) await read(role, listener, signal);
       },
     };
-    return lastRuntime;
+    lastRuntime = runtime;
+    return runtime;
   },
 }));
 

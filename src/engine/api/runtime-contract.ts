@@ -6,7 +6,7 @@ import type { NetworkRole } from '../model-set/networks';
 import type { PrecisionId } from '../model-set/precisions';
 import type { BrowserProvider } from '../providers';
 import type { CpuTensor, LatentMath } from '../latent/tensor';
-import type { LoadProgressEvent } from './studio-engine';
+import type { OpeningProgress } from './studio-engine';
 
 /** A browser provider (BROWSER_PROVIDERS), or 'cpu': onnxruntime-node, whose adapter names its --provider. */
 export type ExecutionProviderName = BrowserProvider | 'cpu';
@@ -69,7 +69,7 @@ export interface ModelSetRuntime<T> {
   prepare?(
     roles: readonly NetworkRole[],
     signal?: AbortSignal,
-    onProgress?: (progress: LoadProgressEvent) => void,
+    onProgress?: (progress: OpeningProgress) => void,
   ): Promise<void>;
   /** Which sessions are open now. */
   residency?(): ResidencyReport;

@@ -86,6 +86,12 @@ export interface LoadPlanSummary {
 }
 
 /**
+ * The stages of a load progress event: 'plan': the capability decision (`plan` set, no file yet);
+ * 'cache': bytes read from the browser cache; 'session': the file's session is being created.
+ */
+export const LOAD_STAGES = ['plan', 'download', 'cache', 'verify', 'session'] as const;
+
+/**
  * A file read or a session opened: while a set loads (the load call's progress), and when a task opens a
  * network on first use after it (that task call's progress, with the same fields).
  */
@@ -94,8 +100,7 @@ export interface LoadProgressEvent {
   readonly file: string;
   /** the network the file belongs to (absent for the plan event) */
   readonly network?: NetworkRole;
-  /** 'plan': the capability decision (`plan` set, no file yet); 'cache': bytes read from the browser cache */
-  readonly stage: 'plan' | 'download' | 'cache' | 'verify' | 'session';
+  readonly stage: (typeof LOAD_STAGES)[number];
   readonly loadedBytes: number;
   readonly totalBytes: number;
   /** Bytes of the whole set read so far and in all, where the loader knows them. */
@@ -207,7 +212,7 @@ export interface DecodeLatentsResult {
 }
 
 /** What a task reports while it opens a network it needs (downloading it first when not cached). */
-export type OpeningProgress = LoadProgressEvent;
+export type OpeningProgress = LoadProgressEvent & { readonly network: NetworkRole };
 
 export interface CallOptions<P> {
   readonly onProgress?: (event: P) => void;

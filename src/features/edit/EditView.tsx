@@ -17,6 +17,7 @@ import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
 import { LatentPngInput, type StoredLatentImage } from '../interpolate/LatentPngInput';
 import { BoxCanvas } from './BoxCanvas';
+import { useOpeningLine } from '../models/network-opening';
 import './edit.css';
 
 const KEEP_LABELS: Record<KeepRegion, string> = {
@@ -53,6 +54,8 @@ export function EditView() {
   const [keep, setKeep] = useState<KeepRegion>('outside');
   const result = useStudio((s) => s.editResult);
   const running = useStudio((s) => s.editRun);
+  // The source image opens the encoders on first use: the line says how far their download is.
+  const openingLine = useOpeningLine();
   const anyRunActive = useStudio((s) => s.activeRun !== null);
   const runError = useStudio((s) => s.editError);
   /** A problem with the inputs (the run's own errors are the store's). */
@@ -187,13 +190,14 @@ export function EditView() {
         {running && (
           <>
             <span role="status">
-              {running.progress
-                ? `Editing: step ${running.progress.step} of ${running.progress.steps}${
-                    running.progress.etaMs === null
-                      ? ''
-                      : `, about ${Math.ceil(running.progress.etaMs / 1000)} s left`
-                  }`
-                : 'Editing…'}
+              {openingLine ??
+                (running.progress
+                  ? `Editing: step ${running.progress.step} of ${running.progress.steps}${
+                      running.progress.etaMs === null
+                        ? ''
+                        : `, about ${Math.ceil(running.progress.etaMs / 1000)} s left`
+                    }`
+                  : 'Editing…')}
             </span>
             <button type="button" onClick={cancelEdit}>
               Cancel

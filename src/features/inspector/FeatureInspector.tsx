@@ -20,6 +20,7 @@ import type { InspectedImage } from '../../store/inspect-slice';
 import { ImageInput } from '../image-input/ImageInput';
 import type { LoadedImage } from '../image-input/load-image';
 import { PatchCanvas } from './PatchCanvas';
+import { useOpeningLine } from '../models/network-opening';
 import './inspector.css';
 
 /** Similarity maps use the fixed range [-1, 1] so two images' maps are comparable. */
@@ -31,6 +32,8 @@ export function FeatureInspector() {
   const first = useStudio((s) => s.inspected.first);
   const second = useStudio((s) => s.inspected.second);
   const busy = useStudio((s) => s.inspectRun !== null);
+  // The DINO encoder opens on first use: the line says how far its download is.
+  const openingLine = useOpeningLine();
   const error = useStudio((s) => s.inspectError);
   const inspect = useStudio((s) => s.inspect);
   const cancelInspect = useStudio((s) => s.cancelInspect);
@@ -99,7 +102,7 @@ export function FeatureInspector() {
         </label>
         {!ready && <p className="inspector-note">Load a model set to inspect features.</p>}
         <RunFeedback
-          running={busy ? 'Encoding…' : null}
+          running={busy ? (openingLine ?? 'Encoding…') : null}
           statusLabel="Inspector status"
           onCancel={cancelInspect}
           error={error}

@@ -29,6 +29,7 @@ import type { LoadedImage } from '../image-input/load-image';
 import { webmBlob } from './exports';
 import { Filmstrip, type Strip } from './Filmstrip';
 import { LatentPngInput, type StoredLatentImage } from './LatentPngInput';
+import { useOpeningLine } from '../models/network-opening';
 import './interpolate.css';
 
 type EndpointMode = 'images' | 'gallery' | 'seeds';
@@ -76,6 +77,8 @@ export function InterpolateView() {
   /** A problem with the inputs or an export (the run's own errors are the store's). */
   const [error, setError] = useState<string | null>(null);
   const running = useStudio((s) => s.interpolationRun);
+  // Image endpoints open the encoders on first use: the line says how far their download is.
+  const openingLine = useOpeningLine();
   const anyRunActive = useStudio((s) => s.activeRun !== null);
   const finished = useStudio((s) => s.interpolation);
   const runError = useStudio((s) => s.interpolationError);
@@ -284,7 +287,7 @@ export function InterpolateView() {
         </button>
         {running && (
           <>
-            <span role="status">{progressText(running.progress)}</span>
+            <span role="status">{openingLine ?? progressText(running.progress)}</span>
             {running.progress && running.progress.stage === 'frames' && (
               <progress aria-label="Interpolation progress" max={1} value={running.progress.fraction} />
             )}

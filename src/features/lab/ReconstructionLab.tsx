@@ -17,6 +17,7 @@ import { CropPreview } from '../image-input/CropPreview';
 import { ImageInput } from '../image-input/ImageInput';
 import { loadImageBlob, type LoadedImage } from '../image-input/load-image';
 import { fetchSample, SAMPLE_IMAGES } from '../image-input/samples';
+import { useOpeningLine } from '../models/network-opening';
 import './lab.css';
 
 /** The bundled samples, decoded, as batch companions. */
@@ -57,6 +58,8 @@ export function ReconstructionLab() {
   const cancelReconstruct = useStudio((s) => s.cancelReconstruct);
   const clearReconstruction = useStudio((s) => s.clearReconstruction);
   const busy = running?.stage ?? null;
+  // While the encoders (or the decoder) open on first use, the line says what downloads, and how far.
+  const openingLine = useOpeningLine();
   const error = inputError ?? runError;
 
   const onImage = useCallback(
@@ -176,7 +179,7 @@ export function ReconstructionLab() {
       </section>
       <section className="panel lab-result" aria-label="Reconstruction">
         <RunFeedback
-          running={busy && STAGE_STATUS[busy]}
+          running={busy && (openingLine ?? STAGE_STATUS[busy])}
           statusLabel="Lab status"
           onCancel={cancelReconstruct}
           error={error}

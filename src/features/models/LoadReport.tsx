@@ -6,6 +6,7 @@ import { CHECK_FIGURES, NETWORK_LABEL } from '../../engine/model-set';
 import type { PlannedNetwork } from '../../engine/api/studio-engine';
 import { formatDuration } from '../../engine/workspace/progress-eta';
 import { useStudio } from '../../store';
+import type { FileProgress } from '../../store/model-slice';
 
 const STAGE_LABEL = {
   plan: 'planned',
@@ -69,6 +70,13 @@ function VariantTable({ networks }: { networks: readonly PlannedNetwork[] }) {
   );
 }
 
+/** Where a row's bytes came from, and whether a view's first use read them (after the load). */
+function sourceLabel(row: FileProgress): string {
+  const source = row.fromCache ? 'cache' : 'source';
+  if (!row.openedAfterLoad) return source;
+  return row.sourceUnknown ? 'on first use' : `${source}, on first use`;
+}
+
 export function LoadReport() {
   const plan = useStudio((s) => s.loadPlan);
   const files = useStudio((s) => s.loadFiles);
@@ -77,8 +85,12 @@ export function LoadReport() {
   const loadStatus = useStudio((s) => s.loadStatus);
   const loadError = useStudio((s) => s.loadError);
   const sourceError = useStudio((s) => s.sourceError);
+  const openingNetworks = useStudio((s) => s.openingNetworks);
   const error = sourceError ?? (loadStatus === 'error' ? loadError : null);
   const loading = loadStatus === 'loading';
+  // Files a task is reading now for a network it opens after the load: their rows move, live.
+  const opening = new Set(Object.values(openingNetworks).flatMap((network) => Object.keys(network.files)));
+  const live = (file: string) => loading || opening.has(file);
 
   return (
     <>
@@ -120,8 +132,10 @@ export function LoadReport() {
             {files.map((row) => (
               <tr key={row.file} data-stage={row.stage} data-from-cache={row.fromCache}>
                 <td>{row.file}</td>
-                <td>{loading || row.loadedBytes >= row.totalBytes ? STAGE_LABEL[row.stage] : 'stopped'}</td>
-                <td>{row.openedAfterLoad ? 'on first use' : row.fromCache ? 'cache' : 'source'}</td>
+                <td>
+                  {live(row.file) || row.loadedBytes >= row.totalBytes ? STAGE_LABEL[row.stage] : 'stopped'}
+                </td>
+                <td>{sourceLabel(row)}</td>
                 <td>
                   <progress
                     value={row.loadedBytes}
@@ -130,7 +144,7 @@ export function LoadReport() {
                   />{' '}
                   {formatBytes(row.loadedBytes)} / {formatBytes(row.totalBytes)}
                 </td>
-                <Rate samples={row.samples} total={row.totalBytes} live={loading} />
+                <Rate samples={row.samples} total={row.totalBytes} live={live(row.file)} />
               </tr>
             ))}
           </tbody>
@@ -144,7 +158,7 @@ export function LoadReport() {
                   <progress value={total.loadedBytes} max={total.totalBytes || 1} aria-label="Total bytes" />{' '}
                   {formatBytes(total.loadedBytes)} / {formatBytes(total.totalBytes)}
                 </td>
-                <Rate samples={total.samples} total={total.totalBytes} live={loading} />
+                <Rate samples={total.samples} total={total.totalBytes} live={loading || opening.size > 0} />
               </tr>
             </tfoot>
           )}

@@ -1,22 +1,37 @@
 // Model-set picker, execution-provider selector, the always-visible "what ran" badge (with the
 // load's overall progress; the Models view has the details) and which networks have open sessions
-// (they open per task and may be closed to stay within the memory budget).
+// (they open per task and may be closed to stay within the memory budget), with the download of one a
+// task is opening after the load as a percentage on its chip.
 import { useEffect, useMemo } from 'react';
 import { ChoiceSelect } from '../../components/ChoiceSelect';
 import { formatBytes } from '../../engine/download-progress';
-import { NETWORK_LABEL } from '../../engine/model-set';
+import { NETWORK_LABEL, type NetworkRole } from '../../engine/model-set';
 import type { ResidencyReport } from '../../engine/api/studio-engine';
 import { PROVIDER_PREFERENCES, preferenceLabel, type ProviderPreference } from '../../engine/providers';
 import { useStudio } from '../../store';
-import { onEngineCallSettled } from '../../store/engine-instance';
+import { onEngineCallSettled, onNetworkOpening } from '../../store/engine-instance';
+import type { NetworkOpening } from '../../store/model-slice';
+import { openingLine, openingPercent } from './network-opening';
 
 /** The provider picker's options: every preference, labelled from the provider table. */
 const PROVIDER_CHOICES = Object.fromEntries(
   PROVIDER_PREFERENCES.map((preference) => [preference, preferenceLabel(preference)]),
 ) as Record<ProviderPreference, string>;
 
-/** One chip per network: filled when its session is open. */
-function Residency({ report }: { report: ResidencyReport }) {
+/** What a network's chip says after its name: nothing when open or closed, the share in while opening. */
+function chipState(resident: boolean, opening: NetworkOpening | undefined): string {
+  if (opening) return opening.stage === 'session' ? ' opening' : ` ${openingPercent(opening)} %`;
+  return resident ? ' open' : ' closed';
+}
+
+/** One chip per network: filled when its session is open, with its download while a task opens it. */
+export function Residency({
+  report,
+  opening = {},
+}: {
+  readonly report: ResidencyReport;
+  readonly opening?: Partial<Readonly<Record<NetworkRole, NetworkOpening>>>;
+}) {
   const open = report.networks.filter((n) => n.resident);
   const budget = report.budgetBytes === undefined ? '' : ` of a ${formatBytes(report.budgetBytes)} budget`;
   return (
@@ -27,19 +42,25 @@ function Residency({ report }: { report: ResidencyReport }) {
       title={`${open.length} of ${report.networks.length} sessions open, about ${formatBytes(report.residentBytes)}${budget}; the others open when a task needs them`}
     >
       <span className="muted">Sessions</span>
-      {report.networks.map((n) => (
-        <span
-          key={n.role}
-          className="residency-chip"
-          data-network={n.role}
-          data-resident={n.resident}
-          data-fallback={n.fallback !== undefined}
-          title={`${n.file} (${n.precision}), about ${formatBytes(n.sessionBytes)} when open${n.fallback ? `. ${n.fallback}` : ''}`}
-        >
-          {NETWORK_LABEL[n.role]}
-          <span className="visually-hidden">{n.resident ? ' open' : ' closed'}</span>
-        </span>
-      ))}
+      {report.networks.map((n) => {
+        const opens = opening[n.role];
+        const state = chipState(n.resident, opens);
+        return (
+          <span
+            key={n.role}
+            className="residency-chip"
+            data-network={n.role}
+            data-resident={n.resident}
+            data-opening={opens?.stage ?? false}
+            data-fallback={n.fallback !== undefined}
+            title={`${opens ? `${openingLine(n.role, opens)} ` : ''}${n.file} (${n.precision}), about ${formatBytes(n.sessionBytes)} when open${n.fallback ? `. ${n.fallback}` : ''}`}
+          >
+            {NETWORK_LABEL[n.role]}
+            {/* open and closed show as the chip's fill; an opening network's share is shown to everyone */}
+            {opens ? state : <span className="visually-hidden">{state}</span>}
+          </span>
+        );
+      })}
     </div>
   );
 }
@@ -70,20 +91,29 @@ export function ModelBar() {
   const loadError = useStudio((s) => s.loadError);
   const loadTotal = useStudio((s) => s.loadTotal);
   const residency = useStudio((s) => s.residency);
+  const openingNetworks = useStudio((s) => s.openingNetworks);
   // An explicit choice (perhaps remembered from another browser) that cannot run here: the plan fell
   // back and says so; the stored choice is left as it is.
   const providerNotice = useStudio((s) => s.loadPlan?.providerNotice);
   const refreshResidency = useStudio((s) => s.refreshResidency);
+  const engineCallSettled = useStudio((s) => s.engineCallSettled);
+  const networkOpeningProgress = useStudio((s) => s.networkOpeningProgress);
   // The set picker's options: each catalogued set by its id, in catalogue order.
   const setChoices = useMemo(() => catalogue.map((entry) => [entry.id, entry.id] as const), [catalogue]);
 
   // Sessions open and close only inside engine calls: ask again after each one.
   useEffect(
     () =>
-      onEngineCallSettled((method) => {
+      onEngineCallSettled(({ method, id }) => {
+        engineCallSettled(id);
         if (method !== 'networkResidency') void refreshResidency();
       }),
-    [refreshResidency],
+    [refreshResidency, engineCallSettled],
+  );
+  // A task opening a network after the load: its download shows on the chips and the task's status.
+  useEffect(
+    () => onNetworkOpening((event, call) => networkOpeningProgress(event, call.id)),
+    [networkOpeningProgress],
   );
 
   return (
@@ -127,7 +157,7 @@ export function ModelBar() {
         {loadStatus === 'error' && <span className="error">Model set failed to load: {loadError}</span>}
       </div>
       {loadStatus !== 'error' && <ProviderNotice notice={providerNotice} />}
-      {loadStatus === 'ready' && residency && <Residency report={residency} />}
+      {loadStatus === 'ready' && residency && <Residency report={residency} opening={openingNetworks} />}
       {manifest?.randomWeights && (
         <p className="warning" role="note">
           {manifest.name}: this model set has random weights and produces noise. It exists to exercise the

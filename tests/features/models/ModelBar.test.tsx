@@ -1,13 +1,39 @@
 // The Models bar's provider picker offers every preference of the provider table by its label, with the
 // store's preference selected (rendered on the server: the store's initial state, Automatic), and the
-// plan's notice when an explicit choice cannot run here.
+// plan's notice when an explicit choice cannot run here; a session chip shows the download of a network
+// a task is opening after the load as a percentage, then "opening" while its session is created.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeEngine } from '../../store/fake-engine';
+import type { ResidencyReport } from '../../../src/engine/api/studio-engine';
+import type { NetworkOpening } from '../../../src/store/model-slice';
 
 const engine = new FakeEngine();
 vi.mock('../../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
-const { ModelBar, ProviderNotice } = await import('../../../src/features/models/ModelBar');
+const { ModelBar, ProviderNotice, Residency } = await import('../../../src/features/models/ModelBar');
+
+const REPORT: ResidencyReport = {
+  networks: [
+    {
+      role: 'dinoEncoder',
+      precision: 'float32',
+      file: 'dino_encoder.onnx',
+      resident: false,
+      sessionBytes: 9,
+    },
+    { role: 'decoder', precision: 'float32', file: 'decoder.onnx', resident: true, sessionBytes: 9 },
+  ],
+  residentBytes: 9,
+};
+
+const opening = (stage: NetworkOpening['stage'], loadedBytes: number): NetworkOpening => ({
+  callId: 1,
+  stage,
+  loadedBytes,
+  totalBytes: 4 * 1024 * 1024,
+  samples: [{ atMs: 0, loadedBytes }],
+  files: { 'dino_encoder.onnx': { loadedBytes, totalBytes: 4 * 1024 * 1024 } },
+});
 
 describe('ModelBar', () => {
   it('offers Automatic and every provider row, labelled from the table', () => {
@@ -24,5 +50,30 @@ describe('ModelBar', () => {
     );
     expect(renderToStaticMarkup(<ProviderNotice notice={undefined} />)).toBe('');
     expect(renderToStaticMarkup(<ModelBar />)).not.toContain('Execution provider notice');
+  });
+
+  it('shows a network being downloaded on its chip as a percentage, then as opening', () => {
+    const chips = (html: string) =>
+      [
+        ...html.matchAll(
+          /data-network="(\w+)"[^>]*data-opening="(\w+)"[^>]*>([^<]*)(?:<span[^>]*>([^<]*)<\/span>)?/g,
+        ),
+      ].map((match) => [match[1], match[2], `${match[3]}${match[4] ?? ''}`]);
+    expect(chips(renderToStaticMarkup(<Residency report={REPORT} />))).toEqual([
+      ['dinoEncoder', 'false', 'DINO encoder closed'],
+      ['decoder', 'false', 'decoder open'],
+    ]);
+    const downloading = renderToStaticMarkup(
+      <Residency report={REPORT} opening={{ dinoEncoder: opening('download', 1024 * 1024) }} />,
+    );
+    expect(chips(downloading)).toEqual([
+      ['dinoEncoder', 'download', 'DINO encoder 25 %'],
+      ['decoder', 'false', 'decoder open'],
+    ]);
+    expect(downloading).toContain('title="Downloading DINO encoder 1.0/4.0 MiB…');
+    const creating = renderToStaticMarkup(
+      <Residency report={REPORT} opening={{ dinoEncoder: opening('session', 4 * 1024 * 1024) }} />,
+    );
+    expect(chips(creating)[0]).toEqual(['dinoEncoder', 'session', 'DINO encoder opening']);
   });
 });
