@@ -1,5 +1,6 @@
 // EngineService: loads run one at a time (the later request waits), the previous runtime is disposed,
-// and calls before any load fail with a named error.
+// and calls before any load fail with a named error; a task's networks open first, with the task's
+// signal and progress listener (its networks opened on first use report there).
 import { describe, expect, it } from 'vitest';
 import { TASK_NETWORKS, type ModelSetManifest } from '../../../src/engine/model-set';
 import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
@@ -106,6 +107,43 @@ describe('EngineService', () => {
       TASK_NETWORKS.decodeLatents,
     ]);
     expect(await engine.networkResidency()).toEqual({ networks: [], residentBytes: 7 });
+  });
+
+  it("hands the task's signal and progress listener to the networks' open", async () => {
+    const heard: string[] = [];
+    const runtime: ModelSetRuntime<unknown> = {
+      ...fakeRuntime('lazy', []),
+      prepare: async (roles, signal, onProgress) => {
+        onProgress?.({
+          kind: 'load',
+          file: 'dino_encoder.onnx',
+          network: 'dinoEncoder',
+          stage: 'download',
+          loadedBytes: 1,
+          totalBytes: 2,
+        });
+        signal?.throwIfAborted();
+      },
+    };
+    const engine = new EngineService(async () => ({
+      manifest: { id: 'lazy' } as unknown as ModelSetManifest,
+      manifestSha256: 'sha',
+      runtime,
+    }));
+    await engine.loadModelSet({ source: { kind: 'directory', path: 'x' }, provider: 'auto' });
+    const image = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
+    await engine
+      .encodeImages(
+        { images: [image] },
+        { onProgress: (event) => heard.push(`${event.network} ${event.loadedBytes}`) },
+      )
+      .catch(() => undefined);
+    expect(heard).toEqual(['dinoEncoder 1']);
+    const cancel = new AbortController();
+    cancel.abort(new Error('cancelled by the test'));
+    await expect(engine.reconstruct({ image }, { signal: cancel.signal })).rejects.toThrow(
+      'cancelled by the test',
+    );
   });
 
   it('refuses to generate before a model set is loaded', async () => {
