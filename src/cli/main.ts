@@ -9,7 +9,7 @@ import { writeNpy } from '../engine/formats/npy';
 import { encodePng } from '../engine/formats/png';
 import { resultTextChunks } from '../engine/formats/result-metadata';
 import { EngineService } from '../engine/api/service';
-import type { GenerateRequest, StudioEngine } from '../engine/api/studio-engine';
+import { stepsOnly, type GenerateRequest, type StudioEngine } from '../engine/api/studio-engine';
 import { nodeRuntimeLoader } from '../runtime/ort-node';
 import {
   commandUsage,
@@ -44,7 +44,7 @@ async function generate(engine: StudioEngine, args: GenerateArgs): Promise<void>
   };
   const bar = new ProgressBar(process.stderr, 'sampling');
   const result = await engine.generate(request, {
-    onProgress: (event) => bar.update(event.step, event.steps, event.elapsedMs),
+    onProgress: stepsOnly((event) => bar.update(event.step, event.steps, event.elapsedMs)),
   });
   bar.done();
   const settings = {

@@ -8,17 +8,18 @@ import { resolveClass, type ModelSetManifest } from '../engine/model-set';
 import { encodePng } from '../engine/formats/png';
 import { resultTextChunks, type ResultMetadata } from '../engine/formats/result-metadata';
 import type { ExecutionInfo } from '../engine/api/runtime-contract';
-import type {
-  CallOptions,
-  GenerateRequest,
-  GenerateResult,
-  LoadedModelSet,
-  LoadProgressEvent,
-  OpeningProgress,
-  ProviderPreference,
-  ReconstructResult,
-  StepProgressEvent,
-  StudioEngine,
+import {
+  stepsOnly,
+  type CallOptions,
+  type GenerateRequest,
+  type GenerateResult,
+  type LoadedModelSet,
+  type LoadProgressEvent,
+  type OpeningProgress,
+  type ProviderPreference,
+  type ReconstructResult,
+  type StepProgressEvent,
+  type StudioEngine,
 } from '../engine/api/studio-engine';
 import type { RgbaImage } from '../engine/formats/pixels';
 
@@ -165,7 +166,11 @@ export function engineApi(
     classes,
     async generate(options, call) {
       const request = completeRequest(manifest, options);
-      const result = await engine.generate(request, call);
+      const onStep = call?.onProgress;
+      const result = await engine.generate(request, {
+        ...(call?.signal ? { signal: call.signal } : {}),
+        ...(onStep ? { onProgress: stepsOnly(onStep) } : {}),
+      });
       const metadata = result.images.map((_, index) => metadataFor(loaded, request, index, appVersion));
       return {
         images: result.images,

@@ -3,6 +3,7 @@
 // the settings it was made with (the download names and the summary come from those, never the form).
 import type { StateCreator } from 'zustand';
 import { describeError } from '../engine/api/describe-error';
+import { stepsOnly } from '../engine/api/studio-engine';
 import { SamplingCancelledError } from '../engine/errors';
 import type { RgbaImage } from '../engine/formats/pixels';
 import type { KeepRegion } from '../engine/schedulers/start';
@@ -83,10 +84,10 @@ export const createEditSlice: StateCreator<StudioState, [], [], EditSlice> = (se
           },
           {
             signal,
-            onProgress: (event) => {
+            onProgress: stepsOnly((event) => {
               if (get().editRun?.runId === runId)
                 set({ editRun: { runId, progress: stepProgress(event.step, event.steps, event.elapsedMs) } });
-            },
+            }),
           },
         );
         return { before, edited };

@@ -6,7 +6,7 @@ import { SamplingCancelledError } from '../engine/errors';
 import type { ModelSetManifest } from '../engine/model-set';
 import type { RgbaImage } from '../engine/formats/pixels';
 import { SOLVERS } from '../engine/schedulers/sampler';
-import type { GenerateResult, StepProgressEvent } from '../engine/api/studio-engine';
+import { stepsOnly, type GenerateResult, type StepProgressEvent } from '../engine/api/studio-engine';
 import {
   choosePreviewInterval,
   costFromWarmUp,
@@ -155,11 +155,12 @@ export const createGenerationSlice: StateCreator<StudioState, [], [], Generation
         { ...settings, previewEvery },
         {
           signal,
-          onProgress: (progress) =>
+          onProgress: stepsOnly((progress) =>
             set({
               progress,
               ...(progress.previews ? { preview: { step: progress.step, images: progress.previews } } : {}),
             }),
+          ),
         },
       );
       set({

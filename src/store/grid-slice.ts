@@ -4,7 +4,7 @@
 import type { StateCreator } from 'zustand';
 import { SamplingCancelledError } from '../engine/errors';
 import type { RgbaImage } from '../engine/formats/pixels';
-import type { StepProgressEvent } from '../engine/api/studio-engine';
+import { stepsOnly, type StepProgressEvent } from '../engine/api/studio-engine';
 import {
   parseAxisValues,
   planGrid,
@@ -102,7 +102,7 @@ export const createGridSlice: StateCreator<StudioState, [], [], GridSlice> = (se
         update({ activeCell: index, cellProgress: null });
         const result = await studioEngine().generate(
           { ...cell.settings, previewEvery: 0 },
-          { signal, onProgress: (cellProgress) => update({ cellProgress }) },
+          { signal, onProgress: stepsOnly((cellProgress) => update({ cellProgress })) },
         );
         const run = get().gridRun;
         if (!run) break;

@@ -3,7 +3,7 @@
 // the opening schema), and every call's end is told with its id.
 import { describe, expect, it } from 'vitest';
 import { SvgStudioError } from '../../src/engine/errors';
-import type { StudioEngine } from '../../src/engine/api/studio-engine';
+import { stepsOnly, type StudioEngine } from '../../src/engine/api/studio-engine';
 import { ENGINE_METHOD_NAMES } from '../../src/engine/api/engine-methods';
 import { WorkerEngineClient, type EngineCall, type EngineCallObserver } from '../../src/worker/engine-client';
 import { serveEngine } from '../../src/worker/engine-server';
@@ -53,7 +53,7 @@ describe('engine worker protocol', () => {
       }),
     );
     const steps: number[] = [];
-    const result = await client.generate(request, { onProgress: (e) => steps.push(e.step) });
+    const result = await client.generate(request, { onProgress: stepsOnly((e) => steps.push(e.step)) });
     expect(steps).toEqual([1, 2, 3]);
     expect(Array.from(result.latentTokens)).toEqual([0.5]);
     expect(Array.from(result.images[0]!.data)).toEqual([1, 2, 3, 255]);

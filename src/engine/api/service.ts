@@ -83,10 +83,10 @@ export class EngineService implements StudioEngine {
 
   async generate(
     request: GenerateRequest,
-    options?: CallOptions<StepProgressEvent>,
+    options?: CallOptions<StepProgressEvent | OpeningProgress>,
   ): Promise<GenerateResult> {
-    // Its networks open with the set; one closed since under the memory budget reopens without progress.
-    const { runtime, manifest } = await this.ready('generate', signalOnly(options));
+    // Its networks open with the set; one closed since under the memory budget reports its reopening.
+    const { runtime, manifest } = await this.ready('generate', options);
     return generateImages(runtime, manifest, request, options);
   }
 

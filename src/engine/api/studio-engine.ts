@@ -214,6 +214,15 @@ export interface DecodeLatentsResult {
 /** What a task reports while it opens a network it needs (downloading it first when not cached). */
 export type OpeningProgress = LoadProgressEvent & { readonly network: NetworkRole };
 
+/** A generate listener for its sampling steps alone (the opening events of its networks pass it by). */
+export function stepsOnly(
+  onStep: (event: StepProgressEvent) => void,
+): (event: StepProgressEvent | OpeningProgress) => void {
+  return (event) => {
+    if (event.kind === 'step') onStep(event);
+  };
+}
+
 export interface CallOptions<P> {
   readonly onProgress?: (event: P) => void;
   readonly signal?: AbortSignal;
@@ -225,7 +234,10 @@ export interface StudioEngine {
     options?: CallOptions<LoadProgressEvent>,
   ): Promise<LoadedModelSet>;
   // A task's progress includes the load events of the networks it opens on first use (OpeningProgress).
-  generate(request: GenerateRequest, options?: CallOptions<StepProgressEvent>): Promise<GenerateResult>;
+  generate(
+    request: GenerateRequest,
+    options?: CallOptions<StepProgressEvent | OpeningProgress>,
+  ): Promise<GenerateResult>;
   reconstruct(
     request: ReconstructRequest,
     options?: CallOptions<OpeningProgress>,

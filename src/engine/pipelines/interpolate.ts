@@ -11,7 +11,7 @@ import { interpolateGrid, interpolatePath, type InterpolationMethod } from '../l
 import type { ModelSetManifest } from '../model-set';
 import { encodePng } from '../formats/png';
 import { TorchGenerator } from '../rng/torch-randn';
-import type { GenerateRequest, StudioEngine } from '../api/studio-engine';
+import { stepsOnly, type GenerateRequest, type StudioEngine } from '../api/studio-engine';
 
 /** Frames decoded or sampled per engine call (keeps every batch within the sampler's limit). */
 export const FRAMES_PER_CALL = 8;
@@ -216,13 +216,14 @@ export async function runInterpolation(
               {
                 ...(signal ? { signal } : {}),
                 // a sampling step of this chunk advances all its frames by 1/steps
-                onProgress: (event) =>
+                onProgress: stepsOnly((event) =>
                   report(
                     'frames',
                     framesDone,
                     (framesDone + (batch * event.step) / event.steps) / framesTotal,
                     method,
                   ),
+                ),
               },
             );
       images.push(...result.images);

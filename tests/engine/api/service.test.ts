@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TASK_NETWORKS, type ModelSetManifest } from '../../../src/engine/model-set';
 import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
 import { EngineService, type RuntimeLoader } from '../../../src/engine/api/service';
-import type { LoadModelSetRequest } from '../../../src/engine/api/studio-engine';
+import { stepsOnly, type LoadModelSetRequest } from '../../../src/engine/api/studio-engine';
 import { cpuLatentMath } from '../../../src/engine/latent/tensor';
 import { generateRequest } from './generate-request';
 
@@ -139,6 +139,19 @@ describe('EngineService', () => {
       )
       .catch(() => undefined);
     expect(heard).toEqual(['dinoEncoder 1']);
+    // generate's too (a network closed under the budget reopens); stepsOnly leaves such events out
+    const all: string[] = [];
+    const steps: number[] = [];
+    await engine
+      .generate(generateRequest(), {
+        onProgress: (event) => {
+          all.push(event.kind);
+          stepsOnly((step) => steps.push(step.step))(event);
+        },
+      })
+      .catch(() => undefined);
+    expect(all).toEqual(['load']);
+    expect(steps).toEqual([]);
     const cancel = new AbortController();
     cancel.abort(new Error('cancelled by the test'));
     await expect(engine.reconstruct({ image }, { signal: cancel.signal })).rejects.toThrow(
