@@ -203,12 +203,15 @@ const bytesIn = (event: LoadProgressEvent) =>
 
 /**
  * The download rows and total with a task's opening event: a file not listed yet joins them (the
- * total grows by it, its speed measured afresh), a listed one moves on.
+ * total grows by it), a listed one moves on. Speeds are measured afresh for a file's first event in a
+ * call (`freshFile`: a row the load or an earlier call left, perhaps cancelled half-way, has samples of
+ * minutes ago) and, for the total, for a call's first event (`freshCall`).
  */
 function withOpeningFile(
   state: Pick<ModelSlice, 'loadFiles' | 'loadTotal'>,
   event: OpeningProgress,
   atMs: number,
+  fresh: { readonly freshFile: boolean; readonly freshCall: boolean },
 ): Pick<ModelSlice, 'loadFiles' | 'loadTotal'> {
   const files = [...state.loadFiles];
   const index = files.findIndex((row) => row.file === event.file);
@@ -219,14 +222,9 @@ function withOpeningFile(
     stage: event.stage,
     loadedBytes,
     totalBytes: event.totalBytes,
-    fromCache: (previous?.fromCache ?? false) || event.stage === 'cache',
+    fromCache: (!fresh.freshFile && (previous?.fromCache ?? false)) || event.stage === 'cache',
     openedAfterLoad: true,
-    // A row listed by the residency report (or a load) before is watched afresh: its old samples would
-    // turn bytes read minutes ago into a speed.
-    samples: addSample(previous?.openedAfterLoad && !previous.sourceUnknown ? previous.samples : [], {
-      atMs,
-      loadedBytes,
-    }),
+    samples: addSample(fresh.freshFile ? [] : (previous?.samples ?? []), { atMs, loadedBytes }),
   };
   if (previous) files[index] = row;
   else files.push(row);
@@ -236,9 +234,7 @@ function withOpeningFile(
   const loadTotal: SetProgress = {
     loadedBytes: totalLoaded,
     totalBytes: (total?.totalBytes ?? 0) + grownBy,
-    samples: previous
-      ? addSample(total?.samples ?? [], { atMs, loadedBytes: totalLoaded })
-      : [{ atMs, loadedBytes: totalLoaded }],
+    samples: addSample(fresh.freshCall ? [] : (total?.samples ?? []), { atMs, loadedBytes: totalLoaded }),
   };
   return { loadFiles: files, loadTotal };
 }
@@ -498,8 +494,13 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
         plannedNetworkBytes(manifest, residency, role),
         atMs,
       );
+      const previous = openingNetworks[role];
+      const fresh = {
+        freshFile: previous?.callId !== callId || !(event.file in previous.files),
+        freshCall: !Object.values(openingNetworks).some((network) => network.callId === callId),
+      };
       set({
-        ...withOpeningFile(get(), event, atMs),
+        ...withOpeningFile(get(), event, atMs, fresh),
         openingNetworks: { ...openingNetworks, [role]: opening },
       });
     },

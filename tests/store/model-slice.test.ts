@@ -264,6 +264,35 @@ describe('model slice', () => {
     expect(useStudio.getState().loadFiles.filter((f) => f.file === dino.file)).toHaveLength(1);
   });
 
+  it('measures a download started over by a later call afresh (a cancelled one left its row)', async () => {
+    await useStudio.getState().loadCatalogue();
+    await useStudio.getState().refreshResidency();
+    const dino = TINY_MANIFEST.networks.dinoEncoder.variants.float32!;
+    const event = (loadedBytes: number) =>
+      ({
+        kind: 'load',
+        file: dino.file,
+        network: 'dinoEncoder',
+        stage: 'download',
+        loadedBytes,
+        totalBytes: dino.bytes,
+      }) as const;
+    const store = useStudio.getState();
+    store.networkOpeningProgress(event(4), 1);
+    store.networkOpeningProgress(event(8), 1);
+    store.engineCallSettled(1); // cancelled half-way: the row stays, stopped
+    store.networkOpeningProgress(event(2), 2);
+    const state = useStudio.getState();
+    const row = state.loadFiles.find((f) => f.file === dino.file);
+    expect(row).toMatchObject({ loadedBytes: 2 });
+    expect(row?.samples).toHaveLength(1); // no speed from the first call's samples
+    expect(state.openingNetworks.dinoEncoder).toMatchObject({ callId: 2, loadedBytes: 2 });
+    expect(state.openingNetworks.dinoEncoder?.samples).toHaveLength(1);
+    // the total counts the file once, with the bytes in now
+    expect(state.loadTotal).toMatchObject({ loadedBytes: 30 + 2, totalBytes: 30 + dino.bytes });
+    expect(state.loadTotal?.samples).toHaveLength(1);
+  });
+
   it('ignores opening events while a set loads (no task runs then)', () => {
     useStudio.setState({ loadStatus: 'loading' });
     useStudio
