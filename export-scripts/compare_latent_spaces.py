@@ -42,7 +42,7 @@ def read_manifest(parser: argparse.ArgumentParser, path: Path) -> dict:
 
 
 def compare_v2_from_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace, manifest: dict) -> None:
-    from svg_mini.latent_comparison import V2_BUDGETS, compare_v2
+    from svg_mini.latent_comparison import V2_BUDGETS, ComparisonSettingsError, compare_v2
     from svg_mini.pipeline_v2 import BUDGETS, SIZES, Run
     from svg_mini.prepared import load_prepared
 
@@ -58,8 +58,11 @@ def compare_v2_from_arguments(parser: argparse.ArgumentParser, args: argparse.Na
     if missing:
         parser.error(f"--run {args.run}: {', '.join(missing)} missing; finish the run first "
                      "(train_svg_mini_v2.py resumes it)")
-    compare_v2(run, manifest, args.out, seeds=args.seeds, budget=V2_BUDGETS[args.comparison_budget],
-               samples_per_class=args.samples_per_class, log=log)
+    try:
+        compare_v2(run, manifest, args.out, seeds=args.seeds, budget=V2_BUDGETS[args.comparison_budget],
+                   samples_per_class=args.samples_per_class, log=log)
+    except ComparisonSettingsError as error:
+        raise SystemExit(f"compare_latent_spaces.py: {error}") from None
     log("done")
 
 

@@ -14,19 +14,22 @@ its EMA is kept at every milestone. Samples from each snapshot are decoded by th
 with the held-out images in the frozen encoder's feature space (the evaluation's FD). Every stage is
 resumable, like the pipeline's: re-running the same command skips what is finished.
 
-v2 cost on the 2-core CPU machine (V2_BUDGETS["cpu"], 3 seeds, full sizes), from measured speeds:
-- KL-VAE, trained once: 300 steps x 32 at 6.0 s a step (measured on 1 thread, batch 32, full
-  sizes, 4.0 M parameters, the machine shared with a CI run; tiny sizes 2.0 s) -> about 0.5 h;
+v2 cost on the 2-core CPU machine (V2_BUDGETS["cpu"], 3 seeds, full sizes, 1942 training images), measured
+on the shared machine (a CI run beside it) and scaled:
+- KL-VAE (4.0 M parameters), trained once: 300 steps x 32 at 6.0 s a step on 1 thread (tiny sizes 2.0 s)
+  -> 0.3 h (2 threads) to 0.5 h (1 thread);
 - DiTs: 300 steps x 64, 2 spaces x 3 seeds = 1800 steps at ~2.2 s (the v2 DiT on 2 cores; the KL-VAE's DiT is
-  the same 256-wide network with a narrower input) -> about 1.1 h;
-- scoring: 3 snapshots x 2 spaces x 3 seeds = 18, each 15 classes x 32 samples x 16 Euler steps x 2 (guidance)
-  DiT passes (~15k sample-passes, ~3 min at the training step's throughput) -> about 0.9 h;
-all told about 2.5 CPU hours (2 cores), resumable across sessions.
+  the same 256-wide network with a 4-channel input, its forward pass 0.9x the SVG one's) -> 1.1 h;
+- scoring: 3 snapshots x 2 spaces x 3 seeds = 18, each 15 classes x 32 samples x 16 Euler steps x 2 passes
+  (guidance), i.e. ~120 passes of 128 samples at 2.0 s each on 1 thread, plus decoding -> 2-4 min a snapshot,
+  0.7-1.2 h;
+- encoding both training sets (3884 images each): minutes.
+All told about 2.5 CPU hours (2.1-2.8), resumable across sessions stage by stage and seed by seed.
 """
 import json
 import math
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -202,6 +205,22 @@ V2_BUDGETS = {
 }
 
 
+class ComparisonSettingsError(ValueError):
+    """The comparison folder was trained under other settings than the ones asked for."""
+
+
+def check_same_budget(path: Path, settings: dict) -> None:
+    """Resuming reuses what is trained: refuse a folder trained under other settings instead of mixing them."""
+    settings = json.loads(json.dumps(settings))  # tuples as lists, as read back
+    if path.exists():
+        recorded = json.loads(path.read_text())
+        if recorded != settings:
+            raise ComparisonSettingsError(f"{path.parent}: trained with {recorded}, asked for {settings}; use another run "
+                             "folder or remove that one to start over")
+    else:
+        path.write_text(json.dumps(settings) + "\n")
+
+
 def mean_and_spread(values: list[float | None]) -> dict:
     """{"mean", "std" (sample std, None for one seed), "per_seed"}; None values (unscored) are left out."""
     present = [v for v in values if v is not None]
@@ -257,6 +276,7 @@ def compare_v2(run, manifest: dict, out_dir: Path, seeds: int = 3, budget: Compa
 
     folder = run.dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    check_same_budget(folder / "budget.json", {"budget": asdict(budget), "sizes": asdict(run.sizes)})
     out_dir.mkdir(parents=True, exist_ok=True)
     data, classes = run.data, len(run.data.class_names)
     held_images = data.images[data.held_index]

@@ -3,6 +3,7 @@ snapshot for both spaces, the noise reading, resuming without retraining, and th
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_two_seeds_give_means_and_spreads_per_snapshot_and_a_rerun_trains_nothin
     after = files_and_times(run_dir)
     assert {k: v for k, v in after.items() if not k.startswith(FOLDER)} == stages_before
     assert sorted(p.name for p in (run_dir / FOLDER).iterdir()) == [
-        "kl-vae-latents.pt", "kl-vae.ckpt", "kl-vae.pt", "seed-0", "seed-1", "svg-latents.pt"]
+        "budget.json", "kl-vae-latents.pt", "kl-vae.ckpt", "kl-vae.pt", "seed-0", "seed-1", "svg-latents.pt"]
 
     messages: list[str] = []
     again = compare_v2(run, {"sampler": SAMPLER}, tmp_path / "again", seeds=2, budget=V2_BUDGETS["smoke"],
@@ -65,6 +66,10 @@ def test_two_seeds_give_means_and_spreads_per_snapshot_and_a_rerun_trains_nothin
     assert again == report
     assert files_and_times(run_dir) == after  # nothing retrained, rescored or rewritten
     assert not [m for m in messages if "step" in m and "loss" in m]
+    # Other settings in the same folder are refused by name, never mixed with what is trained.
+    with pytest.raises(ValueError, match="latent-comparison: trained with"):
+        compare_v2(run, {"sampler": SAMPLER}, tmp_path / "other", seeds=2,
+                   budget=replace(V2_BUDGETS["smoke"], dit_steps=3), samples_per_class=2, log=lambda _: None)
 
 
 def test_the_reading_says_whether_the_gap_exceeds_twice_its_standard_error():
@@ -102,3 +107,5 @@ def test_the_command_resumes_a_finished_comparison_and_checks_its_arguments(tiny
                   str(data_file), "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2 and "no-run: no such folder" in bad.stderr
     assert not (tmp_path / "bad").exists()
+    bad = command(*common, "--out", str(tmp_path / "bad"), "--comparison-budget", "cpu")
+    assert bad.returncode == 1 and "trained with" in bad.stderr and "Traceback" not in bad.stderr
