@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import torch
 
 from svg_mini.latent_comparison import FOLDER, SPACES, V2_BUDGETS, compare_v2, gap_reading, mean_and_spread
 from svg_mini.pipeline_v2 import BUDGETS, SIZES, Run
