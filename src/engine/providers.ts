@@ -118,15 +118,14 @@ export function nextProvider(provider: BrowserProvider): BrowserProvider | undef
  * - passedOver: it runs, but slower than a later row: only Automatic moves on (chosen by hand, it is used).
  * - failed: its load failed: only Automatic moves on; an explicit choice fails loudly with the error.
  */
-export const LEAVES_PROVIDER_WHEN: Readonly<
-  Record<LeaveReason, (preference: ProviderPreference) => boolean>
-> = {
-  unavailable: () => true,
+export const LEAVES_PROVIDER_WHEN = Object.freeze({
+  unavailable: (_preference: ProviderPreference) => true,
   passedOver: (preference) => preference === 'auto',
   failed: (preference) => preference === 'auto',
-};
+} satisfies Record<string, (preference: ProviderPreference) => boolean>);
 
-export type LeaveReason = 'unavailable' | 'passedOver' | 'failed';
+/** The reasons to leave a row: the keys of LEAVES_PROVIDER_WHEN. */
+export type LeaveReason = keyof typeof LEAVES_PROVIDER_WHEN;
 
 /** One row resolution left, and why. */
 export interface PassedProvider {
