@@ -50,7 +50,10 @@ def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
     else:
         shift = torch.load(run.file("dit"), map_location="cpu")["shift"] if run.file("dit").exists() else 1.0
         sampler = {"steps": DEFAULT_STEPS, "shift": shift, "guidanceScale": args.guidance}
-    if args.snapshots:
+    if args.snapshots and not (run.dir / "snapshots").is_dir():
+        log(f"{args.run} has no snapshots (a run restored from the model set keeps none): "
+            f"{args.out / 'training-curve.json'} is left as it is")
+    elif args.snapshots:
         if missing and run.file("ssl").exists():
             result = {"dino": run.ssl()}
         score_snapshots(run, result, sampler, args.out / "training-curve.json", seed=args.seed, log=log,

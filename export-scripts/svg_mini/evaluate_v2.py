@@ -167,7 +167,37 @@ def evaluate_v2(result: dict, data: PreparedData, sampler: dict, out_dir: Path, 
     metrics["ablation"] = ablation
     if ablation:
         log(f"ablation: {ablation}")
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    metrics_path = out_dir / "metrics.json"
+    if result.get("restored"):
+        metrics = carry_over_unmeasured(metrics, metrics_path, log)
+    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
+    return metrics
+
+
+# What a run restored from the model set (svg_mini/restore.py) cannot measure again: the stages that never ship.
+UNRESTORABLE = {"training_steps": ("dit",), "reconstruction": ("clean",),
+                "ablation": ("decoder noise_robust", "decoder clean", "ablation-dit-shift-dim",
+                             "ablation-dit-shift-0.4")}
+
+
+def carry_over_unmeasured(metrics: dict, previous_path: Path, log=print) -> dict:
+    """`metrics` with the UNRESTORABLE entries it lacks taken from the metrics.json it replaces, each named in
+    "carried_over", so that re-evaluating a restored run does not erase measurements it cannot repeat."""
+    try:
+        previous = json.loads(previous_path.read_text())
+    except (OSError, ValueError):
+        return metrics
+    carried = []
+    for section, keys in UNRESTORABLE.items():
+        old = previous.get(section)
+        for key in keys:
+            if isinstance(old, dict) and key in old and key not in metrics.get(section, {}):
+                metrics.setdefault(section, {})[key] = old[key]
+                carried.append(f"{section}.{key}")
+    if carried:
+        metrics["carried_over"] = {"from": str(previous_path), "entries": carried,
+                                   "why": "not restorable from the model set (those networks never ship)"}
+        log(f"carried over from {previous_path}: {', '.join(carried)}")
     return metrics
 
 

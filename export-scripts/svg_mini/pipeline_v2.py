@@ -270,6 +270,9 @@ class Run:
         if not self.file(stage).exists():
             b = self.budget
             start = torch.load(self.file("autoencoder"), map_location="cpu")["decoder"]
+            if start is None:  # svg_mini/restore.py: the joint decoder never ships
+                raise ValueError(f"{self.file('autoencoder')} was restored from a model set, which holds no joint "
+                                 f"decoder to fine-tune {stage} from; train the autoencoder stage to have one")
 
             def train(steps: int, checkpoint=Checkpoint(None)):
                 decoder = Decoder(self.cfg["decoder"])
@@ -392,8 +395,8 @@ class Run:
         self.log(f"all stages ready in {time.time() - started:.0f} s; steps trained now: {self.steps_used}")
         return {"dino": dino, "residual": residual, "decoder": decoder, "decoder_clean": clean, "dit": dit,
                 "ablation_dits": ablations, "classifier": judge, "mean": stats["mean"], "std": stats["std"],
-                "shift": stats["shift"], "steps": {s: int(torch.load(self.file(s), map_location="cpu")["steps"])
-                                                  for s in ("dit",) if self.file(s).exists()}}
+                "shift": stats["shift"], "steps": {} if stats["steps"] is None else {"dit": int(stats["steps"])},
+                "restored": "restored_from" in stats}
 
 
 def budget_with(name: str, **changes) -> Budget:
