@@ -11,7 +11,8 @@ v2 (64 px, N seeds, means and spread per snapshot; `npm run compare:svg-mini-v2`
 
 Needs the finished run (v1: train_svg_mini.py; v2: train_svg_mini_v2.py, its ssl, autoencoder and decoder
 stages, classifier.pt for class consistency). Trains the KL-VAE and the DiTs in <run>/latent-comparison/
-(resumable: re-run the same command), then writes <out>/latent-comparison.json (v1 also latent-comparison.png).
+(resumable: re-run the same command), then writes <out>/latent-comparison.json and latent-comparison.png
+(v2: seed 0's last snapshots, two samples per class per space).
 About 1.5 h on 2 CPU cores for v1 at the full budget; about 2.5 h for v2 with 3 seeds (the estimate is in
 svg_mini/latent_comparison.py).
 """

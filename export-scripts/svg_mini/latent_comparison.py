@@ -41,6 +41,7 @@ from svg_models.dit import DiT, DiTConfig
 
 from .autoencoder import ssim
 from .evaluate import decode_tokens, features, frechet_distance, sample, save_grid
+from .evaluate_v2 import consistency, generate
 from .flow import class_balanced_weights, train_flow
 from .kl_vae import KlVae, train_kl_vae
 
@@ -252,7 +253,6 @@ def gap_reading(metric: str, svg: dict, kl: dict, lower_is_better: bool) -> dict
 @torch.no_grad()
 def score_snapshot(dit: DiT, decoder, latents: dict, labels: Tensor, sampler: dict, seed: int, dino, real: Tensor,
                    judge, classes: int) -> dict:
-    from .evaluate_v2 import consistency, generate
 
     images = generate(dit, decoder, labels, sampler["steps"], sampler["shift"], sampler["guidanceScale"], seed,
                       latents["mean"], latents["std"])
@@ -311,6 +311,7 @@ def compare_v2(run, manifest: dict, out_dir: Path, seeds: int = 3, budget: Compa
     real = features(dino, held_images)
     labels = torch.arange(classes).repeat_interleave(samples_per_class)
     scores: dict[str, dict[int, list]] = {name: {} for name in spaces}  # space -> step -> per-seed scores
+    grid_rows = []  # seed 0's last snapshot of each space: two rows, samples 0 and 1 of every class
     for s in range(seeds):
         seed_folder = folder / f"seed-{s}"
         seed_folder.mkdir(exist_ok=True)
@@ -331,6 +332,12 @@ def compare_v2(run, manifest: dict, out_dir: Path, seeds: int = 3, budget: Compa
                     score_file.write_text(json.dumps(score) + "\n")
                     log(f"seed {s}, {name} DiT at {step} steps: {score}")
                 scores[name].setdefault(step, []).append(score)
+            if s == 0:
+                last = max(snapshots)
+                grid_labels = torch.arange(classes).repeat(2)  # [2 x classes]: one row per sample index
+                grid_rows.append(generate(load_snapshot(cfg, snapshots[last]), decoder, grid_labels,
+                                          sampler["steps"], sampler["shift"], sampler["guidanceScale"], run.seed,
+                                          latents["mean"], latents["std"]))
 
     report["snapshots"] = {}
     for step in scores["svg"]:
@@ -346,5 +353,9 @@ def compare_v2(run, manifest: dict, out_dir: Path, seeds: int = 3, budget: Compa
         entry["reading"] = "; ".join(g["reading"] for g in entry["gap"].values())
         report["snapshots"][str(step)] = entry
         log(f"at {step} DiT steps: {entry['reading']}")
+    save_grid(torch.cat(grid_rows), classes, out_dir / "latent-comparison.png")
+    report["grid"] = {"file": "latent-comparison.png", "rows": [f"{name}, sample {k}" for name in spaces
+                                                                for k in (0, 1)],
+                      "dit_steps": budget.dit_steps, "seed": 0}
     (out_dir / "latent-comparison.json").write_text(json.dumps(report, indent=2, allow_nan=False) + "\n")
     return report

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from svg_mini.latent_comparison import FOLDER, SPACES, V2_BUDGETS, compare_v2, gap_reading, mean_and_spread
 from svg_mini.pipeline_v2 import BUDGETS, SIZES, Run
@@ -43,6 +44,8 @@ def test_two_seeds_give_means_and_spreads_per_snapshot_and_a_rerun_trains_nothin
                         samples_per_class=2, log=lambda _: None)
     assert report == json.loads((tmp_path / "out" / "latent-comparison.json").read_text())
     assert set(report["snapshots"]) == {"1", "2"}  # the smoke milestone and the last step
+    grid = Image.open(tmp_path / "out" / report["grid"]["file"])  # 4 rows (2 per space) x 3 classes of 64 px
+    assert len(report["grid"]["rows"]) == 4 and grid.size == (3 * 66 * 2, 4 * 66 * 2)
     for entry in report["snapshots"].values():
         for space in SPACES:
             for metric in ("frechet_distance", "class_consistency"):
