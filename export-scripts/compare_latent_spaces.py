@@ -9,8 +9,9 @@ v2 (64 px, N seeds, means and spread per snapshot; `npm run compare:svg-mini-v2`
       --run export-scripts/runs/svg-mini-v2 --manifest public/models/svg-mini-v2/manifest.json \
       --out docs/svg-mini-v2 --seeds 3 > export-scripts/runs/compare-v2.log 2>&1 &
 
-Needs the finished run (v1: train_svg_mini.py; v2: train_svg_mini_v2.py, its ssl, autoencoder and decoder
-stages, classifier.pt for class consistency). Trains the KL-VAE and the DiTs in <run>/latent-comparison/
+Needs the finished run (v1: train_svg_mini.py; v2: train_svg_mini_v2.py, or restore_svg_mini_v2.py from the
+committed model set: its ssl, autoencoder and decoder stages, classifier.pt for class consistency). Trains the
+KL-VAE and the DiTs in <run>/latent-comparison/
 (resumable: re-run the same command), then writes <out>/latent-comparison.json and latent-comparison.png
 (v2: seed 0's last snapshots, two samples per class per space).
 About 1.5 h on 2 CPU cores for v1 at the full budget; about 2.5 h for v2 with 3 seeds (the estimate is in
@@ -58,7 +59,8 @@ def compare_v2_from_arguments(parser: argparse.ArgumentParser, args: argparse.Na
     missing = [run.file(stage).name for stage in V2_REQUIRED_STAGES if not run.file(stage).exists()]
     if missing:
         parser.error(f"--run {args.run}: {', '.join(missing)} missing; finish the run first "
-                     "(train_svg_mini_v2.py resumes it)")
+                     "(train_svg_mini_v2.py resumes it; restore_svg_mini_v2.py reads the shipped stages from the "
+                     "model set)")
     try:
         compare_v2(run, manifest, args.out, seeds=args.seeds, budget=V2_BUDGETS[args.comparison_budget],
                    samples_per_class=args.samples_per_class, log=log)
