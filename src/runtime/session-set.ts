@@ -490,6 +490,7 @@ export class SessionSet {
         throw error;
       }
       this.open.set(role, { session, bytes });
+      this.report(role, 'open', variant, variant.bytes);
       return session;
     } finally {
       if (read) releaseFiles(read);

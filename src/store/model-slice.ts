@@ -65,9 +65,9 @@ export interface FileProgress {
  * then creating its session. Bytes are the network's files together (graph and external data).
  */
 export interface NetworkOpening {
-  /** the engine call opening it: its end ends this */
+  /** the engine call opening it: its end ends this (failed or cancelled), as its 'open' event does */
   readonly callId: number;
-  readonly stage: LoadProgressEvent['stage'];
+  readonly stage: Exclude<LoadProgressEvent['stage'], 'open'>;
   readonly loadedBytes: number;
   readonly totalBytes: number;
   readonly samples: readonly ByteSample[];
@@ -118,7 +118,7 @@ export interface ModelSlice {
   refreshResidency: () => Promise<void>;
   /** A task call's progress while it opens a network after the load (engine-instance's onNetworkOpening). */
   networkOpeningProgress: (event: OpeningProgress, callId: number) => void;
-  /** An engine call ended: the networks it was opening are open now, or not (failed, cancelled). */
+  /** An engine call ended: the networks it was still opening are not open (it failed or was cancelled). */
   engineCallSettled: (callId: number) => void;
 }
 
@@ -161,7 +161,7 @@ function withFilesOpenedLater(
       listed.add(entry.file);
       added.push({
         file: entry.file,
-        stage: 'session',
+        stage: 'open',
         loadedBytes: entry.bytes,
         totalBytes: entry.bytes,
         fromCache: false,
@@ -199,7 +199,7 @@ function plannedNetworkBytes(
 
 /** Bytes of a file in by this event: all of them once its session is being created. */
 const bytesIn = (event: LoadProgressEvent) =>
-  event.stage === 'session' ? event.totalBytes : event.loadedBytes;
+  event.stage === 'session' || event.stage === 'open' ? event.totalBytes : event.loadedBytes;
 
 /**
  * The download rows and total with a task's opening event: a file not listed yet joins them (the
@@ -239,10 +239,10 @@ function withOpeningFile(
   return { loadFiles: files, loadTotal };
 }
 
-/** A network's opening moved on by one event of one of its files. */
+/** A network's opening moved on by one event of one of its files (any but its last, 'open'). */
 function nextOpening(
   previous: NetworkOpening | undefined,
-  event: OpeningProgress,
+  event: OpeningProgress & { readonly stage: NetworkOpening['stage'] },
   callId: number,
   plannedBytes: number | null,
   atMs: number,
@@ -260,6 +260,17 @@ function nextOpening(
     totalBytes: Math.max(plannedBytes ?? 0, seenTotal),
     samples: addSample(sameCall ? previous.samples : [], { atMs, loadedBytes }),
     files,
+  };
+}
+
+/** The residency report with `role`'s session open (what an 'open' event says before the next report). */
+function withResident(report: ResidencyReport, role: NetworkRole): ResidencyReport {
+  const network = report.networks.find((n) => n.role === role);
+  if (!network || network.resident) return report;
+  return {
+    ...report,
+    networks: report.networks.map((n) => (n === network ? { ...n, resident: true } : n)),
+    residentBytes: report.residentBytes + network.sessionBytes,
   };
 }
 
@@ -487,22 +498,29 @@ export const createModelSlice: StateCreator<StudioState, [], [], ModelSlice> = (
       const atMs = performance.now();
       const { manifest, residency, openingNetworks } = get();
       const role = event.network;
-      const opening = nextOpening(
-        openingNetworks[role],
-        event,
-        callId,
-        plannedNetworkBytes(manifest, residency, role),
-        atMs,
-      );
       const previous = openingNetworks[role];
       const fresh = {
         freshFile: previous?.callId !== callId || !(event.file in previous.files),
         freshCall: !Object.values(openingNetworks).some((network) => network.callId === callId),
       };
-      set({
-        ...withOpeningFile(get(), event, atMs, fresh),
-        openingNetworks: { ...openingNetworks, [role]: opening },
-      });
+      const rows = withOpeningFile(get(), event, atMs, fresh);
+      const { stage } = event;
+      if (stage === 'open') {
+        // Its session is open while the task runs on: the chip shows it resident now, not at the call's
+        // end. The engine is asked again for what the open closed to make room (the worker may answer
+        // only after the task's next forward, so the chip does not wait for that).
+        const stillOpening = Object.entries(openingNetworks).filter(([opened]) => opened !== role);
+        set({
+          ...rows,
+          openingNetworks: Object.fromEntries(stillOpening),
+          residency: residency && withResident(residency, role),
+        });
+        void get().refreshResidency();
+        return;
+      }
+      const planned = plannedNetworkBytes(manifest, residency, role);
+      const opening = nextOpening(previous, { ...event, stage }, callId, planned, atMs);
+      set({ ...rows, openingNetworks: { ...openingNetworks, [role]: opening } });
     },
 
     engineCallSettled(callId) {

@@ -5,8 +5,8 @@
 // InferenceSession.create as they are. Loading reads one network ahead: the decoder's file is read while
 // the DiT's session is created, and a failed open or a cancel stops that read and releases what it read;
 // over the browser's download reader, those reads take over the ones its loader started ahead. A network
-// opened after the load reports its bytes and session to the task's listener, and the task's cancel
-// stops a download nobody else waits for.
+// opened after the load reports its bytes, its session and its open to the task's listener (the open as
+// soon as it is, while the task goes on), and the task's cancel stops a download nobody else waits for.
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { IntegrityError, SamplingCancelledError } from '../../src/engine/errors';
@@ -345,12 +345,14 @@ describe('loadModelSet: reading ahead', () => {
     ditCreated.open();
     const runtime = await loading;
     expect(log.slice(-4)).toEqual(['open dit', 'release dit.onnx', 'open decoder', 'release decoder.onnx']);
-    // progress per file: each file's download, then its session
+    // progress per file: each file's download, then its session being created, then open
     expect(progress).toEqual([
       `download dit.onnx ${FILE_BYTES}`,
       `session dit.onnx ${FILE_BYTES}`,
       `download decoder.onnx ${FILE_BYTES}`,
+      `open dit.onnx ${FILE_BYTES}`,
       `session decoder.onnx ${FILE_BYTES}`,
+      `open decoder.onnx ${FILE_BYTES}`,
     ]);
     expect(resident(runtime)).toEqual(['decoder', 'dit']);
   });
@@ -496,7 +498,7 @@ async function loadWithSlowEncoders() {
 }
 
 describe('networks opened on first use', () => {
-  it("reports their download and session to the task's listener (not the finished load's)", async () => {
+  it("reports their download, session and open to the task's listener (not the finished load's)", async () => {
     const { runtime, encoderRead, loadEvents } = await loadWithSlowEncoders();
     const events: string[] = [];
     const preparing = runtime.prepare!(TASK_NETWORKS.encodeImages, undefined, (event) =>
@@ -514,7 +516,9 @@ describe('networks opened on first use', () => {
       `residualEncoder download residual_encoder.onnx ${FILE_BYTES / 2}/${FILE_BYTES}`,
       `dinoEncoder session dino_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
       `residualEncoder download residual_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
+      `dinoEncoder open dino_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
       `residualEncoder session residual_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
+      `residualEncoder open residual_encoder.onnx ${FILE_BYTES}/${FILE_BYTES}`,
     ]);
     expect(loadEvents).toEqual([]);
     // a later task opening nothing hears nothing
@@ -533,18 +537,49 @@ describe('networks opened on first use', () => {
     });
     const stages: string[] = [];
     await runtime.prepare!(['dinoEncoder'], undefined, (event) => stages.push(event.stage));
-    expect(stages).toEqual(['session']); // this reader reports no bytes; the session event is described too
+    // this reader reports no bytes; the session's events are described too
+    expect(stages).toEqual(['session', 'open']);
+  });
+
+  it('says a network is open as soon as its session is, while the task still opens the next one', async () => {
+    const residualRead = gate();
+    const ort = fakeOrt([], []);
+    const binding = cpuTensorBinding(ort, { provider: 'cpu', adapter: 'fake', reason: 'test' }, () => ({}));
+    const runtime = await loadModelSet(ort, binding, {
+      manifest: manifest(),
+      readFile: async (entry) => {
+        if (entry.file === 'residual_encoder.onnx') await residualRead.promise;
+        return { kind: 'bytes', bytes: new TextEncoder().encode(entry.file) };
+      },
+    });
+    const events: string[] = [];
+    let prepared = false;
+    const preparing = runtime.prepare!(TASK_NETWORKS.reconstruct, undefined, (event) =>
+      events.push(`${event.network} ${event.stage}`),
+    ).then(() => (prepared = true));
+    await vi.waitFor(() => expect(events).toContain('dinoEncoder open'));
+    // the task waits on the residual encoder's download: the DINO encoder is open already, and says so
+    expect(events).toEqual(['dinoEncoder session', 'dinoEncoder open']);
+    expect(resident(runtime)).toContain('dinoEncoder');
+    expect(prepared).toBe(false);
+    residualRead.open();
+    await preparing;
+    expect(events.slice(2)).toEqual(['residualEncoder session', 'residualEncoder open']);
   });
 
   it("a task's cancel stops the download it alone waits for; the network opens on the next use", async () => {
     const { runtime, log, signals, encoderRead } = await loadWithSlowEncoders();
     const cancel = new AbortController();
-    const preparing = runtime.prepare!(TASK_NETWORKS.encodeImages, cancel.signal, () => {});
+    const stages: string[] = [];
+    const preparing = runtime.prepare!(TASK_NETWORKS.encodeImages, cancel.signal, (event) =>
+      stages.push(event.stage),
+    );
     await vi.waitFor(() => expect(signals.has('dino_encoder.onnx')).toBe(true));
     cancel.abort();
     await expect(preparing).rejects.toThrow(SamplingCancelledError);
     expect(signals.get('dino_encoder.onnx')?.aborted).toBe(true);
     expect(log).toEqual(['abort dino_encoder.onnx']);
+    expect(stages).not.toContain('open'); // a cancelled open never says it is open
     expect(resident(runtime)).toEqual(['decoder', 'dit']);
     // nothing left half-open: the next use reads again and opens
     encoderRead.open();

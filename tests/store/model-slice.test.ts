@@ -203,8 +203,8 @@ describe('model slice', () => {
     expect(loadFiles.map((f) => [f.file, f.stage, f.loadedBytes, f.openedAfterLoad ?? false])).toEqual([
       ['a.onnx', 'session', 10, false],
       ['b.onnx', 'download', 20, false],
-      ['dino_encoder.onnx', 'session', dinoEncoder.variants.float32!.bytes, true],
-      ['decoder.onnx', 'session', decoder.variants.float32!.bytes, true],
+      ['dino_encoder.onnx', 'open', dinoEncoder.variants.float32!.bytes, true],
+      ['decoder.onnx', 'open', decoder.variants.float32!.bytes, true],
     ]);
     const grown = 30 + dinoEncoder.variants.float32!.bytes + decoder.variants.float32!.bytes;
     expect(loadTotal).toMatchObject({ loadedBytes: grown, totalBytes: grown });
@@ -262,6 +262,50 @@ describe('model slice', () => {
     };
     await useStudio.getState().refreshResidency();
     expect(useStudio.getState().loadFiles.filter((f) => f.file === dino.file)).toHaveLength(1);
+  });
+
+  it('ends a network’s opening when its session is open, while the task that opened it runs on', async () => {
+    await useStudio.getState().loadCatalogue();
+    await useStudio.getState().refreshResidency(); // the DINO encoder is closed
+    const dino = TINY_MANIFEST.networks.dinoEncoder.variants.float32!;
+    const residual = TINY_MANIFEST.networks.residualEncoder.variants.float32!;
+    const event = (
+      network: 'dinoEncoder' | 'residualEncoder',
+      stage: 'download' | 'session' | 'open',
+      loadedBytes: number,
+    ) => {
+      const file = network === 'dinoEncoder' ? dino : residual;
+      return { kind: 'load', file: file.file, network, stage, loadedBytes, totalBytes: file.bytes } as const;
+    };
+    const store = useStudio.getState();
+    store.networkOpeningProgress(event('dinoEncoder', 'download', dino.bytes), 7);
+    store.networkOpeningProgress(event('dinoEncoder', 'session', dino.bytes), 7);
+    store.networkOpeningProgress(event('residualEncoder', 'download', 1), 7); // read one ahead
+    // what the engine answers when asked again: the DINO encoder open
+    residencyNow = {
+      ...RESIDENCY,
+      networks: RESIDENCY.networks.map((n) => (n.role === 'dinoEncoder' ? { ...n, resident: true } : n)),
+      residentBytes: 50,
+    };
+    store.networkOpeningProgress(event('dinoEncoder', 'open', dino.bytes), 7);
+    let state = useStudio.getState();
+    // call 7 has not ended: the DINO encoder is no longer opening, and the chip's report has it open at once
+    expect(Object.keys(state.openingNetworks)).toEqual(['residualEncoder']);
+    expect(state.residency?.networks.find((n) => n.role === 'dinoEncoder')?.resident).toBe(true);
+    expect(state.residency?.residentBytes).toBe(30 + 20);
+    expect(state.loadFiles.find((f) => f.file === dino.file)).toMatchObject({
+      stage: 'open',
+      loadedBytes: dino.bytes,
+    });
+    await vi.waitFor(() => expect(useStudio.getState().residency).toBe(residencyNow)); // asked again
+    // the task's call is cancelled while the residual encoder downloads: that one is not open
+    useStudio.getState().engineCallSettled(7);
+    state = useStudio.getState();
+    expect(state.openingNetworks).toEqual({});
+    expect(state.residency?.networks.map((n) => [n.role, n.resident])).toEqual([
+      ['dit', true],
+      ['dinoEncoder', true],
+    ]);
   });
 
   it('measures a download started over by a later call afresh (a cancelled one left its row)', async () => {

@@ -87,9 +87,11 @@ export interface LoadPlanSummary {
 
 /**
  * The stages of a load progress event: 'plan': the capability decision (`plan` set, no file yet);
- * 'cache': bytes read from the browser cache; 'session': the file's session is being created.
+ * 'cache': bytes read from the browser cache; 'session': the file's session is being created; 'open':
+ * it is open (a network's last event: the studio stops showing it as opening then, not when the task
+ * that opened it ends).
  */
-export const LOAD_STAGES = ['plan', 'download', 'cache', 'verify', 'session'] as const;
+export const LOAD_STAGES = ['plan', 'download', 'cache', 'verify', 'session', 'open'] as const;
 
 /**
  * A file read or a session opened: while a set loads (the load call's progress), and when a task opens a

@@ -13,7 +13,8 @@ const STAGE_LABEL = {
   download: 'downloading',
   cache: 'from cache',
   verify: 'verifying',
-  session: 'loaded',
+  session: 'opening',
+  open: 'loaded',
 } as const;
 
 /** Speed and ETA; once the load has ended (`live` false) an unfinished transfer shows neither. */

@@ -1,16 +1,18 @@
 // The Models bar's provider picker offers every preference of the provider table by its label, with the
 // store's preference selected (rendered on the server: the store's initial state, Automatic), and the
 // plan's notice when an explicit choice cannot run here; a session chip shows the download of a network
-// a task is opening after the load as a percentage, then "opening" while its session is created.
+// a task is opening after the load as a percentage, then "opening" while its session is created, then
+// open as soon as it is (not when the task that opened it ends).
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
-import { FakeEngine } from '../../store/fake-engine';
+import { FakeEngine, TINY_MANIFEST } from '../../store/fake-engine';
 import type { ResidencyReport } from '../../../src/engine/api/studio-engine';
 import type { NetworkOpening } from '../../../src/store/model-slice';
 
 const engine = new FakeEngine();
 vi.mock('../../../src/store/engine-instance', () => ({ studioEngine: () => engine }));
 const { ModelBar, ProviderNotice, Residency } = await import('../../../src/features/models/ModelBar');
+const { useStudio } = await import('../../../src/store');
 
 const REPORT: ResidencyReport = {
   networks: [
@@ -75,5 +77,38 @@ describe('ModelBar', () => {
       <Residency report={REPORT} opening={{ dinoEncoder: opening('session', 4 * 1024 * 1024) }} />,
     );
     expect(chips(creating)[0]).toEqual(['dinoEncoder', 'session', 'DINO encoder opening']);
+  });
+
+  it('shows a network open as soon as its session is, while the call that opened it still runs', () => {
+    const initial = useStudio.getState();
+    useStudio.setState({ loadStatus: 'ready', manifest: TINY_MANIFEST, residency: REPORT });
+    const dino = TINY_MANIFEST.networks.dinoEncoder.variants.float32;
+    const report = (stage: 'download' | 'session' | 'open') =>
+      useStudio.getState().networkOpeningProgress(
+        {
+          kind: 'load',
+          file: dino.file,
+          network: 'dinoEncoder',
+          stage,
+          loadedBytes: 1,
+          totalBytes: dino.bytes,
+        },
+        3,
+      );
+    // what the bar renders from the store (rendered on the server, ModelBar itself sees the initial state)
+    const dinoChip = () => {
+      const { residency, openingNetworks } = useStudio.getState();
+      const html = renderToStaticMarkup(<Residency report={residency!} opening={openingNetworks} />);
+      return /data-network="dinoEncoder" data-resident="(\w+)" data-opening="(\w+)"[^>]*>DINO encoder(?:<span[^>]*>)?([^<]*)/
+        .exec(html)
+        ?.slice(1);
+    };
+    report('download');
+    expect(dinoChip()).toEqual(['false', 'download', ' 0 %']);
+    report('session');
+    expect(dinoChip()).toEqual(['false', 'session', ' opening']);
+    report('open'); // call 3 goes on (the task's forwards): its end is not waited for
+    expect(dinoChip()).toEqual(['true', 'false', ' open']);
+    useStudio.setState(initial, true);
   });
 });
