@@ -14,8 +14,8 @@ export function onEngineCallSettled(listener: (call: EngineCall) => void): () =>
 }
 
 /**
- * Hears the progress of every task call that opens a network after the load (its download, then its
- * session); returns the unsubscribe function.
+ * Hears the progress of every task call that opens a network after the load (its download, its session
+ * being created, then open); returns the unsubscribe function.
  */
 export function onNetworkOpening(listener: (event: OpeningProgress, call: EngineCall) => void): () => void {
   openingListeners.add(listener);
