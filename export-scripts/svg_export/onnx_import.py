@@ -9,7 +9,10 @@ initializer under an `onnx::MatMul_N` name), so names alone do not say where a v
 exported once with every parameter element set to its own integer tag (exact in float32 below 2^24); each
 tagged initializer of that graph then names, element by element, the parameter element it holds, and the
 committed graph's initializer of the same name gives its value. The restore is then checked exactly: the
-restored module, exported again, must reproduce every initializer of the committed graph bit for bit.
+restored module, exported again, must reproduce every node and every initializer value of the committed graph.
+One thing it cannot recover: the sign of a zero that a parameter leaves in a folded constant when the graph
+multiplies it by zero (DINO's masked key bias): those elements restore as +0, the graph computes the same, and a
+re-export differs from the committed file in those zeros' sign bits only.
 """
 import tempfile
 from dataclasses import dataclass

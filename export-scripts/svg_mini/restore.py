@@ -2,7 +2,7 @@
 
 Why: training checkpoints live in the git-ignored export-scripts/runs/ and are gone on a fresh clone, while
 the evaluation, the sampler sweep and the SVG-vs-KL-VAE comparison start from the trained networks. The
-committed float32 graphs hold those networks exactly (svg_export/onnx_import.py checks it bit for bit), so
+committed float32 graphs hold those networks exactly (svg_export/onnx_import.py checks every value), so
 every stage whose network ships is read back from them:
 
   ssl.pt (the DINO encoder), autoencoder.pt (its residual ViT), decoder.pt (the noise-robust decoder),
