@@ -30,15 +30,15 @@ def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
     log = timestamped_log()
     data = load_prepared(args.data)
     run = Run(args.run, data, BUDGETS["cpu"], args.seed, sizes=SIZES[args.sizes], log=log)
-    if run.file("classifier").exists():
-        judge = score_judge(run.classifier(), data, args.out / "judge.json",
-                            torch.load(run.file("classifier"), map_location="cpu")["steps"])
-        log(f"judge on held-out real images: {judge['accuracy']:.3f} (class-balanced {judge['balanced_accuracy']:.3f})")
     missing = [f for f in ("ssl", "autoencoder", "decoder", "dit") if not run.file(f).exists()]
     if missing and not args.snapshots:
         raise SystemExit(f"{args.run}: stages {missing} are not finished (train_svg_mini_v2.py resumes them); "
                          "--snapshots scores what there is")
     result = {} if missing else run.all(with_ablations=False)
+    if run.file("classifier").exists():  # trained by run.all when missing (a restored run has none)
+        judge = score_judge(run.classifier(), data, args.out / "judge.json",
+                            torch.load(run.file("classifier"), map_location="cpu")["steps"])
+        log(f"judge on held-out real images: {judge['accuracy']:.3f} (class-balanced {judge['balanced_accuracy']:.3f})")
     if result:  # each ablation that was trained: the clean control decoder, the two shift arms (a pair)
         if run.file("decoder-clean").exists():
             result["decoder_clean"] = run.decoder(result["dino"], result["residual"], 0.0)
