@@ -323,12 +323,13 @@ def compare_v2(run, manifest: dict, out_dir: Path, seeds: int = 3, budget: Compa
                 shift=report["training_shift"][name], sample_weights=class_balanced_weights(latents["labels"]),
                 checkpoint_every=budget.checkpoint_every)
             for step, path in snapshots.items():
-                score_file = path.with_name(path.stem + "-score.json")  # scored once, like a stage
-                if score_file.exists():
-                    score = json.loads(score_file.read_text())
-                else:
-                    score = score_snapshot(load_snapshot(cfg, path), decoder, latents, labels, sampler,
-                                           run.seed + s, dino, real, judge, classes)
+                # Scored once per sampler setting, like a stage: a new manifest default scores again.
+                score_file = path.with_name(path.stem + "-score.json")
+                score = json.loads(score_file.read_text()) if score_file.exists() else None
+                if score is None or score.get("sampler") != sampler:
+                    score = {"sampler": sampler, **score_snapshot(
+                        load_snapshot(cfg, path), decoder, latents, labels, sampler, run.seed + s, dino, real,
+                        judge, classes)}
                     score_file.write_text(json.dumps(score) + "\n")
                     log(f"seed {s}, {name} DiT at {step} steps: {score}")
                 scores[name].setdefault(step, []).append(score)

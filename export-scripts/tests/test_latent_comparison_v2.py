@@ -68,6 +68,13 @@ def test_two_seeds_give_means_and_spreads_per_snapshot_and_a_rerun_trains_nothin
     assert again == report
     assert files_and_times(run_dir) == after  # nothing retrained, rescored or rewritten
     assert not [m for m in messages if "step" in m and "loss" in m]
+    # New sampler defaults score every snapshot again (nothing retrains); scores never mix settings.
+    other_sampler = {**SAMPLER, "guidanceScale": SAMPLER["guidanceScale"] + 1}
+    rescored = compare_v2(run, {"sampler": other_sampler}, tmp_path / "rescored", seeds=2,
+                          budget=V2_BUDGETS["smoke"], samples_per_class=2, log=messages.append)
+    assert rescored["sampler"] == other_sampler
+    changed = {k for k, v in files_and_times(run_dir).items() if after.get(k) != v}
+    assert changed and all(k.endswith("-score.json") for k in changed)
     # Other settings in the same folder are refused by name, never mixed with what is trained.
     with pytest.raises(ValueError, match="latent-comparison: trained with"):
         compare_v2(run, {"sampler": SAMPLER}, tmp_path / "other", seeds=2,
