@@ -20,7 +20,12 @@ import {
   type ModelFileSource,
 } from '../engine/model-set/reader';
 import type { ModelSetManifest, NetworkVariant } from '../engine/model-set/schema';
-import type { ExecutionInfo, ModelSetRuntime, ResidencyReport } from '../engine/api/runtime-contract';
+import type {
+  ExecutionInfo,
+  ModelSetRuntime,
+  NetworkCallOptions,
+  ResidencyReport,
+} from '../engine/api/runtime-contract';
 import type { LoadProgressEvent, OpeningProgress } from '../engine/api/studio-engine';
 import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../engine/latent/tensor';
 
@@ -330,9 +335,23 @@ export class SessionSet {
     });
   }
 
-  /** Runs `work` on the session of `role`; the session cannot be closed while it runs. */
-  async use<R>(role: NetworkRole, work: (session: OrtSession) => Promise<R>): Promise<R> {
-    const session = await this.acquire(role);
+  /**
+   * Runs `work` on the session of `role`; the session cannot be closed while it runs. When the session
+   * was closed to make room (a tight budget), its reopen is cancelled by `signal` and reported to
+   * `onProgress`, as a `prepare` call's opens are.
+   */
+  async use<R>(
+    role: NetworkRole,
+    work: (session: OrtSession) => Promise<R>,
+    { signal, onProgress }: NetworkCallOptions = {},
+  ): Promise<R> {
+    if (onProgress) this.taskListeners.add(onProgress);
+    let session: OrtSession;
+    try {
+      session = await this.acquire(role, undefined, undefined, signal);
+    } finally {
+      if (onProgress) this.taskListeners.delete(onProgress);
+    }
     this.running.set(role, (this.running.get(role) ?? 0) + 1);
     try {
       return await work(session);
@@ -562,26 +581,26 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     return this.binding.download(tensor);
   }
 
-  encodeDino(pixels: CpuTensor): Promise<CpuTensor> {
-    return this.runOnCpu('dinoEncoder', { pixels: this.cpuInput(pixels) });
+  encodeDino(pixels: CpuTensor, options?: NetworkCallOptions): Promise<CpuTensor> {
+    return this.runOnCpu('dinoEncoder', { pixels: this.cpuInput(pixels) }, options);
   }
 
-  encodeResidual(pixels: CpuTensor): Promise<CpuTensor> {
-    return this.runOnCpu('residualEncoder', { pixels: this.cpuInput(pixels) });
+  encodeResidual(pixels: CpuTensor, options?: NetworkCallOptions): Promise<CpuTensor> {
+    return this.runOnCpu('residualEncoder', { pixels: this.cpuInput(pixels) }, options);
   }
 
-  decode(latent: CpuTensor): Promise<CpuTensor> {
-    return this.runOnCpu('decoder', { latent: this.cpuInput(latent) });
+  decode(latent: CpuTensor, options?: NetworkCallOptions): Promise<CpuTensor> {
+    return this.runOnCpu('decoder', { latent: this.cpuInput(latent) }, options);
   }
 
-  async velocity(x: T, t: number, labels: ArrayLike<number>): Promise<T> {
+  async velocity(x: T, t: number, labels: ArrayLike<number>, options?: NetworkCallOptions): Promise<T> {
     const batch = labels.length;
     const feeds = {
       x: this.binding.asOrtTensor(x),
       t: new this.ort.Tensor('float32', new Float32Array(batch).fill(t), [batch]),
       y: new this.ort.Tensor('int64', BigInt64Array.from(Array.from(labels, (v) => BigInt(v))), [batch]),
     };
-    const output = await this.run('dit', feeds);
+    const output = await this.run('dit', feeds, options);
     return this.binding.fromOrtTensor(output);
   }
 
@@ -608,8 +627,12 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     return new this.ort.Tensor('float32', tensor.data, tensor.dims);
   }
 
-  private async runOnCpu(role: NetworkRole, feeds: Record<string, OrtTensor>): Promise<CpuTensor> {
-    const output = await this.run(role, feeds);
+  private async runOnCpu(
+    role: NetworkRole,
+    feeds: Record<string, OrtTensor>,
+    options: NetworkCallOptions | undefined,
+  ): Promise<CpuTensor> {
+    const output = await this.run(role, feeds, options);
     const data = output.location === 'cpu' ? output.data : await output.getData(true);
     if (!(data instanceof Float32Array)) {
       throw new RuntimeFailureError(
@@ -619,17 +642,25 @@ class OrtModelSetRuntime<T> implements ModelSetRuntime<T> {
     return cpuTensor(data, output.dims);
   }
 
-  private async run(role: NetworkRole, feeds: Record<string, OrtTensor>): Promise<OrtTensor> {
+  private async run(
+    role: NetworkRole,
+    feeds: Record<string, OrtTensor>,
+    options: NetworkCallOptions | undefined,
+  ): Promise<OrtTensor> {
     if (this.disposed) throw new RuntimeFailureError('the model set was disposed');
     const file = this.sessions.variant(role).variant.file;
     const outputName = GRAPH_IO_NAMES[role].output;
-    const result = await this.sessions.use(role, async (session) => {
-      try {
-        return await session.run(feeds);
-      } catch (error) {
-        throw new RuntimeFailureError(`${file}: inference failed: ${describe(error)}`, { cause: error });
-      }
-    });
+    const result = await this.sessions.use(
+      role,
+      async (session) => {
+        try {
+          return await session.run(feeds);
+        } catch (error) {
+          throw new RuntimeFailureError(`${file}: inference failed: ${describe(error)}`, { cause: error });
+        }
+      },
+      options,
+    );
     for (const [name, value] of Object.entries(result)) {
       if (name !== outputName) value.dispose();
     }

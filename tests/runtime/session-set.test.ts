@@ -465,7 +465,7 @@ describe("loadModelSet over the browser loader's read ahead", () => {
  * A loaded set whose encoder reads report half their bytes, then wait on `encoderRead` (or fail when
  * their signal aborts, as the browser's reader does); the load's own listener logs into `loadEvents`.
  */
-async function loadWithSlowEncoders() {
+async function loadWithSlowEncoders(options: { budgetSessions?: number } = {}) {
   const log: string[] = [];
   const signals = new Map<string, AbortSignal | undefined>();
   const encoderRead = gate();
@@ -491,6 +491,9 @@ async function loadWithSlowEncoders() {
     manifest: manifest(),
     readFile,
     onProgress: (event) => loadEvents.push(`${event.stage} ${event.file}`),
+    ...(options.budgetSessions !== undefined
+      ? { memoryBudgetBytes: options.budgetSessions * SESSION_BYTES }
+      : {}),
   });
   loadEvents.length = 0;
   log.length = 0;
@@ -599,6 +602,48 @@ describe('networks opened on first use', () => {
     encoderRead.open();
     await other;
     expect(resident(runtime)).toContain('dinoEncoder');
+  });
+
+  it('a network call that reopens its session under a tight budget reports the reopen to its listener', async () => {
+    const { runtime, encoderRead, loadEvents } = await loadWithSlowEncoders({ budgetSessions: 1 });
+    const events: string[] = [];
+    const encoding = runtime.encodeDino(pixels(), {
+      onProgress: (event) => events.push(`${event.network} ${event.stage} ${event.loadedBytes}`),
+    });
+    await vi.waitFor(() => expect(events).toEqual([`dinoEncoder download ${FILE_BYTES / 2}`]));
+    encoderRead.open();
+    await encoding;
+    expect(events).toEqual([
+      `dinoEncoder download ${FILE_BYTES / 2}`,
+      `dinoEncoder download ${FILE_BYTES}`,
+      `dinoEncoder session ${FILE_BYTES}`,
+      `dinoEncoder open ${FILE_BYTES}`,
+    ]);
+    expect(loadEvents).toEqual([]);
+    // the listener is gone with the call: a later reopen for another caller is not reported to it
+    await runtime.decode(cpuTensor(new Float32Array(4), [1, 4]));
+    expect(events).toHaveLength(4);
+  });
+
+  it("a cancel during a network call's reopen stops its download, as a task's cancel does", async () => {
+    const { runtime, log, signals, encoderRead } = await loadWithSlowEncoders({ budgetSessions: 1 });
+    const cancel = new AbortController();
+    const stages: string[] = [];
+    const encoding = runtime.encodeDino(pixels(), {
+      signal: cancel.signal,
+      onProgress: (event) => stages.push(event.stage),
+    });
+    await vi.waitFor(() => expect(stages).toEqual(['download']));
+    cancel.abort();
+    await expect(encoding).rejects.toThrow(SamplingCancelledError);
+    expect(signals.get('dino_encoder.onnx')?.aborted).toBe(true);
+    expect(log).toEqual(['close decoder', 'abort dino_encoder.onnx']);
+    expect(stages).toEqual(['download']);
+    expect(resident(runtime)).toEqual([]);
+    // nothing left half-open: the next call reads again and opens
+    encoderRead.open();
+    await runtime.encodeDino(pixels());
+    expect(resident(runtime)).toEqual(['dinoEncoder']);
   });
 
   it('a cancel before the networks open reads nothing', async () => {

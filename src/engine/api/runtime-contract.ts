@@ -45,6 +45,16 @@ export interface ResidencyReport {
  * The four SVG networks of one model set. Sessions may open on first use and close again under a
  * memory budget (src/runtime/session-set.ts); every method opens what it needs itself.
  */
+/**
+ * What a network call takes. Under a tight memory budget the call may reopen its network's session
+ * (closed to make room for another): `signal` stops that wait, and its download when nobody else waits
+ * for it; `onProgress` hears the reopen's file reads and session open, as `prepare`'s listener does.
+ */
+export interface NetworkCallOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: OpeningProgress) => void;
+}
+
 export interface ModelSetRuntime<T> {
   readonly execution: ExecutionInfo;
   readonly math: LatentMath<T>;
@@ -53,13 +63,13 @@ export interface ModelSetRuntime<T> {
   /** Copies a latent handle back to the CPU. */
   download(tensor: T): Promise<CpuTensor>;
   /** [B,3,H,W] ImageNet-normalised pixels → DINO patch tokens [B,N,D]. */
-  encodeDino(pixels: CpuTensor): Promise<CpuTensor>;
+  encodeDino(pixels: CpuTensor, options?: NetworkCallOptions): Promise<CpuTensor>;
   /** [B,3,H,W] ImageNet-normalised pixels → raw residual features [B,R,N] (before alignment). */
-  encodeResidual(pixels: CpuTensor): Promise<CpuTensor>;
+  encodeResidual(pixels: CpuTensor, options?: NetworkCallOptions): Promise<CpuTensor>;
   /** Raw latent [B,C,h,w] → image [B,3,H,W] in [-1,1]. */
-  decode(latent: CpuTensor): Promise<CpuTensor>;
+  decode(latent: CpuTensor, options?: NetworkCallOptions): Promise<CpuTensor>;
   /** Standardised latent tokens [B,N,C], flow time t (0 noise … 1 data), labels [B] → velocity [B,N,C]. */
-  velocity(x: T, t: number, labels: ArrayLike<number>): Promise<T>;
+  velocity(x: T, t: number, labels: ArrayLike<number>, options?: NetworkCallOptions): Promise<T>;
   /**
    * Opens the sessions of `roles` (a task's row of TASK_NETWORKS) before the task runs, closing the
    * least recently used others when the budget needs room. Optional: runtimes without lazy sessions.

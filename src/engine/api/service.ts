@@ -45,11 +45,6 @@ export type RuntimeLoader = (
   signal?: AbortSignal,
 ) => Promise<LoadedRuntime>;
 
-/** The options a pipeline without progress of its own takes: the cancel signal. */
-function signalOnly(options: { readonly signal?: AbortSignal } | undefined): { signal?: AbortSignal } {
-  return options?.signal ? { signal: options.signal } : {};
-}
-
 export class EngineService implements StudioEngine {
   private loaded: LoadedRuntime | null = null;
   private loading: Promise<unknown> = Promise.resolve();
@@ -95,7 +90,7 @@ export class EngineService implements StudioEngine {
     options?: CallOptions<OpeningProgress>,
   ): Promise<ReconstructResult> {
     const { runtime, manifest } = await this.ready('reconstruct', options);
-    return reconstructImage(runtime, manifest, request, signalOnly(options));
+    return reconstructImage(runtime, manifest, request, options);
   }
 
   async encodeImages(
@@ -103,7 +98,7 @@ export class EngineService implements StudioEngine {
     options?: CallOptions<OpeningProgress>,
   ): Promise<EncodeImagesResult> {
     const { runtime, manifest } = await this.ready('encodeImages', options);
-    return encodeImages(runtime, manifest, request, signalOnly(options));
+    return encodeImages(runtime, manifest, request, options);
   }
 
   async decodeLatents(
@@ -111,7 +106,7 @@ export class EngineService implements StudioEngine {
     options?: CallOptions<OpeningProgress>,
   ): Promise<DecodeLatentsResult> {
     const { runtime, manifest } = await this.ready('decodeLatents', options);
-    return decodeLatents(runtime, manifest, request, signalOnly(options));
+    return decodeLatents(runtime, manifest, request, options);
   }
 
   /**

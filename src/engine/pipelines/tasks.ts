@@ -19,7 +19,7 @@ import { parseGuidanceSchedule } from '../schedulers/guidance';
 import { nonFiniteLatent, sampleFlow } from '../schedulers/sampler';
 import { editStartStep, followSourceInRegion, noisedLatent } from '../schedulers/start';
 import { timeGrid } from '../schedulers/time-grid';
-import type { ModelSetRuntime } from '../api/runtime-contract';
+import type { ModelSetRuntime, NetworkCallOptions } from '../api/runtime-contract';
 import type {
   CallOptions,
   DecodeLatentsRequest,
@@ -29,6 +29,7 @@ import type {
   EncodeImagesResult,
   GenerateRequest,
   GenerateResult,
+  OpeningProgress,
   ReconstructRequest,
   ReconstructResult,
   StepProgressEvent,
@@ -45,18 +46,20 @@ const DINO_ONLY: Record<DinoOnlyMode, (latent: CpuTensor, manifest: ModelSetMani
 
 /**
  * Standardised tokens [B,N,C] → images, through destandardisation, NCHW layout and the decoder;
- * `dinoOnly` first drops the residual channels' information (see DinoOnlyMode).
+ * `dinoOnly` first drops the residual channels' information (see DinoOnlyMode); `options` go to the decoder's
+ * call (a reopen under a tight budget).
  */
 async function decodeTokens<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   tokens: CpuTensor,
+  options: NetworkCallOptions,
   dinoOnly: DinoOnlyMode | false = false,
 ): Promise<RgbaImage[]> {
   const [gridH, gridW] = manifest.latent.grid;
   const raw = destandardize(tokens, manifest.latent.mean, manifest.latent.std);
   const latent = tokensToNchw(raw, gridH, gridW);
-  const image = await runtime.decode(dinoOnly ? DINO_ONLY[dinoOnly](latent, manifest) : latent);
+  const image = await runtime.decode(dinoOnly ? DINO_ONLY[dinoOnly](latent, manifest) : latent, options);
   return Array.from({ length: image.dims[0] ?? 0 }, (_, index) => fromModelOutput(image, index));
 }
 
@@ -121,7 +124,7 @@ export async function generateImages<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   request: GenerateRequest,
-  options: CallOptions<StepProgressEvent> = {},
+  options: CallOptions<StepProgressEvent | OpeningProgress> = {},
 ): Promise<GenerateResult> {
   validateSamplerSettings(manifest, request);
   const started = performance.now();
@@ -152,7 +155,7 @@ export async function generateImages<T>(
       // Yield before each forward so a cancel message reaches the worker within one step.
       model: async (z, t, labels) => {
         await yieldToEventLoop();
-        return runtime.velocity(z, t, labels);
+        return runtime.velocity(z, t, labels, options);
       },
       previewEvery: request.previewEvery,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -165,7 +168,7 @@ export async function generateImages<T>(
           // a GPU runtime's latents are first read here: a diverged run stops at this step
           if (firstNonFinite(clean.data) >= 0)
             throw nonFiniteLatent(event.stepIndex + 1, event.steps, ' (seen in the preview estimate)');
-          previews = await decodeTokens(runtime, manifest, clean);
+          previews = await decodeTokens(runtime, manifest, clean, options);
         }
         options.onProgress?.({
           kind: 'step',
@@ -186,7 +189,7 @@ export async function generateImages<T>(
   // The CPU path checked every step; a GPU-resident latent is checked here, once it is on the CPU.
   if (firstNonFinite(tokens.data) >= 0)
     throw nonFiniteLatent(request.steps, request.steps, ' (seen when the result was read back)');
-  const images = await decodeTokens(runtime, manifest, tokens);
+  const images = await decodeTokens(runtime, manifest, tokens, options);
   const totalMs = performance.now() - started;
   return {
     images,
@@ -205,14 +208,14 @@ export async function encodeImages<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   request: EncodeImagesRequest,
-  _options: CallOptions<never> = {},
+  options: CallOptions<OpeningProgress> = {},
 ): Promise<EncodeImagesResult> {
   if (request.images.length === 0) throw new ModelIoMismatchError('encodeImages needs at least one image');
   const started = performance.now();
   const inputs = request.images.map((image) => resizeAndCenterCrop(image, manifest.image.resolution));
   const pixels = stackBatch(inputs.map((input) => toModelInput(input, manifest.image.normalization)));
-  const patchTokens = await runtime.encodeDino(pixels);
-  const residual = await runtime.encodeResidual(pixels);
+  const patchTokens = await runtime.encodeDino(pixels, options);
+  const residual = await runtime.encodeResidual(pixels, options);
   const eps = manifest.latent.alignmentEps;
   const latent = assembleLatent(patchTokens, residual, eps, manifest.latent.grid);
   const tokens = standardize(nchwToTokens(latent), manifest.latent.mean, manifest.latent.std);
@@ -234,11 +237,11 @@ export async function decodeLatents<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   request: DecodeLatentsRequest,
-  _options: CallOptions<never> = {},
+  options: CallOptions<OpeningProgress> = {},
 ): Promise<DecodeLatentsResult> {
   const started = performance.now();
   const tokens = cpuTensor(request.latentTokens, request.latentDims);
-  const images = await decodeTokens(runtime, manifest, tokens, request.dinoOnly ?? false);
+  const images = await decodeTokens(runtime, manifest, tokens, options, request.dinoOnly ?? false);
   return { images, timings: { decodeMs: performance.now() - started } };
 }
 
@@ -247,7 +250,7 @@ export async function reconstructImage<T>(
   runtime: ModelSetRuntime<T>,
   manifest: ModelSetManifest,
   request: ReconstructRequest,
-  options: CallOptions<never> = {},
+  options: CallOptions<OpeningProgress> = {},
 ): Promise<ReconstructResult> {
   const encoded = await encodeImages(runtime, manifest, { images: [request.image] }, options);
   const decoded = await decodeLatents(runtime, manifest, encoded, options);

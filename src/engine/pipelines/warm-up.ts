@@ -9,6 +9,7 @@
 import type { ModelSetManifest } from '../model-set';
 import type { ExecutionProviderName, ModelSetRuntime } from '../api/runtime-contract';
 import type { CallOptions } from '../api/studio-engine';
+import { SamplingCancelledError } from '../errors';
 import { cpuTensor, elementCount } from '../latent/tensor';
 import { yieldToEventLoop } from '../yield';
 
@@ -102,32 +103,41 @@ export async function warmUpRuntime<T>(
   };
 
   if (forwards <= 0 || (await stopNow())) return result(true);
-  const decodeStart = performance.now();
-  await runtime.decode(
-    cpuTensor(new Float32Array(batch * channels * gridH * gridW), [batch, channels, gridH, gridW]),
-  );
-  decodeMs = performance.now() - decodeStart;
-
-  const x = await runtime.upload(cpuTensor(tokens, tokenDims));
+  // only the stop: the warm-up runs unseen, so a session it reopens reports to nobody
+  const network = { signal };
   try {
-    while (times.length < forwards) {
-      if (await stopNow()) return result(true);
-      const start = performance.now();
-      const v = await runtime.velocity(x, 0.5, labels);
-      await runtime.math.settled?.(); // a GPU runtime returns once work is queued: time completed work
-      runtime.math.release(v);
-      times.push(performance.now() - start);
-      if (times.length >= REPORT_AFTER)
-        onProgress?.({
-          kind: 'warm-up',
-          done: times.length,
-          forwards,
-          forwardMs: median(times.slice(-MEDIAN_WINDOW)),
-          decodeMs,
-        });
+    const decodeStart = performance.now();
+    await runtime.decode(
+      cpuTensor(new Float32Array(batch * channels * gridH * gridW), [batch, channels, gridH, gridW]),
+      network,
+    );
+    decodeMs = performance.now() - decodeStart;
+
+    const x = await runtime.upload(cpuTensor(tokens, tokenDims));
+    try {
+      while (times.length < forwards) {
+        if (await stopNow()) return result(true);
+        const start = performance.now();
+        const v = await runtime.velocity(x, 0.5, labels, network);
+        await runtime.math.settled?.(); // a GPU runtime returns once work is queued: time completed work
+        runtime.math.release(v);
+        times.push(performance.now() - start);
+        if (times.length >= REPORT_AFTER)
+          onProgress?.({
+            kind: 'warm-up',
+            done: times.length,
+            forwards,
+            forwardMs: median(times.slice(-MEDIAN_WINDOW)),
+            decodeMs,
+          });
+      }
+    } finally {
+      runtime.math.release(x);
     }
-  } finally {
-    runtime.math.release(x);
+  } catch (error) {
+    // a stop while a network's session was reopening (a tight budget) ends that wait with a cancel
+    if (signal?.aborted && error instanceof SamplingCancelledError) return result(true);
+    throw error;
   }
   return result(false);
 }

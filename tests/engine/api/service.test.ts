@@ -159,6 +159,44 @@ describe('EngineService', () => {
     );
   });
 
+  it("hands the task's signal and progress listener to its network calls too (a reopen under a tight budget)", async () => {
+    const heard: string[] = [];
+    const runtime: ModelSetRuntime<unknown> = {
+      ...fakeRuntime('tight', []),
+      encodeDino: async (_pixels, options) => {
+        options?.onProgress?.({
+          kind: 'load',
+          file: 'dino_encoder.onnx',
+          network: 'dinoEncoder',
+          stage: 'download',
+          loadedBytes: 1,
+          totalBytes: 2,
+        });
+        options?.signal?.throwIfAborted();
+        throw new Error('stop here');
+      },
+    };
+    const engine = new EngineService(async () => ({
+      manifest: {
+        id: 'tight',
+        image: { resolution: 1, normalization: { mean: [0, 0, 0], std: [1, 1, 1] } },
+      } as unknown as ModelSetManifest,
+      manifestSha256: 'sha',
+      runtime,
+    }));
+    await engine.loadModelSet({ source: { kind: 'directory', path: 'x' }, provider: 'auto' });
+    const image = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
+    await expect(
+      engine.reconstruct({ image }, { onProgress: (event) => heard.push(`${event.network} ${event.stage}`) }),
+    ).rejects.toThrow('stop here');
+    expect(heard).toEqual(['dinoEncoder download']);
+    const cancel = new AbortController();
+    cancel.abort(new Error('cancelled by the test'));
+    await expect(engine.encodeImages({ images: [image] }, { signal: cancel.signal })).rejects.toThrow(
+      'cancelled by the test',
+    );
+  });
+
   it('refuses to generate before a model set is loaded', async () => {
     const engine = new EngineService(() => Promise.reject(new Error('unused')));
     await expect(engine.generate(generateRequest())).rejects.toMatchObject({

@@ -13,7 +13,8 @@ import {
   generateImages,
   reconstructImage,
 } from '../../../src/engine/pipelines/tasks';
-import type { ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
+import type { ModelSetRuntime, NetworkCallOptions } from '../../../src/engine/api/runtime-contract';
+import { stepsOnly } from '../../../src/engine/api/studio-engine';
 import { generateRequest } from '../api/generate-request';
 import { cpuLatentMath, cpuTensor, type CpuTensor, type LatentMath } from '../../../src/engine/latent/tensor';
 
@@ -220,10 +221,38 @@ describe('generateImages on a runtime that queues work (GPU)', () => {
         ),
     };
     await generateImages(runtime, MANIFEST, generateRequest({ seed: 1, steps: 3, guidanceScale: 2 }), {
-      onProgress: (event) => log.push(`step ${event.step}`),
+      onProgress: stepsOnly((event) => log.push(`step ${event.step}`)),
     });
     // every step's two combinations (guidance, Euler update) are settled before its event
     expect(log).toEqual(['settled 2', 'step 1', 'settled 2', 'step 2', 'settled 2', 'step 3']);
+  });
+});
+
+describe("the call's options at each network call", () => {
+  it('hands signal and listener to every network call, which may reopen its session under a tight budget', async () => {
+    const seen: string[] = [];
+    const options = { signal: new AbortController().signal, onProgress: () => {} };
+    const record = (name: string, given: NetworkCallOptions | undefined) =>
+      seen.push(`${name} ${given?.signal === options.signal && given?.onProgress === options.onProgress}`);
+    const base = recordingRuntime([], []);
+    const runtime: ModelSetRuntime<CpuTensor> = {
+      ...base,
+      encodeDino: (pixels, given) => (record('encodeDino', given), base.encodeDino(pixels)),
+      encodeResidual: (pixels, given) => (record('encodeResidual', given), base.encodeResidual(pixels)),
+      decode: (latent, given) => (record('decode', given), base.decode(latent)),
+      velocity: async (z, _t, _labels, given) => (record('velocity', given), z),
+    };
+    const image = { width: 8, height: 8, data: new Uint8ClampedArray(8 * 8 * 4).fill(128) };
+    await reconstructImage(runtime, MANIFEST, { image }, options);
+    await generateImages(runtime, MANIFEST, generateRequest({ steps: 1, guidanceScale: 1 }), options);
+    expect(seen).toEqual([
+      'encodeDino true',
+      'encodeResidual true',
+      'decode true',
+      ...Array<string>(seen.length - 4).fill('velocity true'),
+      'decode true',
+    ]);
+    expect(seen.length).toBeGreaterThan(4);
   });
 });
 

@@ -2,6 +2,7 @@
 // count; it stops within one forward when cancelled, and EngineService stops it before any other call
 // (a Generate waits for the one forward in flight, never for the rest of the warm-up).
 import { readFileSync } from 'node:fs';
+import { SamplingCancelledError } from '../../../src/engine/errors';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../src/engine/model-set';
 import type { ExecutionProviderName, ModelSetRuntime } from '../../../src/engine/api/runtime-contract';
@@ -98,6 +99,30 @@ describe('warmUpRuntime', () => {
     const result = await run;
     expect(result).toMatchObject({ done: 3, forwards: 50, stopped: true });
     expect(log.forwards).toHaveLength(3);
+  });
+
+  it('stops during a session reopen (a tight budget): the cancelled wait resolves as stopped', async () => {
+    const log = newLog();
+    const controller = new AbortController();
+    const base = slowRuntime(log);
+    const runtime: ModelSetRuntime<CpuTensor> = {
+      ...base,
+      // the DiT's session was closed for the decoder's: its reopen is waiting when the stop comes
+      velocity: (_z, _t, _labels, given) =>
+        new Promise((_resolve, reject) => {
+          controller.abort();
+          given?.signal?.addEventListener('abort', () => reject(new SamplingCancelledError('cancelled')));
+          if (given?.signal?.aborted) reject(new SamplingCancelledError('cancelled'));
+        }),
+    };
+    const result = await warmUpRuntime(
+      runtime,
+      MANIFEST,
+      { batch: 1, forwards: 5 },
+      { signal: controller.signal },
+    );
+    expect(result).toMatchObject({ done: 0, stopped: true });
+    expect(log.decodes).toEqual([1]);
   });
 });
 
