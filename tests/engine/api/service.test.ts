@@ -27,6 +27,16 @@ function fakeRuntime(name: string, log: string[]): ModelSetRuntime<unknown> {
   };
 }
 
+/** A DINO encoder download under way: what a network's open reports to the task's listener. */
+const DINO_DOWNLOAD_STARTED = {
+  kind: 'load',
+  file: 'dino_encoder.onnx',
+  network: 'dinoEncoder',
+  stage: 'download',
+  loadedBytes: 1,
+  totalBytes: 2,
+} as const;
+
 describe('EngineService', () => {
   it('runs loads one after another and disposes the runtime it replaces', async () => {
     const log: string[] = [];
@@ -114,14 +124,7 @@ describe('EngineService', () => {
     const runtime: ModelSetRuntime<unknown> = {
       ...fakeRuntime('lazy', []),
       prepare: async (roles, signal, onProgress) => {
-        onProgress?.({
-          kind: 'load',
-          file: 'dino_encoder.onnx',
-          network: 'dinoEncoder',
-          stage: 'download',
-          loadedBytes: 1,
-          totalBytes: 2,
-        });
+        onProgress?.(DINO_DOWNLOAD_STARTED);
         signal?.throwIfAborted();
       },
     };
@@ -164,14 +167,7 @@ describe('EngineService', () => {
     const runtime: ModelSetRuntime<unknown> = {
       ...fakeRuntime('tight', []),
       encodeDino: async (_pixels, options) => {
-        options?.onProgress?.({
-          kind: 'load',
-          file: 'dino_encoder.onnx',
-          network: 'dinoEncoder',
-          stage: 'download',
-          loadedBytes: 1,
-          totalBytes: 2,
-        });
+        options?.onProgress?.(DINO_DOWNLOAD_STARTED);
         options?.signal?.throwIfAborted();
         throw new Error('stop here');
       },
