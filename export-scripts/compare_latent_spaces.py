@@ -23,9 +23,8 @@ from pathlib import Path
 
 import torch
 
-from svg_mini.cli import add_run_arguments, run_from_arguments, timestamped_log
+from svg_mini.cli import V2_DATA, add_run_arguments, run_from_arguments, timestamped_log
 
-DEFAULT_V2_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
 V2_REQUIRED_STAGES = ("ssl", "autoencoder", "decoder")
 
 
@@ -78,7 +77,7 @@ def main() -> None:
     parser.add_argument("--manifest", type=Path, required=True, help="the exported manifest (sampler defaults)")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seeds", type=int, default=3, help="v2: DiT seeds per latent space (at least 1)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_V2_DATA, help="v2: the prepared data file")
+    parser.add_argument("--data", type=Path, default=V2_DATA, help="v2: the prepared data file")
     parser.add_argument("--sizes", choices=("full", "tiny"), default="full", help="v2: the run's network sizes")
     parser.add_argument("--comparison-budget", choices=sorted(V2_BUDGETS), default="cpu",
                         help="v2: the comparison's own training budget")

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import torch
 
-from svg_mini.cli import add_run_arguments, run_from_arguments, timestamped_log
+from svg_mini.cli import V2_DATA, add_run_arguments, run_from_arguments, timestamped_log
 from svg_mini.evaluate import evaluate
 
-DEFAULT_V2_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
 
 
 def evaluate_v2_from_arguments(args: argparse.Namespace) -> dict:
@@ -70,7 +69,7 @@ def main() -> None:
     parser.add_argument("--version", type=int, choices=(1, 2), default=1)
     parser.add_argument("--manifest", type=Path, help="the exported manifest (sampler defaults); required for v1")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--data", type=Path, default=DEFAULT_V2_DATA, help="v2: the prepared data file")
+    parser.add_argument("--data", type=Path, default=V2_DATA, help="v2: the prepared data file")
     parser.add_argument("--guidance", type=float, default=3.0, help="v2 without --manifest: guidance scale")
     parser.add_argument("--samples-per-class", type=int, default=32, help="v2: generated samples per class")
     parser.add_argument("--snapshots", action="store_true", help="v2: score the run's snapshots too")

@@ -13,16 +13,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from svg_mini.cli import NODE_MODULES
+from svg_mini.cli import NODE_MODULES, V2_DATA
 
-DEFAULT_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", type=Path, required=True, help="the run folder to complete")
     parser.add_argument("--model-set", type=Path, required=True, help="the model-set folder (manifest.json)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the prepared data file")
+    parser.add_argument("--data", type=Path, default=V2_DATA, help="the prepared data file")
     parser.add_argument("--node-modules", type=Path, default=NODE_MODULES)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -19,11 +19,10 @@ from pathlib import Path
 import torch
 
 from svg_export.cli import add_ort_check_argument
-from svg_mini.cli import NODE_MODULES, timestamped_log
+from svg_mini.cli import NODE_MODULES, V2_DATA, timestamped_log
 from svg_mini.pipeline_v2 import BUDGETS, EXPORT_VARIANTS, SIZES, Run, describe, export
 from svg_mini.prepared import load_prepared, prepare
 
-DEFAULT_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
 
 
 def clean_decoder(run: Run) -> None:
@@ -38,7 +37,7 @@ SINGLE_STAGES = {"classifier": Run.classifier, "decoder-clean": clean_decoder}
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", type=Path, required=True, help="folder of the stage files")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+    parser.add_argument("--data", type=Path, default=V2_DATA,
                         help="prepared data (.npz); made from --node-modules when missing and they exist")
     parser.add_argument("--node-modules", type=Path, default=NODE_MODULES)
     parser.add_argument("--scratch", type=Path, help="folder for resumable checkpoints (default: --run)")

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import torch
 
-from svg_mini.cli import add_run_arguments, run_from_arguments, timestamped_log
+from svg_mini.cli import V2_DATA, add_run_arguments, run_from_arguments, timestamped_log
 from svg_mini.sampler_sweep import GUIDANCE_SCALES, sweep, sweep_v2
 
-DEFAULT_V2_DATA = Path(__file__).resolve().parent / "runs" / "svg-mini-v2-data.npz"
 
 
 def positive_floats(text: str) -> tuple[float, ...]:
@@ -36,7 +35,7 @@ def main() -> None:
     add_run_arguments(parser)
     parser.add_argument("--out", type=Path, required=True, help="the sweep's JSON file")
     parser.add_argument("--version", type=int, choices=(1, 2), default=1)
-    parser.add_argument("--data", type=Path, default=DEFAULT_V2_DATA, help="v2: the prepared data file")
+    parser.add_argument("--data", type=Path, default=V2_DATA, help="v2: the prepared data file")
     parser.add_argument("--shifts", type=positive_floats, help="v2: shifts to sweep, comma-separated "
                         "(default: v1's grid plus the training shift)")
     parser.add_argument("--guidance-scales", type=positive_floats, default=GUIDANCE_SCALES,

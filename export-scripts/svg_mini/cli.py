@@ -6,6 +6,7 @@ from pathlib import Path
 import torch
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+V2_DATA = Path(__file__).resolve().parents[1] / "runs" / "svg-mini-v2-data.npz"  # prepare_svg_mini_v2.py's --out
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, run_help: str = "the finished SVG-Mini training run") -> None:

@@ -28,7 +28,7 @@ RESTORED_STAGES = {"ssl": "dino", "autoencoder": "residual", "decoder": "decoder
 
 
 class RestoreError(ValueError):
-    """The model set does not fit the run (another architecture or class table), or the run has the stage."""
+    """The model set does not fit the run (another architecture, resolution or class table) or is unreadable."""
 
 
 def restore_run(run: Run, model_set: Path, log=print) -> dict[str, str]:
@@ -57,16 +57,15 @@ def restore_run(run: Run, model_set: Path, log=print) -> dict[str, str]:
         if restored.unread:
             log(f"{stage}: {', '.join(restored.unread)} not held by the graph (unused by it; zero)")
         state, source = restored.state_dict, str(graph)
-        if stage == "ssl":
-            payload = state  # the format Run.ssl writes
+        if stage in ("ssl", "decoder"):
+            payload = state  # the plain state dict Run.ssl and Run.decoder write
         elif stage == "autoencoder":
             payload = {"residual": state, "decoder": None, "restored_from": source}
-        elif stage == "decoder":
-            payload = state
         else:
             # Run.dit keeps the EMA in float16 and exports it widened, so narrowing it again loses nothing.
             ema = half(state)
-            if any(not torch.equal(full(ema)[k], v.float()) for k, v in state.items() if v.is_floating_point()):
+            widened = full(ema)
+            if any(not torch.equal(widened[k], v.float()) for k, v in state.items() if v.is_floating_point()):
                 raise RestoreError(f"{graph}: its DiT weights are not float16 values, not the shipped DiT's")
             channels = run.cfg["dit"].in_channels
             payload = {"ema": ema, "mean": mean, "std": std, "steps": None, "restored_from": source,
